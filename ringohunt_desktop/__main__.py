@@ -1,0 +1,5 @@
+import sys
+
+from ringohunt_desktop.cli import main
+
+sys.exit(main())

@@ -1,0 +1,59 @@
+"""Typed failures of the Ringostat and NetHunt clients.
+
+Every message is safe to show and to log: it names the service and the reason, never a
+credential. ``user_message`` is the one-line reason the CLI prints and the UI translates.
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """Base class: something went wrong talking to a service."""
+
+    def __init__(self, service: str, message: str, *, status: int | None = None) -> None:
+        super().__init__(f"{service}: {message}")
+        self.service = service
+        self.message = message
+        self.status = status
+
+    @property
+    def user_message(self) -> str:
+        return f"{self.service}: {self.message}"
+
+
+class AuthError(ApiError):
+    """401/403: the key, e-mail or project is wrong. Retrying does not help."""
+
+
+class RateLimited(ApiError):
+    """429: the service asks us to wait ``retry_after`` seconds."""
+
+    def __init__(self, service: str, message: str, *, retry_after: float,
+                 status: int | None = 429) -> None:
+        super().__init__(service, message, status=status)
+        self.retry_after = retry_after
+
+
+class TransientError(ApiError):
+    """5xx, timeout, dropped or refused connection: worth trying again later.
+
+    ``never_sent`` is True when the request provably did not reach the service (connection
+    refused), so even a request that changes something may be sent again.
+    """
+
+    def __init__(self, service: str, message: str, *, status: int | None = None,
+                 never_sent: bool = False) -> None:
+        super().__init__(service, message, status=status)
+        self.never_sent = never_sent
+
+
+class BadResponse(ApiError):
+    """The service answered, but not with what the contract says (bad JSON, wrong shape)."""
+
+
+class NotFound(ApiError):
+    """404 on an action: the record is gone."""
+
+
+class RequestRejected(ApiError):
+    """4xx other than auth/404/429: the request itself was refused (bad number, bad field)."""

@@ -1,0 +1,311 @@
+"""Settings: declared once, resolved through layers. No Qt here.
+
+Highest wins: command-line flags, ``RINGOHUNT_*`` environment variables, the user's saved
+settings (``settings.ini`` in the config dir), machine-wide defaults an IT admin deployed,
+then the built-in defaults below. A machine-wide value listed under ``[locked]`` beats the
+user's own value and the environment, so IT can pin a setting. Credentials are never read
+from or written to settings files: they come from flags/environment or the credential store.
+"""
+
+from __future__ import annotations
+
+import configparser
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.secret import Secret
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+MACHINE_CONFIG_ENV = "RINGOHUNT_MACHINE_CONFIG"
+SECTION = "settings"
+LOCKED_SECTION = "locked"
+
+DEFAULT_RINGOSTAT_URL = "https://api.ringostat.net"
+DEFAULT_NETHUNT_URL = "https://nethunt.com/api/v1/zapier"
+
+
+def _parse_bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a yes/no value: {text!r}")
+
+
+def _parse_choice(*choices: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        value = text.strip().lower()
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _parse_float_range(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        value = float(text)
+        if not low <= value <= high:
+            raise ValueError(f"expected a number from {low} to {high}, got {text!r}")
+        return value
+
+    return parse
+
+
+def _parse_str(text: str) -> str:
+    return text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    """One setting: its key, how to parse it, its default, and the label the UI shows."""
+
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    label: str
+    env: str | None = None
+    secret: bool = False
+    machine_wide: bool = True  # IT may deploy a default for it
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec("ringostat_url", _parse_str, DEFAULT_RINGOSTAT_URL, "Ringostat API address",
+                env="RINGOHUNT_RINGOSTAT_URL"),
+    SettingSpec("nethunt_url", _parse_str, DEFAULT_NETHUNT_URL, "NetHunt API address",
+                env="RINGOHUNT_NETHUNT_URL"),
+    SettingSpec("ringostat_project_id", _parse_str, "", "Ringostat project ID",
+                env="RINGOHUNT_RINGOSTAT_PROJECT_ID"),
+    SettingSpec("ringostat_auth_key", _parse_str, "", "Ringostat Auth-key",
+                env="RINGOHUNT_RINGOSTAT_AUTH_KEY", secret=True, machine_wide=False),
+    SettingSpec("nethunt_email", _parse_str, "", "NetHunt login e-mail",
+                env="RINGOHUNT_NETHUNT_EMAIL", machine_wide=False),
+    SettingSpec("nethunt_api_key", _parse_str, "", "NetHunt API key",
+                env="RINGOHUNT_NETHUNT_API_KEY", secret=True, machine_wide=False),
+    SettingSpec("agent", _parse_str, "", "Agent (SIP login or e-mail)", env="RINGOHUNT_AGENT",
+                machine_wide=False),
+    SettingSpec("contacts_folder", _parse_str, "Contacts", "Contacts folder (name or ID)",
+                env="RINGOHUNT_CONTACTS_FOLDER"),
+    SettingSpec("project_timezone", _parse_str, "Europe/Kyiv", "Ringostat project time zone"),
+    SettingSpec("default_region", _parse_str, "UA", "Default country for numbers"),
+    SettingSpec("poll_interval", _parse_float_range(0.5, 60.0), 1.5, "Poll interval (seconds)"),
+    SettingSpec("pop_mode", _parse_choice("ring", "answer", "off"), "ring", "Show the call panel"),
+    SettingSpec("pop_autoclose", _parse_float_range(0.0, 3600.0), 15.0,
+                "Close the panel after the call (seconds, 0 = keep)"),
+    SettingSpec("include_unassigned_missed", _parse_bool, True,
+                "Show missed calls nobody was assigned to"),
+    SettingSpec("language", _parse_choice("system", "uk", "en"), "system", "Language"),
+    SettingSpec("autostart", _parse_bool, True, "Start at login"),
+    SettingSpec("field_name", _parse_str, "Name", "Name field"),
+    SettingSpec("field_phone", _parse_str, "Phone", "Phone field"),
+    SettingSpec("field_email", _parse_str, "Email", "E-mail field"),
+    SettingSpec("field_company", _parse_str, "Company", "Company field"),
+    SettingSpec("field_manager", _parse_str, "Responsible", "Responsible manager field"),
+    SettingSpec("field_utm_source", _parse_str, "Джерело", "UTM source field"),
+    SettingSpec("field_utm_medium", _parse_str, "Канал", "UTM medium field"),
+    SettingSpec("field_utm_campaign", _parse_str, "Кампанія", "UTM campaign field"),
+    SettingSpec("field_utm_term", _parse_str, "Ключове слово", "UTM keyword field"),
+    SettingSpec("nethunt_workspace_id", _parse_str, "", "NetHunt workspace ID (for links)"),
+    SettingSpec("crm_timezone", _parse_str, "Europe/Kyiv", "Time zone for new CRM records"),
+)
+
+SPECS: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Resolved settings. Secrets are :class:`Secret`, so a logged ``Config`` leaks nothing."""
+
+    ringostat_url: str = DEFAULT_RINGOSTAT_URL
+    nethunt_url: str = DEFAULT_NETHUNT_URL
+    ringostat_project_id: str = ""
+    ringostat_auth_key: Secret = field(default_factory=lambda: Secret(""))
+    nethunt_email: str = ""
+    nethunt_api_key: Secret = field(default_factory=lambda: Secret(""))
+    agent: str = ""
+    contacts_folder: str = "Contacts"
+    project_timezone: str = "Europe/Kyiv"
+    default_region: str = "UA"
+    poll_interval: float = 1.5
+    pop_mode: str = "ring"
+    pop_autoclose: float = 15.0
+    include_unassigned_missed: bool = True
+    language: str = "system"
+    autostart: bool = True
+    field_name: str = "Name"
+    field_phone: str = "Phone"
+    field_email: str = "Email"
+    field_company: str = "Company"
+    field_manager: str = "Responsible"
+    field_utm_source: str = "Джерело"
+    field_utm_medium: str = "Канал"
+    field_utm_campaign: str = "Кампанія"
+    field_utm_term: str = "Ключове слово"
+    nethunt_workspace_id: str = ""
+    crm_timezone: str = "Europe/Kyiv"
+    locked: frozenset[str] = frozenset()
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def with_values(self, **values: Any) -> Config:
+        return replace(self, **values)
+
+    @property
+    def missing_credentials(self) -> list[str]:
+        """Keys of the credentials that are still empty, in the order a user enters them."""
+        wanted = ("ringostat_auth_key", "ringostat_project_id", "nethunt_email",
+                  "nethunt_api_key", "agent")
+        return [key for key in wanted if not getattr(self, key)]
+
+
+class ConfigError(ValueError):
+    """A settings source holds a value that does not parse; the message names source and key."""
+
+
+def _machine_config_paths(env: Mapping[str, str]) -> list[Path]:
+    if env.get(MACHINE_CONFIG_ENV):
+        return [Path(env[MACHINE_CONFIG_ENV])]
+    if sys.platform == "win32":
+        program_data = Path(env.get("PROGRAMDATA", r"C:\ProgramData"))
+        return [program_data / "RingoHunt" / "defaults.ini"]
+    if sys.platform == "darwin":
+        return [Path("/Library/Application Support/ringohunt-desktop/defaults.ini")]
+    dirs = env.get("XDG_CONFIG_DIRS") or "/etc/xdg"
+    return [Path(d) / "ringohunt-desktop" / "defaults.ini" for d in dirs.split(":") if d]
+
+
+def _read_windows_machine_values() -> tuple[dict[str, str], set[str]]:
+    """HKLM\\Software\\RingoHunt\\RingoHunt Desktop, written by the MSI's properties."""
+    if sys.platform != "win32":
+        return {}, set()
+    import winreg
+
+    values: dict[str, str] = {}
+    locked: set[str] = set()
+    for subkey, target in (("", values), ("Locked", None)):
+        path = r"Software\RingoHunt\RingoHunt Desktop" + (f"\\{subkey}" if subkey else "")
+        try:
+            with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, path) as key:
+                index = 0
+                while True:
+                    try:
+                        name, data, _kind = winreg.EnumValue(key, index)
+                    except OSError:
+                        break
+                    index += 1
+                    if target is None:
+                        if str(data).strip() not in ("", "0"):
+                            locked.add(name)
+                    else:
+                        target[name] = str(data)
+        except OSError:
+            continue
+    return values, locked
+
+
+def read_ini(path: Path) -> tuple[dict[str, str], set[str]]:
+    """Values of ``[settings]`` and the keys listed in ``[locked]`` of one INI file."""
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with path.open(encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except FileNotFoundError:
+        return {}, set()
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
+    values = dict(parser.items(SECTION)) if parser.has_section(SECTION) else {}
+    locked: set[str] = set()
+    if parser.has_section(LOCKED_SECTION):
+        locked = {k for k, v in parser.items(LOCKED_SECTION) if _parse_bool(v or "1")}
+    return values, locked
+
+
+def machine_defaults(env: Mapping[str, str]) -> tuple[dict[str, str], set[str]]:
+    values, locked = _read_windows_machine_values()
+    for path in _machine_config_paths(env):
+        more_values, more_locked = read_ini(path)
+        values.update(more_values)
+        locked |= more_locked
+    return values, locked
+
+
+def _apply(spec: SettingSpec, text: str, source: str) -> Any:
+    try:
+        value = spec.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: setting {spec.key!r}: {exc}") from exc
+    return Secret(value) if spec.secret else value
+
+
+def load_config(
+    paths: AppPaths,
+    *,
+    overrides: Mapping[str, str | None] | None = None,
+    env: Mapping[str, str] | None = None,
+    credentials: Mapping[str, str] | None = None,
+) -> Config:
+    """Resolve every setting through the layers described in the module docstring.
+
+    ``credentials`` are values from the credential store; they rank with the user's settings.
+    Unknown keys in files are ignored (a newer version may have written them).
+    """
+    env = os.environ if env is None else env
+    machine_values, locked = machine_defaults(env)
+    user_values, _ = read_ini(paths.settings_file)
+    layers: list[tuple[str, Mapping[str, str]]] = [
+        ("built-in", {}),
+        ("machine defaults", {k: v for k, v in machine_values.items()
+                              if k in SPECS and SPECS[k].machine_wide}),
+        ("user settings", {k: v for k, v in user_values.items()
+                           if k in SPECS and not SPECS[k].secret}),
+        ("credential store", dict(credentials or {})),
+        ("environment", {spec.key: env[spec.env] for spec in SETTINGS
+                         if spec.env and env.get(spec.env)}),
+        ("command line", {k: v for k, v in (overrides or {}).items() if v is not None}),
+    ]
+    resolved: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for spec in SETTINGS:
+        resolved[spec.key] = Secret(spec.default) if spec.secret else spec.default
+        sources[spec.key] = "built-in"
+        for source, values in layers:
+            if spec.key in locked and source not in ("built-in", "machine defaults"):
+                continue
+            if spec.key in values:
+                resolved[spec.key] = _apply(spec, values[spec.key], source)
+                sources[spec.key] = source
+    known = {f.name for f in fields(Config)}
+    return Config(**{k: v for k, v in resolved.items() if k in known},
+                  locked=frozenset(locked & set(SPECS)), sources=sources)
+
+
+def save_user_settings(paths: AppPaths, values: Mapping[str, Any],
+                       *, locked: Iterable[str] = ()) -> None:
+    """Write the user's own values. Secrets and locked keys are refused, not silently dropped."""
+    refused = [k for k in values if k in set(locked) or (k in SPECS and SPECS[k].secret)]
+    if refused:
+        raise ConfigError(f"these settings cannot be saved here: {', '.join(sorted(refused))}")
+    parser = configparser.ConfigParser(interpolation=None)
+    existing, _ = read_ini(paths.settings_file)
+    parser["meta"] = {"schema_version": str(SCHEMA_VERSION)}
+    merged = {**existing, **{k: _to_text(v) for k, v in values.items() if k in SPECS}}
+    parser[SECTION] = merged
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    tmp = paths.settings_file.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        parser.write(handle)
+    tmp.replace(paths.settings_file)
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

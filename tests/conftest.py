@@ -1,0 +1,96 @@
+"""Shared fixtures: offscreen Qt, a fresh simulator per test, a temp base dir, strict logs.
+
+Unexpected WARNING (or worse) log records fail the test, as Qt warnings do
+(``qt_log_level_fail``). A test that expects one says so with ``expect_log_warnings``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The real user config must never leak into (or out of) a test.
+os.environ["RINGOHUNT_MACHINE_CONFIG"] = os.devnull
+for _name in list(os.environ):
+    if _name.startswith("RINGOHUNT_") and _name != "RINGOHUNT_MACHINE_CONFIG":
+        del os.environ[_name]
+
+from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator  # noqa: E402
+
+T = TypeVar("T")
+
+_ALLOWED_WARNINGS_KEY = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def expect_log_warnings(request: pytest.FixtureRequest) -> None:
+    """Declare that this test provokes WARNING/ERROR log records on purpose."""
+    request.node.stash[_ALLOWED_WARNINGS_KEY] = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    handler = _CollectingHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        result = yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records and not item.stash.get(_ALLOWED_WARNINGS_KEY, False):
+        lines = "\n".join(f"  {r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"unexpected log warnings:\n{lines}", pytrace=False)
+    return result
+
+
+class _CollectingHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def basedir(tmp_path: Path) -> Path:
+    path = tmp_path / "basedir"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def sim_credentials() -> SimCredentials:
+    return SimCredentials()
+
+
+@pytest.fixture
+def sim_options() -> SimOptions:
+    """Small and quick by default; a test overrides this fixture for bigger data."""
+    return SimOptions(contacts=40, deals=10, calls_history_days=2, calls_per_day=10)
+
+
+@pytest.fixture
+def sim(sim_credentials: SimCredentials, sim_options: SimOptions) -> Iterator[Simulator]:
+    simulator = Simulator(sim_credentials, sim_options).start()
+    try:
+        yield simulator
+    finally:
+        simulator.stop()
+
+
+@pytest.fixture
+def run_async() -> Callable[[Coroutine[Any, Any, T]], T]:
+    """Run a coroutine to completion on a fresh asyncio loop (non-Qt tests)."""
+
+    def runner(coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run(coro)
+
+    return runner
