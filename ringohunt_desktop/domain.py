@@ -163,3 +163,17 @@ class LookupResult:
     @property
     def contact(self) -> Contact | None:
         return self.contacts[0] if self.state is LookupState.FOUND and self.contacts else None
+
+
+@dataclass(frozen=True, slots=True)
+class NewContact:
+    """What the agent typed in the Create contact dialog; the phone is already E.164."""
+
+    name: str
+    phone_e164: str
+    company: str = ""
+    email: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    utm_term: str = ""
