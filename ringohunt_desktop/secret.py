@@ -28,5 +28,5 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("Secret values are not picklable")

@@ -1,0 +1,159 @@
+"""Which calls belong to this agent, and which phase changes to announce. Pure logic, no Qt.
+
+Ringostat's ``calls/list`` is project-wide and has no employee filter that is known to work
+(ringostat-api.md §2.1), so the app filters rows itself. The rules, in order:
+
+1. ``employee_number`` equals the agent's staff id (Ringostat's own attribution);
+2. ``connected_with`` is one of the agent's SIP logins or phone directions (who answered);
+3. an outgoing call whose ``caller`` is the agent's SIP login or extension (click-to-call and
+   Smart Phone calls carry the SIP login as the caller);
+4. an incoming call nobody was assigned to (``employee_number`` -1, nobody connected) that was
+   missed counts for every agent when ``include_unassigned_missed`` is on: a missed call to the
+   project is a callback the whole team owes. It never pops a panel; it only reaches the
+   journal.
+
+Anything else is a colleague's call and is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
+
+_SIP_DISPLAY_FORM = re.compile(r'^\s*"?[^"<]*"?\s*<([^>]+)>\s*$')  # "name" <login>
+
+_PHASE_ORDER = {CallPhase.RINGING: 0, CallPhase.ANSWERED: 1, CallPhase.ENDED: 2,
+                CallPhase.MISSED: 2}
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def sip_identity(value: str) -> str:
+    """``"olena" <demoshopua_olena>`` → ``demoshopua_olena``; lower-cased for comparison."""
+    match = _SIP_DISPLAY_FORM.match(value)
+    return (match.group(1) if match else value).strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentIdentity:
+    """Everything that can name this agent in a call row."""
+
+    staff_id: int | None
+    sip_logins: frozenset[str] = frozenset()
+    phone_directions: frozenset[str] = frozenset()  # digits only
+    extension: str = ""
+    email: str = ""
+    name: str = ""
+
+    @classmethod
+    def from_staff(cls, member: StaffMember) -> AgentIdentity:
+        return cls(
+            staff_id=member.staff_id,
+            sip_logins=frozenset(s.lower() for s in member.sip_logins),
+            phone_directions=frozenset(d for d in map(_digits, member.phone_directions) if d),
+            extension=member.extension,
+            email=member.email.lower(),
+            name=member.name,
+        )
+
+    @property
+    def dial_extension(self) -> str:
+        """What click-to-call puts in ``extension``: the SIP login rings the agent first."""
+        if self.sip_logins:
+            return sorted(self.sip_logins)[0]
+        return self.extension
+
+
+def attribution(call: CallRecord, agent: AgentIdentity) -> str | None:
+    """Which rule makes the call the agent's (``"employee"``, ``"connected"``, ``"caller"``,
+    ``"unassigned"``), or None when it is someone else's."""
+    if agent.staff_id is not None and call.employee_id == agent.staff_id:
+        return "employee"
+    connected = sip_identity(call.connected_with)
+    if connected and (connected in agent.sip_logins
+                      or _digits(connected) in agent.phone_directions):
+        return "connected"
+    if call.direction is Direction.OUTGOING:
+        caller = sip_identity(call.caller)
+        if caller and (caller in agent.sip_logins or caller == agent.extension):
+            return "caller"
+    if call.employee_id is None and not call.connected_with and call.is_missed:
+        return "unassigned"
+    return None
+
+
+def is_mine(call: CallRecord, agent: AgentIdentity, *, include_unassigned_missed: bool) -> bool:
+    rule = attribution(call, agent)
+    if rule == "unassigned":
+        return include_unassigned_missed
+    return rule is not None
+
+
+def phase_of(call: CallRecord) -> CallPhase:
+    if call.disposition == "IN PROGRESS":
+        return CallPhase.ANSWERED
+    if call.is_in_progress:
+        return CallPhase.RINGING
+    return CallPhase.MISSED if call.is_missed else CallPhase.ENDED
+
+
+@dataclass(frozen=True, slots=True)
+class CallEvent:
+    phase: CallPhase
+    call: CallRecord
+    live: bool  # the app saw this call before it finished (only live calls pop a panel)
+
+
+@dataclass
+class CallTracker:
+    """Turns successive snapshots of call rows into phase changes, each announced once.
+
+    A call first seen already finished is history (``live=False``): it goes to the journal but
+    does not pop. Phases only move forward, so a late or repeated row never re-announces.
+    """
+
+    agent: AgentIdentity
+    include_unassigned_missed: bool = True
+    memory: int = 5000  # how many finished call ids to remember for de-duplication
+    _phases: OrderedDict[str, tuple[CallPhase, bool]] = field(default_factory=OrderedDict)
+
+    def ingest(self, rows: Iterable[CallRecord]) -> list[CallEvent]:
+        events: list[CallEvent] = []
+        for call in sorted(rows, key=lambda c: c.started_at):
+            include = self.include_unassigned_missed
+            if not is_mine(call, self.agent, include_unassigned_missed=include):
+                continue
+            new_phase = phase_of(call)
+            known = self._phases.get(call.call_id)
+            if known is None:
+                live = new_phase in (CallPhase.RINGING, CallPhase.ANSWERED)
+                if live and attribution(call, self.agent) == "unassigned":
+                    continue
+                if new_phase is CallPhase.ANSWERED:
+                    events.append(CallEvent(CallPhase.RINGING, call, True))
+                events.append(CallEvent(new_phase, call, live))
+                self._remember(call.call_id, new_phase, live)
+                continue
+            old_phase, live = known
+            if _PHASE_ORDER[new_phase] <= _PHASE_ORDER[old_phase]:
+                continue
+            events.append(CallEvent(new_phase, call, live))
+            self._remember(call.call_id, new_phase, live)
+        return events
+
+    def open_calls(self) -> list[str]:
+        """Ids of calls announced as ringing or answered that have not finished yet."""
+        return [cid for cid, (phase, _live) in self._phases.items()
+                if phase in (CallPhase.RINGING, CallPhase.ANSWERED)]
+
+    def _remember(self, call_id: str, phase: CallPhase, live: bool) -> None:
+        self._phases[call_id] = (phase, live)
+        self._phases.move_to_end(call_id)
+        while len(self._phases) > self.memory:
+            self._phases.popitem(last=False)

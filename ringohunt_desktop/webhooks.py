@@ -1,0 +1,192 @@
+"""Subscription source of call events: Ringostat webhooks delivered through a relay. No Qt.
+
+Ringostat lets the admin name webhook keys freely, so RingoHunt defines its own contract
+(ringostat-api.md §4.2) and accepts the usual aliases. A relay (any small service that
+receives the webhooks) streams them to the desktop as newline-delimited JSON over
+``GET {relay_url}/events?agent=<sip login>``, one event object per line, each exactly the
+webhook body with ``event`` added from the webhook's URL. Events are turned into the same
+:class:`CallRecord` snapshots the poller yields, so :class:`CallTracker` de-duplicates
+at-least-once deliveries by call id and both sources share every rule downstream.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import httpx
+
+from ringohunt_desktop.calltracking import AgentIdentity
+from ringohunt_desktop.clients.errors import AuthError, BadResponse, TransientError
+from ringohunt_desktop.domain import CallRecord, Direction, normalise_disposition
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPES = ("call_start", "call_answered", "call_end", "ai_processed")
+MAX_EVENT_BYTES = 64 * 1024
+
+# Key → accepted aliases, first non-empty wins (ringostat-api.md §4.2).
+ALIASES: Mapping[str, tuple[str, ...]] = {
+    "call_id": ("call_id", "uniqueid", "cdr_id"),
+    "caller": ("caller", "caller_id", "caller_number"),
+    "dst": ("dst", "callee", "called_id", "destination"),
+    "call_type": ("call_type",),
+    "disposition": ("disposition", "status", "call_status"),
+    "employee_email": ("employee_email",),
+    "sip_login": ("sip_login", "connected_with"),
+    "billsec": ("billsec", "dialog"),
+    "duration": ("duration", "call_duration"),
+    "recording": ("recording", "recording_wav", "record_link"),
+    "utm_source": ("utm_source",),
+    "utm_medium": ("utm_medium",),
+    "utm_campaign": ("utm_campaign",),
+    "employee_fio": ("employee_fio", "employee"),
+    "calldate": ("calldate", "call_date", "date"),
+}
+
+
+class InvalidEvent(ValueError):
+    """A webhook body that cannot be a call event; the message says which part is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    event: str
+    call_id: str
+    caller: str
+    dst: str
+    direction: Direction
+    disposition: str
+    employee_email: str = ""
+    sip_login: str = ""
+    billsec: int = 0
+    duration: int = 0
+    recording: str = ""
+    utm_source: str = ""
+    utm_medium: str = ""
+    utm_campaign: str = ""
+    employee_name: str = ""
+    received_at: datetime | None = None
+
+
+def _first(payload: Mapping[str, Any], key: str) -> str:
+    extra = payload.get("additional_call_data")
+    sources = [payload, extra] if isinstance(extra, Mapping) else [payload]
+    for source in sources:
+        for alias in ALIASES[key]:
+            value = source.get(alias)
+            if value is not None and not isinstance(value, (dict, list)) and str(value).strip():
+                return str(value).strip()
+    return ""
+
+
+def _as_int(text: str) -> int:
+    try:
+        return max(0, int(float(text)))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+def parse_webhook_event(payload: object, *, received_at: datetime | None = None
+                        ) -> WebhookEvent:
+    """Parse one delivery defensively; raises :class:`InvalidEvent` for what it refuses."""
+    if not isinstance(payload, Mapping):
+        raise InvalidEvent("an event must be a JSON object")
+    event = str(payload.get("event", "")).strip().lower()
+    if event not in EVENT_TYPES:
+        raise InvalidEvent(f"unknown event type {event[:40]!r}")
+    call_id = _first(payload, "call_id")
+    if not call_id or len(call_id) > 200:
+        raise InvalidEvent("the event has no usable call id")
+    disposition = normalise_disposition(_first(payload, "disposition"))
+    if event == "call_start":
+        disposition = "CALLING"
+    elif event == "call_answered":
+        disposition = "IN PROGRESS"
+    elif not disposition:
+        disposition = "ANSWERED" if _as_int(_first(payload, "billsec")) > 0 else "NO ANSWER"
+    return WebhookEvent(
+        event=event, call_id=call_id, caller=_first(payload, "caller"), dst=_first(payload, "dst"),
+        direction=Direction.from_call_type(_first(payload, "call_type") or "in"),
+        disposition=disposition, employee_email=_first(payload, "employee_email").lower(),
+        sip_login=_first(payload, "sip_login"), billsec=_as_int(_first(payload, "billsec")),
+        duration=_as_int(_first(payload, "duration")), recording=_first(payload, "recording"),
+        utm_source=_first(payload, "utm_source"), utm_medium=_first(payload, "utm_medium"),
+        utm_campaign=_first(payload, "utm_campaign"),
+        employee_name=_first(payload, "employee_fio"),
+        received_at=received_at or datetime.now(UTC))
+
+
+def event_to_call(event: WebhookEvent, agent: AgentIdentity,
+                  started_at: datetime | None = None) -> CallRecord:
+    """The call-row snapshot an event stands for, attributed to the agent when it names them."""
+    names_agent = bool(event.employee_email) and event.employee_email == agent.email
+    return CallRecord(
+        call_id=event.call_id,
+        started_at=started_at or event.received_at or datetime.now(UTC),
+        caller=event.caller, destination=event.dst, direction=event.direction,
+        disposition=event.disposition, duration=event.duration, billsec=event.billsec,
+        employee_id=agent.staff_id if names_agent else None,
+        employee_name=event.employee_name,
+        connected_with=event.sip_login if event.disposition != "CALLING" else "",
+        utm_source=event.utm_source, utm_medium=event.utm_medium,
+        utm_campaign=event.utm_campaign, recording_url=event.recording)
+
+
+class CallEventStream(Protocol):
+    """What a subscription source offers: call-row snapshots as events arrive."""
+
+    def snapshots(self) -> AsyncIterator[CallRecord]: ...
+
+
+class RelaySource:
+    """Reads the relay's NDJSON stream; one long-lived client, reconnect left to the caller."""
+
+    def __init__(self, client: httpx.AsyncClient, agent: AgentIdentity, *,
+                 path: str = "/events") -> None:
+        self._client = client
+        self._agent = agent
+        self._path = path
+        self._started: dict[str, datetime] = {}
+
+    async def snapshots(self) -> AsyncIterator[CallRecord]:
+        params = {"agent": self._agent.dial_extension}
+        try:
+            async with self._client.stream("GET", self._path, params=params,
+                                           timeout=httpx.Timeout(10.0, read=None)) as response:
+                if response.status_code in (401, 403):
+                    raise AuthError("relay", "the relay refused the credentials",
+                                    status=response.status_code)
+                if response.status_code != 200:
+                    raise TransientError("relay", f"relay answered {response.status_code}",
+                                         status=response.status_code)
+                async for line in response.aiter_lines():
+                    call = self._parse_line(line)
+                    if call is not None:
+                        yield call
+        except httpx.TransportError as exc:
+            raise TransientError("relay", "the event stream was interrupted") from exc
+
+    def _parse_line(self, line: str) -> CallRecord | None:
+        if not line.strip():
+            return None  # keep-alive
+        if len(line) > MAX_EVENT_BYTES:
+            log.info("skipping an oversized relay event (%d bytes)", len(line))
+            return None
+        try:
+            event = parse_webhook_event(json.loads(line))
+        except (ValueError, InvalidEvent) as exc:
+            log.info("skipping a relay event: %s", exc)
+            return None
+        started = self._started.setdefault(event.call_id, event.received_at or datetime.now(UTC))
+        if len(self._started) > 5000:
+            self._started.pop(next(iter(self._started)))
+        return event_to_call(event, self._agent, started)
+
+
+__all__ = ["BadResponse", "CallEventStream", "InvalidEvent", "RelaySource", "WebhookEvent",
+           "event_to_call", "parse_webhook_event"]

@@ -1,0 +1,92 @@
+"""Settings layers: flags > environment > user settings > machine defaults > built-in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ringohunt_desktop.config import (
+    MACHINE_CONFIG_ENV,
+    ConfigError,
+    load_config,
+    save_user_settings,
+)
+from ringohunt_desktop.paths import AppPaths
+
+
+@pytest.fixture
+def paths(basedir: Path) -> AppPaths:
+    return AppPaths.under(basedir).ensure()
+
+
+@pytest.fixture
+def machine_file(tmp_path: Path) -> Path:
+    path = tmp_path / "defaults.ini"
+    path.write_text("[settings]\npoll_interval = 3\ncontacts_folder = Клієнти\n"
+                    "ringostat_url = https://ringostat.example\npop_mode = answer\n"
+                    "nethunt_api_key = leaked-by-admin\n"
+                    "[locked]\npop_mode = yes\n", encoding="utf-8")
+    return path
+
+
+def test_built_in_defaults(paths: AppPaths) -> None:
+    config = load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"})
+    assert config.contacts_folder == "Contacts"
+    assert config.poll_interval == 1.5
+    assert config.sources["poll_interval"] == "built-in"
+    assert config.missing_credentials == ["ringostat_auth_key", "ringostat_project_id",
+                                          "nethunt_email", "nethunt_api_key", "agent"]
+
+
+def test_each_layer_beats_the_one_below(paths: AppPaths, machine_file: Path) -> None:
+    env = {MACHINE_CONFIG_ENV: str(machine_file)}
+    assert load_config(paths, env=env).poll_interval == 3.0
+    save_user_settings(paths, {"poll_interval": 2.0, "contacts_folder": "Мої клієнти"})
+    config = load_config(paths, env={**env, "RINGOHUNT_CONTACTS_FOLDER": "Env folder"})
+    assert config.poll_interval == 2.0
+    assert config.sources["poll_interval"] == "user settings"
+    assert config.contacts_folder == "Env folder"
+    config = load_config(paths, env={**env, "RINGOHUNT_CONTACTS_FOLDER": "Env folder"},
+                         overrides={"contacts_folder": "Flag folder", "agent": None})
+    assert config.contacts_folder == "Flag folder"
+    assert config.sources["contacts_folder"] == "command line"
+    assert config.ringostat_url == "https://ringostat.example"
+
+
+def test_it_can_lock_a_setting(paths: AppPaths, machine_file: Path) -> None:
+    env = {MACHINE_CONFIG_ENV: str(machine_file)}
+    config = load_config(paths, env=env, overrides={"pop_mode": "off"})
+    assert config.pop_mode == "answer"
+    assert "pop_mode" in config.locked
+    with pytest.raises(ConfigError, match="pop_mode"):
+        save_user_settings(paths, {"pop_mode": "off"}, locked=config.locked)
+
+
+def test_secrets_are_never_read_from_or_written_to_settings_files(
+        paths: AppPaths, machine_file: Path) -> None:
+    config = load_config(paths, env={MACHINE_CONFIG_ENV: str(machine_file)})
+    assert not config.nethunt_api_key  # a key in a machine file is ignored
+    with pytest.raises(ConfigError, match="nethunt_api_key"):
+        save_user_settings(paths, {"nethunt_api_key": "k"})
+    config = load_config(paths, env={"RINGOHUNT_NETHUNT_API_KEY": "from-env",
+                                     MACHINE_CONFIG_ENV: "/nonexistent"},
+                         credentials={"ringostat_auth_key": "from-keychain"})
+    assert config.nethunt_api_key.reveal() == "from-env"
+    assert config.ringostat_auth_key.reveal() == "from-keychain"
+    assert "from-env" not in repr(config)
+    assert "from-keychain" not in repr(config)
+
+
+def test_a_bad_value_names_its_source_and_key(paths: AppPaths) -> None:
+    with pytest.raises(ConfigError, match=r"environment.*poll_interval|command line"):
+        load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"},
+                    overrides={"poll_interval": "fast"})
+    paths.settings_file.write_text("[settings]\npop_mode = sometimes\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"user settings.*pop_mode"):
+        load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"})
+
+
+def test_unknown_keys_from_a_newer_version_are_ignored(paths: AppPaths) -> None:
+    paths.settings_file.write_text("[settings]\nfuture_option = 1\n", encoding="utf-8")
+    assert load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"}).pop_mode == "ring"
