@@ -1,0 +1,827 @@
+"""The "Insider" pop-up: who is calling, shown near the tray without taking keyboard focus.
+
+The panel is plain Qt. The service layer creates it (through ``PanelStack``), pushes what it
+learns with ``update_call`` / ``set_lookup``, and listens to the signals for the agent's
+choices. The panel never talks to the network and never blocks.
+
+Every string that comes from the CRM or the telephony API is shown as plain text: contact data
+is typed by people and must never be interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
+    QCloseEvent,
+    QColor,
+    QEnterEvent,
+    QGuiApplication,
+    QShowEvent,
+    QWindow,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ringohunt_desktop.domain import (
+    CallPhase,
+    CallRecord,
+    Contact,
+    Direction,
+    LookupResult,
+    LookupState,
+)
+from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui.widgets import (
+    ACCENT_ATTENTION,
+    ACCENT_FAILED,
+    ACCENT_FOUND,
+    ACCENT_LOOKING,
+    TEXT_MUTED,
+    TEXT_PRIMARY,
+    TEXT_SECONDARY,
+    meaningful_utm,
+    plain_label,
+    plain_tooltip,
+    single_line,
+)
+
+log = logging.getLogger(__name__)
+
+PANEL_WIDTH = 340
+_PICKER_VISIBLE_ROWS = 4
+
+_STYLE = f"""
+#card {{
+    background: #ffffff;
+    border: 1px solid #d3d9e3;
+    border-radius: 10px;
+}}
+#body QLabel {{ color: {TEXT_PRIMARY}; }}
+#statusLabel, #timeLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
+#numberLabel {{ font-size: 17pt; font-weight: 600; letter-spacing: 0.3px; }}
+#nameLabel {{ font-size: 12pt; font-weight: 700; }}
+#nameLabel[muted="true"] {{ color: {TEXT_MUTED}; font-weight: 400; font-style: italic; }}
+#companyLabel {{ color: {TEXT_SECONDARY}; font-size: 10pt; margin-top: 1px; }}
+#managerLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 1px; }}
+#utmLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 6px; }}
+#hintLabel {{ color: #8a5a00; font-size: 9pt; margin-top: 4px; margin-bottom: 2px; }}
+#messageLabel {{ color: {TEXT_SECONDARY}; font-size: 9.5pt; margin-top: 2px; }}
+#picker {{
+    border: 1px solid #d3d9e3; border-radius: 6px; background: #f7f9fc;
+    font-size: 10pt; padding: 2px;
+}}
+#picker::item {{ padding: 4px 6px; border-radius: 4px; color: {TEXT_PRIMARY}; }}
+#picker::item:hover {{ background: #e6eefc; }}
+#picker::item:selected {{ background: #d6e4fd; color: {TEXT_PRIMARY}; }}
+QToolButton {{ border: none; border-radius: 4px; padding: 2px; background: transparent; }}
+QToolButton:hover {{ background: #eef1f6; }}
+QToolButton:checked {{ background: #e6eefc; }}
+QPushButton {{
+    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
+    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
+}}
+QPushButton:hover {{ background: #f1f4f9; }}
+QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}
+QPushButton#primaryButton {{
+    background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
+}}
+QPushButton#primaryButton:hover {{ background: #1d4fd8; }}
+QPushButton#primaryButton:disabled {{ background: #a9bff3; border-color: #a9bff3; }}
+QPushButton#linkButton {{
+    border: none; background: transparent; color: #2563eb; padding: 0px; font-size: 9pt;
+    text-align: left;
+}}
+QPushButton#linkButton:hover {{ text-decoration: underline; }}
+"""
+
+
+def _direction_text(direction: Direction) -> str:
+    texts = {
+        Direction.INCOMING: QCoreApplication.translate("InsiderPanel", "Incoming call"),
+        Direction.OUTGOING: QCoreApplication.translate("InsiderPanel", "Outgoing call"),
+        Direction.CALLBACK: QCoreApplication.translate("InsiderPanel", "Callback"),
+        Direction.OTHER: QCoreApplication.translate("InsiderPanel", "Call"),
+    }
+    return texts[direction]
+
+
+def _best_effort_e164(raw: str) -> str:
+    """Ringostat sends international digits without "+"; good enough until the lookup says."""
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if raw.strip().startswith("+") or len(digits) >= 11:
+        return f"+{digits}"
+    return raw.strip()
+
+
+class InsiderPanel(QWidget):
+    """One call's pop-up card. Never takes keyboard focus; never activates its window."""
+
+    open_in_crm_requested = Signal(Contact)
+    create_contact_requested = Signal(str, CallRecord)  # number_e164, call
+    call_back_requested = Signal(str)  # number_e164
+    copy_number_requested = Signal(str)  # number_e164
+    contact_picked = Signal(str, Contact)  # number_e164, the contact the agent chose
+    retry_lookup_requested = Signal(str)  # number_e164
+    pin_changed = Signal(bool)
+    dismissed = Signal()  # the panel closed, by the agent or by the stack
+
+    # For PanelStack: the height changed (re-stack), the pointer entered/left (pause autoclose).
+    content_resized = Signal()
+    hover_changed = Signal(bool)
+
+    def __init__(self, call: CallRecord, number_display: str, parent: QWidget | None = None,
+                 *, number_e164: str | None = None) -> None:
+        super().__init__(parent)
+        self._call = call
+        self._phase = CallPhase.RINGING
+        self._number_display = number_display
+        self._number_e164 = number_e164 or _best_effort_e164(call.client_number)
+        self._lookup = LookupResult(LookupState.LOOKING, self._number_e164)
+        self._contact: Contact | None = None
+        self._manager_override = ""
+        self._dismissed = False
+        self._focus_before_show: QWindow | None = None
+        self._accent_colour = ACCENT_LOOKING
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self._on_focus_window_changed)
+
+        # Tool: no taskbar entry. DoesNotAcceptFocus + ShowWithoutActivating: the agent may be
+        # typing in another app when the phone rings, and keystrokes must keep going there.
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # The card draws its own rounded background; the window corners stay see-through.
+        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setObjectName("insiderPanel")
+        self.setStyleSheet(_STYLE)
+        self.setFixedWidth(PANEL_WIDTH)
+
+        self._build()
+        self.update_call(call, self._phase)
+        self._apply_lookup()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The panel sizes itself (_relayout); letting the layout push minimum sizes onto the
+        # window as well would only make the platform re-negotiate size hints on every update.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.card = QFrame(self)
+        self.card.setObjectName("card")
+        outer.addWidget(self.card)
+
+        card_layout = QHBoxLayout(self.card)
+        card_layout.setContentsMargins(1, 1, 1, 1)
+        card_layout.setSpacing(0)
+        self.accent = QFrame(self.card)
+        self.accent.setObjectName("accent")
+        self.accent.setFixedWidth(5)
+        card_layout.addWidget(self.accent)
+
+        body = QWidget(self.card)
+        body.setObjectName("body")
+        card_layout.addWidget(body, 1)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(12, 8, 8, 12)
+        layout.setSpacing(2)
+
+        # Header: direction and phase, time, pin, close.
+        header = QHBoxLayout()
+        header.setSpacing(6)
+        self.direction_icon = plain_label(object_name="directionIcon", parent=body)
+        self.direction_icon.setFixedSize(18, 18)
+        header.addWidget(self.direction_icon)
+        self.status_label = plain_label(object_name="statusLabel", parent=body)
+        header.addWidget(self.status_label, 1)
+        self.time_label = plain_label(object_name="timeLabel", parent=body)
+        header.addWidget(self.time_label)
+        self.pin_button = self._tool_button(body, self.tr("Keep this pop-up open"))
+        self.pin_button.setCheckable(True)
+        self.pin_button.toggled.connect(self._on_pin_toggled)
+        header.addWidget(self.pin_button)
+        self.close_button = self._tool_button(body, self.tr("Close"))
+        self.close_button.setIcon(icons.close_icon(QColor(TEXT_MUTED)))
+        self.close_button.clicked.connect(self.close)
+        header.addWidget(self.close_button)
+        layout.addLayout(header)
+
+        # The number is known at once, so it comes first and largest.
+        number_row = QHBoxLayout()
+        number_row.setSpacing(4)
+        self.number_label = plain_label(object_name="numberLabel", parent=body)
+        number_row.addWidget(self.number_label)
+        self.copy_button = self._tool_button(body, self.tr("Copy number"))
+        self.copy_button.setIcon(icons.copy_icon(QColor(TEXT_MUTED)))
+        self.copy_button.clicked.connect(
+            lambda: self.copy_number_requested.emit(self._number_e164)
+        )
+        number_row.addWidget(self.copy_button)
+        number_row.addStretch(1)
+        layout.addLayout(number_row)
+        layout.addSpacing(4)
+
+        self.name_label = self._wrapping_label(body, "nameLabel")
+        layout.addWidget(self.name_label)
+        self.company_label = self._wrapping_label(body, "companyLabel")
+        layout.addWidget(self.company_label)
+        self.manager_label = self._wrapping_label(body, "managerLabel")
+        layout.addWidget(self.manager_label)
+
+        # Several contacts share the number: let the agent say which one is calling.
+        self.hint_label = self._wrapping_label(body, "hintLabel")
+        layout.addWidget(self.hint_label)
+        self.picker = QListWidget(body)
+        self.picker.setObjectName("picker")
+        self.picker.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.picker.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.picker.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.picker.setUniformItemSizes(True)
+        self.picker.itemClicked.connect(self._on_pick)
+        self.picker.itemActivated.connect(self._on_pick)
+        layout.addWidget(self.picker)
+        self.change_button = QPushButton(body)
+        self.change_button.setObjectName("linkButton")
+        self.change_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.change_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.change_button.clicked.connect(self._show_picker_again)
+        layout.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.message_label = self._wrapping_label(body, "messageLabel")
+        layout.addWidget(self.message_label)
+        # Where the caller came from is context, not identity: last and quiet.
+        self.utm_label = self._wrapping_label(body, "utmLabel")
+        layout.addWidget(self.utm_label)
+
+        layout.addSpacing(8)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        self.primary_button = QPushButton(body)
+        self.primary_button.setObjectName("primaryButton")
+        self.primary_button.clicked.connect(self._on_primary)
+        buttons.addWidget(self.primary_button)
+        self.call_back_button = QPushButton(self.tr("Call back"), body)
+        self.call_back_button.clicked.connect(
+            lambda: self.call_back_requested.emit(self._number_e164)
+        )
+        buttons.addWidget(self.call_back_button)
+        buttons.addStretch(1)
+        for button in (self.primary_button, self.call_back_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setAutoDefault(False)
+        layout.addLayout(buttons)
+
+    def _tool_button(self, parent: QWidget, tooltip: str) -> QToolButton:
+        button = QToolButton(parent)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.setAutoRaise(True)
+        button.setIconSize(QSize(14, 14))
+        button.setFixedSize(24, 24)
+        button.setToolTip(tooltip)
+        button.setAccessibleName(tooltip)
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        return button
+
+    @staticmethod
+    def _wrapping_label(parent: QWidget, object_name: str) -> QLabel:
+        label = plain_label(object_name=object_name, parent=parent)
+        label.setWordWrap(True)
+        # Style-sheet margins make QLabel guess an indent; rows must line up with the name.
+        label.setIndent(0)
+        label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        return label
+
+    # -- what the service layer calls -----------------------------------------------------
+
+    @property
+    def call(self) -> CallRecord:
+        return self._call
+
+    @property
+    def phase(self) -> CallPhase:
+        return self._phase
+
+    @property
+    def number_e164(self) -> str:
+        return self._number_e164
+
+    @property
+    def lookup(self) -> LookupResult:
+        return self._lookup
+
+    @property
+    def contact(self) -> Contact | None:
+        """The contact shown: the single match, or the one the agent picked."""
+        return self._contact
+
+    @property
+    def pinned(self) -> bool:
+        return self.pin_button.isChecked()
+
+    def set_pinned(self, pinned: bool) -> None:
+        self.pin_button.setChecked(pinned)
+
+    def update_call(self, call: CallRecord, phase: CallPhase) -> None:
+        self._call = call
+        self._phase = phase
+        missed = phase is CallPhase.MISSED
+        self.direction_icon.setPixmap(
+            icons.direction_icon(call.direction, missed=missed, size=18).pixmap(18, 18)
+        )
+        self.status_label.setText(
+            f"{_direction_text(call.direction)} • {self._phase_text(phase)}"
+        )
+        self.time_label.setText(_clock(call.started_at))
+        self.number_label.setText(self._number_display)
+        self.number_label.setToolTip(plain_tooltip(self._number_e164))
+        self.setWindowTitle(
+            self.tr("{direction}: {number}").format(
+                direction=_direction_text(call.direction), number=self._number_display
+            )
+        )
+        self._update_utm()
+        self.call_back_button.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED))
+        self._update_accessibility()
+        self._relayout()
+
+    def set_lookup(self, result: LookupResult) -> None:
+        if result.number_e164:
+            self._number_e164 = result.number_e164
+        if result.state is LookupState.LOOKING and self._contact is not None:
+            # A background refresh of a number already shown: keep the card still.
+            return
+        self._lookup = result
+        self._contact = result.contact
+        self._manager_override = ""
+        self._apply_lookup()
+
+    def set_manager_display(self, text: str) -> None:
+        """Show ``text`` (e.g. the manager's name resolved from an e-mail) as the manager."""
+        self._manager_override = text
+        self._show_contact_details()
+        self._update_accessibility()
+        self._relayout()
+
+    # -- state rendering ------------------------------------------------------------------
+
+    def _apply_lookup(self) -> None:
+        state = self._lookup.state
+        for widget in (self.company_label, self.manager_label, self.hint_label, self.picker,
+                       self.change_button, self.message_label, self.primary_button):
+            widget.setVisible(False)
+        self.primary_button.setEnabled(True)
+
+        if state is LookupState.LOOKING:
+            self._set_name(self.tr("Looking up…"), muted=True)
+            self._set_accent(ACCENT_LOOKING)
+        elif state is LookupState.FOUND and self._contact is not None:
+            self._show_contact_details()
+            self._set_accent(ACCENT_FOUND)
+        elif state is LookupState.AMBIGUOUS:
+            if self._contact is not None:
+                self._show_contact_details()
+            else:
+                self._show_picker()
+            self._set_accent(ACCENT_ATTENTION)
+        elif state is LookupState.FAILED:
+            self._set_name(self.tr("Could not check the CRM"), muted=True)
+            self.message_label.setText(
+                single_line(self._lookup.error) or self.tr("The CRM is not responding.")
+            )
+            self.message_label.setVisible(True)
+            self._set_primary(self.tr("Retry"))
+            self._set_accent(ACCENT_FAILED)
+        else:  # UNKNOWN, or FOUND without a contact (treated the same: nothing to open)
+            self._set_name(self.tr("Not in CRM"), muted=True)
+            self._set_primary(self.tr("Create contact"))
+            self._set_accent(ACCENT_ATTENTION)
+        self._update_accessibility()
+        self._relayout()
+
+    def _show_contact_details(self) -> None:
+        contact = self._contact
+        if contact is None:
+            return
+        self._set_name(single_line(contact.name) or self.tr("(no name)"),
+                       muted=not contact.name.strip())
+        self.company_label.setText(single_line(contact.company))
+        self.company_label.setVisible(bool(contact.company.strip()))
+        manager = single_line(self._manager_override or contact.manager)
+        self.manager_label.setText(self.tr("Manager: {name}").format(name=manager))
+        self.manager_label.setVisible(bool(manager))
+        self.hint_label.setVisible(False)
+        self.picker.setVisible(False)
+        others = len(self._lookup.contacts) - 1
+        if self._lookup.state is LookupState.AMBIGUOUS and others > 0:
+            self.change_button.setText(
+                self.tr("Not this one? {count} more with this number").format(count=others)
+            )
+            self.change_button.setVisible(True)
+        self._set_primary(self.tr("Open in CRM"))
+
+    def _show_picker(self) -> None:
+        contacts = self._lookup.contacts
+        self._set_name(
+            self.tr("{count} contacts share this number").format(count=len(contacts)),
+            muted=False,
+        )
+        self.hint_label.setText(self.tr("Who is calling? Pick one to see the details."))
+        self.hint_label.setVisible(True)
+        self.picker.clear()
+        for contact in contacts:
+            name = single_line(contact.name) or self.tr("(no name)")
+            company = single_line(contact.company)
+            parts = [name]
+            # "Andrii Melnyk (Romashka LLC) · Romashka LLC" would waste the narrow row.
+            if company and company.casefold() not in name.casefold():
+                parts.append(company)
+            item = QListWidgetItem(" · ".join(parts))
+            # Item text is always plain; the tooltip is escaped so it stays literal too.
+            item.setToolTip(plain_tooltip("\n".join(parts)))
+            item.setData(Qt.ItemDataRole.UserRole, contact.record_id)
+            self.picker.addItem(item)
+        rows = min(len(contacts), _PICKER_VISIBLE_ROWS)
+        row_height = self.picker.sizeHintForRow(0) if contacts else 24
+        self.picker.setFixedHeight(rows * row_height + 2 * self.picker.frameWidth() + 6)
+        self.picker.setVisible(True)
+        self.company_label.setVisible(False)
+        self.manager_label.setVisible(False)
+        self.change_button.setVisible(False)
+        self._set_primary(self.tr("Open in CRM"))
+        self.primary_button.setEnabled(False)  # until the agent picks
+
+    def _set_name(self, text: str, *, muted: bool) -> None:
+        self.name_label.setText(text)
+        self.name_label.setProperty("muted", muted)
+        # Dynamic properties only restyle after a re-polish.
+        self.name_label.style().unpolish(self.name_label)
+        self.name_label.style().polish(self.name_label)
+        self.name_label.setVisible(True)
+
+    def _set_primary(self, text: str) -> None:
+        self.primary_button.setText(text)
+        self.primary_button.setEnabled(True)
+        self.primary_button.setVisible(True)
+
+    def _set_accent(self, colour: QColor) -> None:
+        self._accent_colour = colour
+        self.accent.setStyleSheet(
+            f"#accent {{ background: {colour.name()}; border: none;"
+            " border-top-left-radius: 9px; border-bottom-left-radius: 9px; }"
+        )
+        self._update_pin_icon()
+
+    def _update_pin_icon(self) -> None:
+        colour = self._accent_colour if self.pinned else QColor(TEXT_MUTED)
+        self.pin_button.setIcon(icons.pin_icon(colour))
+
+    def _update_utm(self) -> None:
+        call = self._call
+        parts = [meaningful_utm(v) for v in (call.utm_source, call.utm_medium, call.utm_campaign)]
+        shown = [p for p in parts if p]
+        # Hide the row entirely when the call carries no real source: "(direct) / (none)" is
+        # noise for an agent deciding how to greet the caller.
+        self.utm_label.setText(
+            self.tr("Source: {utm}").format(utm=" / ".join(shown)) if shown else ""
+        )
+        self.utm_label.setVisible(bool(shown))
+
+    def _phase_text(self, phase: CallPhase) -> str:
+        texts = {
+            CallPhase.RINGING: self.tr("ringing"),
+            CallPhase.ANSWERED: self.tr("answered"),
+            CallPhase.ENDED: self.tr("ended"),
+            CallPhase.MISSED: self.tr("missed"),
+        }
+        return texts[phase]
+
+    def _update_accessibility(self) -> None:
+        who = self._spoken_name()
+        direction = _direction_text(self._call.direction)
+        name = f"{direction}: {who}, {self._number_display}" if who else (
+            f"{direction}: {self._number_display}"
+        )
+        details = [self._phase_text(self._phase)]
+        if self._contact is not None:
+            if self._contact.company.strip():
+                details.append(single_line(self._contact.company))
+            manager = self._manager_override or self._contact.manager
+            if manager.strip():
+                details.append(self.tr("Manager: {name}").format(name=single_line(manager)))
+        elif self._lookup.state is LookupState.FAILED:
+            details.append(single_line(self._lookup.error))
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(", ".join(d for d in details if d))
+
+    def _spoken_name(self) -> str:
+        state = self._lookup.state
+        if self._contact is not None:
+            return single_line(self._contact.name)
+        if state is LookupState.UNKNOWN:
+            return self.tr("not in CRM")
+        if state is LookupState.AMBIGUOUS:
+            return self.tr("{count} contacts share this number").format(
+                count=len(self._lookup.contacts)
+            )
+        return ""
+
+    def _relayout(self) -> None:
+        """Fit the height to the content at the fixed width and tell the stack."""
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            # Hidden children do not report height-for-width yet; showEvent sizes the panel.
+            return
+        # Cached height-for-width values predate style sheet fonts and text changes.
+        self.ensurePolished()
+        layout.invalidate()
+        layout.activate()
+        height = (layout.heightForWidth(PANEL_WIDTH) if layout.hasHeightForWidth()
+                  else layout.sizeHint().height())
+        if height != self.height():
+            self.resize(PANEL_WIDTH, height)
+            self.content_resized.emit()
+
+    # -- the agent's actions --------------------------------------------------------------
+
+    def _on_primary(self) -> None:
+        state = self._lookup.state
+        if state is LookupState.FAILED:
+            self.retry_lookup_requested.emit(self._number_e164)
+        elif self._contact is not None:
+            self.open_in_crm_requested.emit(self._contact)
+        elif state is LookupState.UNKNOWN or state is LookupState.FOUND:
+            self.create_contact_requested.emit(self._number_e164, self._call)
+
+    def _on_pick(self, item: QListWidgetItem) -> None:
+        record_id = item.data(Qt.ItemDataRole.UserRole)
+        contact = next((c for c in self._lookup.contacts if c.record_id == record_id), None)
+        if contact is None:
+            return
+        self._contact = contact
+        self._manager_override = ""
+        self._show_contact_details()
+        self._update_accessibility()
+        self._relayout()
+        self.contact_picked.emit(self._number_e164, contact)
+
+    def _show_picker_again(self) -> None:
+        self._contact = None
+        self._show_picker()
+        self._update_accessibility()
+        self._relayout()
+
+    def _on_pin_toggled(self, pinned: bool) -> None:
+        self.pin_button.setToolTip(
+            self.tr("Let this pop-up close by itself") if pinned
+            else self.tr("Keep this pop-up open")
+        )
+        self._update_pin_icon()
+        self.pin_changed.emit(pinned)
+
+    # -- window events --------------------------------------------------------------------
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.isVisible():
+            self._focus_before_show = QGuiApplication.focusWindow()
+        super().setVisible(visible)
+
+    def _on_focus_window_changed(self, window: QWindow | None) -> None:
+        """Hand activation back if a platform activated the panel despite its flags.
+
+        Windows and X11 honour WA_ShowWithoutActivating / WindowDoesNotAcceptFocus, but some
+        window managers (and Qt's offscreen platform) activate every new window. The panel
+        has nothing to type into, so whichever of our windows had focus gets it back.
+        """
+        if window is None or window is not self.windowHandle():
+            return
+        previous = self._focus_before_show
+        if previous is not None and shiboken6.isValid(previous) and previous.isVisible():
+            previous.requestActivate()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._relayout()
+        # The window never gets focus, so screen readers would not notice it; an alert event
+        # makes them announce the accessible name ("Incoming call: Olena Koval, +380…").
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            # A label changed text or font somewhere below: nested layouts have now updated
+            # their height-for-width, so the window can take its final height.
+            self._relayout()
+        return handled
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        super().enterEvent(event)
+        self.hover_changed.emit(True)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self.hover_changed.emit(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted() and not self._dismissed:
+            self._dismissed = True
+            self.dismissed.emit()
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+class PanelStack(QObject):
+    """Keeps one panel per call, stacked away from the tray corner, at most ``max_panels``.
+
+    Panels stack upward from the bottom-right of the available screen area (or from the
+    ``anchor`` rect, e.g. the tray icon's geometry; an anchor in the top half of the screen
+    stacks downward). The newest panel sits nearest the tray. A finished call's panel closes
+    after ``autoclose_seconds`` (0 keeps it) unless pinned or under the pointer.
+    """
+
+    panel_closed = Signal(str)  # call_id
+
+    def __init__(self, autoclose_seconds: float = 30.0, max_panels: int = 4,
+                 anchor: QRect | None = None, parent: QObject | None = None, *,
+                 spacing: int = 8, margin: int = 12) -> None:
+        super().__init__(parent)
+        self.autoclose_seconds = autoclose_seconds
+        self.max_panels = max(1, max_panels)
+        self._anchor = anchor
+        self._spacing = spacing
+        self._margin = margin
+        self._panels: dict[str, InsiderPanel] = {}  # insertion order = age, oldest first
+        self._timers: dict[str, QTimer] = {}
+        self._finished: set[str] = set()
+        self._hovered: set[str] = set()
+
+    def set_anchor(self, anchor: QRect | None) -> None:
+        self._anchor = anchor
+        self.relayout()
+
+    def panels(self) -> list[InsiderPanel]:
+        """Open panels, oldest first."""
+        return list(self._panels.values())
+
+    def panel(self, call_id: str) -> InsiderPanel | None:
+        return self._panels.get(call_id)
+
+    def show_call(self, call: CallRecord, number_display: str, *,
+                  number_e164: str | None = None) -> InsiderPanel:
+        existing = self._panels.get(call.call_id)
+        if existing is not None:
+            existing.update_call(call, existing.phase)
+            existing.raise_()
+            return existing
+
+        self._enforce_cap(room_for=1)
+        panel = InsiderPanel(call, number_display, number_e164=number_e164)
+        call_id = call.call_id
+        self._panels[call_id] = panel
+        panel.dismissed.connect(lambda: self._forget(call_id))
+        panel.content_resized.connect(self.relayout)
+        panel.pin_changed.connect(lambda _pinned: self._reschedule(call_id))
+        panel.hover_changed.connect(lambda hovered: self._on_hover(call_id, hovered))
+        # Place it before showing so it appears near where it belongs; showing settles its
+        # height, so re-stack once more before anything is painted.
+        self.relayout()
+        panel.show()
+        self.relayout()
+        return panel
+
+    def call_updated(self, call: CallRecord, phase: CallPhase) -> None:
+        panel = self._panels.get(call.call_id)
+        if panel is not None:
+            panel.update_call(call, phase)
+
+    def call_finished(self, call_id: str) -> None:
+        if call_id not in self._panels:
+            return
+        self._finished.add(call_id)
+        self._reschedule(call_id)
+
+    def close_panel(self, call_id: str) -> None:
+        panel = self._panels.get(call_id)
+        if panel is not None:
+            panel.close()
+
+    def close_all(self) -> None:
+        """Close every panel, pinned ones too: the agent asked for a clean screen."""
+        for panel in list(self._panels.values()):
+            panel.close()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _enforce_cap(self, room_for: int) -> None:
+        while len(self._panels) + room_for > self.max_panels:
+            oldest_unpinned = next((p for p in self._panels.values() if not p.pinned), None)
+            if oldest_unpinned is None:
+                # Every panel is pinned: the agent chose to keep them, so exceed the cap.
+                log.debug("all %d panels pinned; showing one more", len(self._panels))
+                return
+            oldest_unpinned.close()
+
+    def _reschedule(self, call_id: str) -> None:
+        """(Re)start or stop the autoclose timer from the panel's current state."""
+        panel = self._panels.get(call_id)
+        timer = self._timers.get(call_id)
+        should_run = (
+            panel is not None
+            and call_id in self._finished
+            and self.autoclose_seconds > 0
+            and not panel.pinned
+            and call_id not in self._hovered
+        )
+        if not should_run:
+            if timer is not None:
+                timer.stop()
+            return
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda: self.close_panel(call_id))
+            self._timers[call_id] = timer
+        timer.start(round(self.autoclose_seconds * 1000))
+
+    def _on_hover(self, call_id: str, hovered: bool) -> None:
+        # The agent is reading it: do not pull it away under the pointer.
+        if hovered:
+            self._hovered.add(call_id)
+        else:
+            self._hovered.discard(call_id)
+        self._reschedule(call_id)
+
+    def _forget(self, call_id: str) -> None:
+        panel = self._panels.pop(call_id, None)
+        timer = self._timers.pop(call_id, None)
+        if timer is not None:
+            timer.stop()
+            timer.deleteLater()
+        self._finished.discard(call_id)
+        self._hovered.discard(call_id)
+        if panel is not None:
+            panel.deleteLater()
+            self.relayout()
+            self.panel_closed.emit(call_id)
+
+    def _available_area(self) -> QRect:
+        screen = None
+        if self._anchor is not None and self._anchor.isValid():
+            screen = QGuiApplication.screenAt(self._anchor.center())
+        if screen is None:
+            screen = QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
+
+    def relayout(self) -> None:
+        """Place panels newest-first, starting at the tray corner and moving away from it."""
+        if not self._panels:
+            return
+        area = self._available_area()
+        anchor = self._anchor if self._anchor is not None and self._anchor.isValid() else None
+        grows_up = anchor is None or anchor.center().y() >= area.center().y()
+        if anchor is None:
+            right = area.right() - self._margin
+        else:
+            # Centre on the tray icon where possible, but stay inside the screen.
+            right = anchor.center().x() + PANEL_WIDTH // 2
+            right = max(area.left() + self._margin + PANEL_WIDTH - 1,
+                        min(right, area.right() - self._margin))
+        left = right - PANEL_WIDTH + 1
+        edge = area.bottom() - self._margin if grows_up else area.top() + self._margin
+
+        for panel in reversed(list(self._panels.values())):
+            height = panel.height()
+            if grows_up:
+                top = edge - height + 1
+                edge = top - self._spacing - 1
+            else:
+                top = edge
+                edge = top + height + self._spacing
+            panel.move(left, top)

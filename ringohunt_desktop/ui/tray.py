@@ -1,0 +1,322 @@
+"""The tray icon and its menu, or a small window standing in for them where there is no tray.
+
+The controller only shows state and emits what the agent asked for; the application decides
+what "open the journal" or "pause" means. Its menu is rebuilt every time it is about to open,
+so the missed-call count and the pause tick are never stale.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ringohunt_desktop.ui.icons import tray_icon
+from ringohunt_desktop.ui.widgets import plain_label
+
+_CONTEXT = "TrayController"
+
+
+class TrayState(StrEnum):
+    STARTING = "starting"
+    CONNECTED = "connected"  # calls arrive through the live channel
+    POLLING = "polling"  # working, but learning about calls by polling (slower pops)
+    OFFLINE = "offline"
+    BAD_CREDENTIALS = "bad_credentials"
+    PAUSED = "paused"  # the agent switched pop-ups off
+
+
+def state_text(state: TrayState) -> str:
+    """What the state means, in the words an agent would use."""
+    texts = {
+        TrayState.STARTING: QCoreApplication.translate(_CONTEXT, "Starting…"),
+        TrayState.CONNECTED: QCoreApplication.translate(_CONTEXT, "Connected"),
+        TrayState.POLLING: QCoreApplication.translate(
+            _CONTEXT, "Connected (checking for calls every few seconds)"
+        ),
+        TrayState.OFFLINE: QCoreApplication.translate(
+            _CONTEXT, "Offline: no connection, retrying"
+        ),
+        TrayState.BAD_CREDENTIALS: QCoreApplication.translate(
+            _CONTEXT, "Sign-in refused: check Settings"
+        ),
+        TrayState.PAUSED: QCoreApplication.translate(_CONTEXT, "Pop-ups paused"),
+    }
+    return texts[state]
+
+
+def journal_text(missed: int) -> str:
+    if missed > 0:
+        return QCoreApplication.translate(_CONTEXT, "Open journal ({count} missed)").format(
+            count=missed
+        )
+    return QCoreApplication.translate(_CONTEXT, "Open journal")
+
+
+class FallbackMainWindow(QMainWindow):
+    """Stands in for the tray where the desktop has none: the same state, count and actions.
+
+    Closing it only minimises it, because pop-ups keep working only while the app runs;
+    "Quit" is the explicit way out.
+    """
+
+    open_contacts_clicked = Signal()
+    open_journal_clicked = Signal()
+    open_settings_clicked = Signal()
+    pause_clicked = Signal(bool)
+    quit_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("RingoHunt"))
+        self.setObjectName("fallbackMainWindow")
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(10)
+
+        header = QHBoxLayout()
+        self.icon_label = QLabel(central)
+        self.icon_label.setFixedSize(32, 32)
+        header.addWidget(self.icon_label)
+        self.state_label = plain_label(object_name="stateLabel", parent=central)
+        self.state_label.setWordWrap(True)
+        header.addWidget(self.state_label, 1)
+        layout.addLayout(header)
+
+        self.detail_label = plain_label(object_name="detailLabel", parent=central)
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setStyleSheet("color: #4a5568;")
+        layout.addWidget(self.detail_label)
+        self.progress_label = plain_label(object_name="progressLabel", parent=central)
+        self.progress_label.setStyleSheet("color: #4a5568;")
+        layout.addWidget(self.progress_label)
+
+        self.contacts_button = QPushButton(self.tr("Open contact book"), central)
+        self.journal_button = QPushButton(central)
+        self.settings_button = QPushButton(self.tr("Settings…"), central)
+        self.pause_button = QPushButton(self.tr("Pause pop-ups"), central)
+        self.pause_button.setCheckable(True)
+        self.quit_button = QPushButton(self.tr("Quit"), central)
+        for button in (self.contacts_button, self.journal_button, self.settings_button,
+                       self.pause_button, self.quit_button):
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.setCentralWidget(central)
+
+        self.contacts_button.clicked.connect(self.open_contacts_clicked)
+        self.journal_button.clicked.connect(self.open_journal_clicked)
+        self.settings_button.clicked.connect(self.open_settings_clicked)
+        self.pause_button.toggled.connect(self.pause_clicked)
+        self.quit_button.clicked.connect(self.quit_clicked)
+        self.resize(320, 300)
+
+    def show_status(self, state: TrayState, detail: str, missed: int, progress: str,
+                    icon: QIcon) -> None:
+        self.state_label.setText(state_text(state))
+        self.detail_label.setText(detail)
+        self.detail_label.setVisible(bool(detail))
+        self.progress_label.setText(progress)
+        self.progress_label.setVisible(bool(progress))
+        self.journal_button.setText(journal_text(missed))
+        self.icon_label.setPixmap(icon.pixmap(32, 32))
+        self.setWindowIcon(icon)
+
+    def set_paused(self, paused: bool) -> None:
+        # Reflect the state without echoing it back as a fresh request.
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+        self.showMinimized()
+
+
+class TrayController(QObject):
+    """Owns the tray icon (or its fallback window) and turns clicks into signals."""
+
+    open_contacts_requested = Signal()
+    open_journal_requested = Signal()
+    open_settings_requested = Signal()
+    pause_toggled = Signal(bool)
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None, *,
+                 use_system_tray: bool | None = None) -> None:
+        """``use_system_tray=None`` asks the desktop; tests force the fallback with False."""
+        super().__init__(parent)
+        self._state = TrayState.STARTING
+        self._detail = ""
+        self._missed = 0
+        self._paused = False
+        self._progress = ""
+
+        # Never shown as a real window; it parents the menu so both share one lifetime.
+        self.menu = QMenu()
+        self.menu.aboutToShow.connect(self._rebuild_menu)
+        self._rebuild_menu()
+
+        if use_system_tray is None:
+            use_system_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: QSystemTrayIcon | None = None
+        self.fallback: FallbackMainWindow | None = None
+        if use_system_tray:
+            self.tray = QSystemTrayIcon(self)
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._on_activated)
+        else:
+            self.fallback = FallbackMainWindow()
+            self.fallback.open_contacts_clicked.connect(self.open_contacts_requested)
+            self.fallback.open_journal_clicked.connect(self.open_journal_requested)
+            self.fallback.open_settings_clicked.connect(self.open_settings_requested)
+            self.fallback.pause_clicked.connect(self._set_paused_from_user)
+            self.fallback.quit_clicked.connect(self.quit_requested)
+        self._refresh()
+
+    # -- state the application pushes in ------------------------------------------------
+
+    @property
+    def state(self) -> TrayState:
+        return self._state
+
+    @property
+    def missed(self) -> int:
+        return self._missed
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    def set_state(self, state: TrayState, detail: str = "") -> None:
+        """``detail`` names what is wrong in plain words, e.g. "NetHunt: credentials refused"."""
+        self._state = state
+        self._detail = detail
+        self._refresh()
+
+    def set_missed(self, count: int) -> None:
+        self._missed = max(0, count)
+        self._refresh()
+
+    def set_paused(self, paused: bool) -> None:
+        """Sync the pause tick from settings; does not emit ``pause_toggled``."""
+        self._paused = paused
+        if self.fallback is not None:
+            self.fallback.set_paused(paused)
+        self._refresh()
+
+    def set_sync_progress(self, done: int, total: int) -> None:
+        """Contact-book sync progress; ``total`` ≤ 0 or ``done`` ≥ ``total`` clears it."""
+        if total <= 0 or done >= total:
+            self._progress = ""
+        else:
+            self._progress = self.tr("Syncing contacts: {done} of {total}").format(
+                done=done, total=total
+            )
+        self._refresh()
+
+    def notify_call(self, title: str, body: str) -> None:
+        """A desktop notification (e.g. a missed call); the fallback shows it in its status bar."""
+        if self.tray is not None:
+            self.tray.showMessage(title, body, self.icon(), 8_000)
+        elif self.fallback is not None:
+            self.fallback.show_message(f"{title}: {body}" if body else title)
+
+    def show(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        elif self.fallback is not None:
+            self.fallback.show()
+
+    def hide(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()
+        elif self.fallback is not None:
+            self.fallback.hide()
+
+    # -- what the agent sees ------------------------------------------------------------
+
+    def icon(self) -> QIcon:
+        return tray_icon(self._state, self._missed)
+
+    def tooltip(self) -> str:
+        """Plain text; QSystemTrayIcon tooltips are never rendered as rich text on any OS."""
+        lines = [self.tr("RingoHunt: {state}").format(state=state_text(self._state))]
+        if self._detail:
+            lines.append(self._detail)
+        if self._missed:
+            lines.append(self.tr("Missed calls: {count}").format(count=self._missed))
+        if self._progress:
+            lines.append(self._progress)
+        return "\n".join(lines)
+
+    def _refresh(self) -> None:
+        icon = self.icon()
+        if self.tray is not None:
+            self.tray.setIcon(icon)
+            self.tray.setToolTip(self.tooltip())
+        if self.fallback is not None:
+            self.fallback.show_status(self._state, self._detail, self._missed, self._progress,
+                                      icon)
+
+    def _rebuild_menu(self) -> None:
+        """Fill the menu from the current state; runs on every ``aboutToShow``."""
+        self.menu.clear()
+        status = self.menu.addAction(state_text(self._state))
+        status.setEnabled(False)  # a heading, not a command
+        self.menu.addSeparator()
+        contacts = self.menu.addAction(self.tr("Open contact book"))
+        contacts.triggered.connect(self.open_contacts_requested)
+        journal = self.menu.addAction(journal_text(self._missed))
+        journal.triggered.connect(self.open_journal_requested)
+        settings = self.menu.addAction(self.tr("Settings…"))
+        settings.triggered.connect(self.open_settings_requested)
+        self.menu.addSeparator()
+        pause = self.menu.addAction(self.tr("Pause pop-ups"))
+        pause.setCheckable(True)
+        pause.setChecked(self._paused)
+        pause.toggled.connect(self._set_paused_from_user)
+        self.menu.addSeparator()
+        quit_action = self.menu.addAction(self.tr("Quit"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        quit_action.triggered.connect(self.quit_requested)
+
+    def _set_paused_from_user(self, paused: bool) -> None:
+        self._paused = paused
+        if self.fallback is not None:
+            self.fallback.set_paused(paused)
+        self._refresh()
+        self.pause_toggled.emit(paused)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
+            self.activate()
+
+    def activate(self) -> None:
+        """A click on the icon: missed calls first, otherwise the contact book."""
+        if self._missed > 0:
+            self.open_journal_requested.emit()
+        else:
+            self.open_contacts_requested.emit()
+
+    def dispose(self) -> None:
+        """Hide and free the tray icon and windows (call before quitting)."""
+        self.hide()
+        if self.fallback is not None:
+            self.fallback.deleteLater()
+            self.fallback = None
+        self.menu.deleteLater()

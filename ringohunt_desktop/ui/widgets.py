@@ -1,0 +1,77 @@
+"""Small pieces the pop-up, the dialog and the tray share.
+
+Everything that shows text coming from the CRM or the telephony API goes through these helpers,
+so that no caller can accidentally render a contact's name as HTML (a name such as
+``<img src=x>`` must stay literal text, never markup).
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QWidget
+
+# Accent colours of the pop-up's state stripe; chosen to stay distinguishable for the most
+# common colour-vision deficiencies (green vs amber differ in lightness too, not only hue).
+ACCENT_FOUND = QColor("#2f9e5d")
+ACCENT_ATTENTION = QColor("#e0a000")  # unknown caller or several contacts: the agent acts
+ACCENT_FAILED = QColor("#8a94a6")
+ACCENT_LOOKING = QColor("#5b8def")
+
+TEXT_PRIMARY = "#1d2433"
+TEXT_SECONDARY = "#4a5568"
+TEXT_MUTED = "#7a8599"
+
+# Analytics tools write these when they have no real value; showing them to an agent is noise.
+_UTM_PLACEHOLDERS = frozenset({"none", "null", "undefined", "-", "n/a", "not set", "direct"})
+
+
+def plain_label(text: str = "", object_name: str = "", parent: QWidget | None = None) -> QLabel:
+    """A QLabel that never interprets its text as rich text (CRM data is untrusted)."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip markup that shows ``text`` literally.
+
+    Qt guesses whether a tooltip is rich text (``Qt::mightBeRichText``), so a name such as
+    ``<b>x</b>`` would render bold. Escaping it inside an explicit rich-text document makes the
+    guess irrelevant and keeps line breaks.
+    """
+    if not text:
+        return ""
+    escaped = html.escape(text, quote=False).replace("\n", "<br>")
+    return f"<qt>{escaped}</qt>"
+
+
+def is_utm_placeholder(value: str) -> bool:
+    """``(direct)``, ``(none)``, ``(not set)`` and friends carry no information for an agent."""
+    cleaned = value.strip().lower()
+    if not cleaned:
+        return True
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        return True
+    return cleaned in _UTM_PLACEHOLDERS
+
+
+def meaningful_utm(value: str) -> str:
+    """The value itself, or ``""`` when it is only a placeholder."""
+    return "" if is_utm_placeholder(value) else value.strip()
+
+
+def has_control_chars(text: str) -> bool:
+    """True for C0/C1 controls and line/paragraph separators, which break CRM records."""
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+
+
+def single_line(text: str) -> str:
+    """Collapse whitespace runs (including newlines from the CRM) to single spaces."""
+    return " ".join(text.split())
