@@ -9,6 +9,7 @@ inside the app (``--demo``), inside tests, or alone (``ringohunt-desktop sim``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -230,10 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
         if drop:
             entry["status"] = "dropped"
             self.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return True
         if hang:
             entry["status"] = "hung"
