@@ -97,7 +97,9 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 env="RINGOHUNT_CONTACTS_FOLDER"),
     SettingSpec("project_timezone", _parse_str, "Europe/Kyiv", "Ringostat project time zone"),
     SettingSpec("default_region", _parse_str, "UA", "Default country for numbers"),
-    SettingSpec("poll_interval", _parse_float_range(0.5, 60.0), 1.5, "Poll interval (seconds)"),
+    SettingSpec("poll_interval", _parse_float_range(0.2, 60.0), 1.5, "Poll interval (seconds)"),
+    SettingSpec("request_timeout", _parse_float_range(0.2, 120.0), 10.0,
+                "Service time-out (seconds)"),
     SettingSpec("pop_mode", _parse_choice("ring", "answer", "off"), "ring", "Show the call panel"),
     SettingSpec("pop_autoclose", _parse_float_range(0.0, 3600.0), 15.0,
                 "Close the panel after the call (seconds, 0 = keep)"),
@@ -136,6 +138,7 @@ class Config:
     project_timezone: str = "Europe/Kyiv"
     default_region: str = "UA"
     poll_interval: float = 1.5
+    request_timeout: float = 10.0
     pop_mode: str = "ring"
     pop_autoclose: float = 15.0
     include_unassigned_missed: bool = True
@@ -204,6 +207,9 @@ def _read_windows_machine_values() -> tuple[dict[str, str], set[str]]:
                     if target is None:
                         if str(data).strip() not in ("", "0"):
                             locked.add(name)
+                    elif name == LOCKED_SECTION:
+                        # The MSI's LOCKED property: a comma list of keys IT pins.
+                        locked |= {key.strip() for key in str(data).split(",") if key.strip()}
                     else:
                         target[name] = str(data)
         except OSError:
@@ -222,7 +228,7 @@ def read_ini(path: Path) -> tuple[dict[str, str], set[str]]:
     except (OSError, UnicodeDecodeError, configparser.Error) as exc:
         raise ConfigError(f"{path}: cannot read settings ({exc})") from exc
     values = dict(parser.items(SECTION)) if parser.has_section(SECTION) else {}
-    locked: set[str] = set()
+    locked = {key.strip() for key in values.pop(LOCKED_SECTION, "").split(",") if key.strip()}
     if parser.has_section(LOCKED_SECTION):
         locked = {k for k, v in parser.items(LOCKED_SECTION) if _parse_bool(v or "1")}
     return values, locked

@@ -94,3 +94,45 @@ def run_async() -> Callable[[Coroutine[Any, Any, T]], T]:
         return asyncio.run(coro)
 
     return runner
+
+
+@pytest.fixture
+def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
+    """A fresh qasync loop on the one QApplication; closed and cleared after the test.
+
+    Drive async code with ``qloop.run_until_complete(...)``. Inside coroutines, wait for Qt
+    signals with :func:`signal_future` — never ``qtbot.wait_signal`` (a nested Qt loop would
+    stall the coroutine; style-models.md §7).
+    """
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        loop.close()
+        asyncio.set_event_loop(None)
+    if errors:
+        pytest.fail(f"errors in the event loop: {errors}", pytrace=False)
+
+
+def signal_future(signal: Any, predicate: Callable[..., bool] | None = None
+                  ) -> asyncio.Future[tuple[Any, ...]]:
+    """A future resolved with the arguments of the first emission matching ``predicate``."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_event_loop().create_future()
+
+    def on_emit(*args: Any) -> None:
+        if not future.done() and (predicate is None or predicate(*args)):
+            future.set_result(args)
+            signal.disconnect(on_emit)
+
+    signal.connect(on_emit)
+    return future

@@ -184,12 +184,7 @@ class RingostatClient:
 
     async def find_agent(self, identity: str) -> StaffMember | None:
         """The employee with this e-mail, SIP login or extension (case-insensitive)."""
-        wanted = identity.strip().lower()
-        for member in await self.staff():
-            names = {member.email, member.extension, *member.sip_logins}
-            if wanted in {name.lower() for name in names if name}:
-                return member
-        return None
+        return match_staff(await self.staff(), identity)
 
     # ------------------------------------------------------------------ JSON-RPC
 
@@ -274,6 +269,16 @@ def parse_calldate(value: Any, tz: tzinfo) -> datetime:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=tz)
     return parsed.astimezone(tz)
+
+
+def match_staff(members: Iterable[StaffMember], identity: str) -> StaffMember | None:
+    """The member with this e-mail, SIP login or extension (case-insensitive)."""
+    wanted = identity.strip().lower()
+    for member in members:
+        names = {member.email, member.extension, *member.sip_logins}
+        if wanted in {name.lower() for name in names if name}:
+            return member
+    return None
 
 
 def parse_call_row(row: Mapping[str, Any], tz: tzinfo) -> CallRecord:

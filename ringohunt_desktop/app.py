@@ -1,0 +1,411 @@
+"""The coordinator: builds the services and windows from a Config, wires their signals, and
+runs everything on one qasync event loop. Widgets never see a client; services never see a
+widget; this module is the only place where the two meet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
+from ringohunt_desktop.calltracking import CallEvent, CallTracker
+from ringohunt_desktop.clients.errors import ApiError, AuthError
+from ringohunt_desktop.config import Config
+from ringohunt_desktop.domain import CallPhase, CallRecord, Contact, LookupResult, NewContact
+from ringohunt_desktop.lookup import CallerLookup, FieldMap, PickMemory
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.polling import CallPoller
+from ringohunt_desktop.services.crm import CrmService
+from ringohunt_desktop.services.dialer import Dialer
+from ringohunt_desktop.services.watcher import CallWatcher, WatchStatus
+from ringohunt_desktop.session import Session, SetupError
+from ringohunt_desktop.store.calls import CallStore
+from ringohunt_desktop.store.contacts import ContactStore
+from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
+from ringohunt_desktop.ui.insider_panel import InsiderPanel, PanelStack
+from ringohunt_desktop.ui.tray import TrayController, TrayState
+
+log = logging.getLogger(__name__)
+
+SETUP_RETRY_SECONDS = 15.0
+
+_TRAY_STATE = {
+    WatchStatus.STARTING: TrayState.STARTING,
+    WatchStatus.CONNECTED: TrayState.CONNECTED,
+    WatchStatus.OFFLINE: TrayState.OFFLINE,
+    WatchStatus.BAD_CREDENTIALS: TrayState.BAD_CREDENTIALS,
+}
+
+
+@dataclass
+class Services:
+    """Everything that exists once the agent and the Contacts folder are known."""
+
+    session: Session
+    lookup: CallerLookup
+    crm: CrmService
+    dialer: Dialer
+    watcher: CallWatcher
+
+
+class RingoHuntApp(QObject):
+    """Signals:
+        ready (): services are up (agent and Contacts folder resolved).
+        panel_shown (str call_id): an Insider panel is on screen (used by tests/benchmarks).
+        quit_requested (): the agent chose Quit; the owner of the loop shuts down.
+    """
+
+    ready = Signal()
+    panel_shown = Signal(str)
+    quit_requested = Signal()
+
+    def __init__(self, config: Config, paths: AppPaths, *, demo: Any = None) -> None:
+        super().__init__()
+        qt_app = QApplication.instance()
+        if isinstance(qt_app, QApplication):
+            # A tray app lives on when its last window (a dialog, a panel) closes.
+            qt_app.setQuitOnLastWindowClosed(False)
+        self.config = config
+        self.paths = paths
+        self.demo = demo
+        self.database = Database.open(paths.database_file)
+        self.contacts = ContactStore(self.database)
+        self.calls = CallStore(self.database)
+        self.services: Services | None = None
+        self.staff_names: dict[str, str] = {}
+        self.paused = False
+        self._open_dialogs: dict[str, CreateContactDialog] = {}
+        self._calls_by_number: dict[str, CallRecord] = {}
+        self.tray = TrayController()
+        self.panels = PanelStack(autoclose_seconds=config.pop_autoclose)
+        self._wire_tray()
+        self._setup_task: asyncio.Task[None] | None = None
+        self._stopped = asyncio.Event()
+
+    def _anchor_panels_to_tray(self) -> None:
+        """Pop panels next to the tray icon (top or bottom of the screen, wherever it is)."""
+        tray_icon = self.tray.tray
+        if tray_icon is None:
+            return
+        geometry = tray_icon.geometry()
+        # Until the tray host has embedded the icon, X11 reports an empty rect or one at the
+        # origin; the screen corner is a better guess than the top-left then.
+        if geometry.isValid() and not geometry.isEmpty() and not geometry.topLeft().isNull():
+            self.panels.set_anchor(geometry)
+
+    # -- start and stop ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.tray.set_state(TrayState.STARTING, self.tr("Connecting…"))
+        self.tray.set_missed(self.calls.unhandled_missed_count())
+        self.tray.show()
+        self._setup_task = asyncio.ensure_future(self._set_up_services())
+
+    async def _set_up_services(self) -> None:
+        """Resolve the agent and folder; on failure say why and try again by itself."""
+        while True:
+            try:
+                self.services = await self._build_services()
+            except SetupError as exc:
+                self.tray.set_state(TrayState.BAD_CREDENTIALS, str(exc))
+            except AuthError as exc:
+                self.tray.set_state(TrayState.BAD_CREDENTIALS, exc.user_message)
+            except ApiError as exc:
+                self.tray.set_state(TrayState.OFFLINE, exc.user_message)
+            else:
+                self.services.watcher.start()
+                self.ready.emit()
+                return
+            await asyncio.sleep(SETUP_RETRY_SECONDS)
+
+    async def _build_services(self) -> Services:
+        session = Session(self.config)
+        try:
+            staff = await session.ringostat.staff()
+            agent = await session.resolve_agent(staff)
+            folder = await session.resolve_contacts_folder()
+        except BaseException:
+            await session.aclose()
+            raise
+        lookup = CallerLookup(
+            session.nethunt, folder.folder_id, fields=FieldMap.from_config(self.config),
+            region=self.config.default_region, store=self.contacts,
+            picks=PickMemory(self.paths.config_dir / "picks.json"),
+            workspace_id=self.config.nethunt_workspace_id, time_zone=self.config.crm_timezone)
+        crm = CrmService(lookup, self)
+        dialer = Dialer(session.ringostat, agent.identity.dial_extension,
+                        region=self.config.default_region, parent=self)
+        tracker = CallTracker(agent.identity,
+                              include_unassigned_missed=self.config.include_unassigned_missed)
+        poller = CallPoller(session.ringostat, agent.identity,
+                            interval=self.config.poll_interval,
+                            resume_from=self.calls.latest_started_at())
+        watcher = CallWatcher(poller, tracker, interval=self.config.poll_interval, parent=self)
+        # NetHunt keeps the responsible manager as a user e-mail; agents know names.
+        self.staff_names = {m.email.lower(): m.name for m in staff if m.email}
+        services = Services(session, lookup, crm, dialer, watcher)
+        self._wire_services(services)
+        return services
+
+    async def shutdown(self) -> None:
+        if self._stopped.is_set():
+            return
+        if self._setup_task is not None and not self._setup_task.done():
+            self._setup_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._setup_task
+        self.panels.close_all()
+        if self.services is not None:
+            await self.services.watcher.stop()
+            await self.services.crm.wait_idle()
+            await self.services.dialer.wait_idle()
+            await self.services.session.aclose()
+        self.database.close()
+        self._stopped.set()
+
+    async def wait_stopped(self) -> None:
+        await self._stopped.wait()
+
+    def request_quit(self) -> None:
+        self.quit_requested.emit()
+
+    # -- wiring -----------------------------------------------------------------------------
+
+    def _wire_tray(self) -> None:
+        self.tray.quit_requested.connect(self.request_quit)
+        self.tray.pause_toggled.connect(self._set_paused)
+
+    def _wire_services(self, services: Services) -> None:
+        watcher = services.watcher
+        watcher.call_ringing.connect(self._on_call_event)
+        watcher.call_answered.connect(self._on_call_event)
+        watcher.call_ended.connect(self._on_call_event)
+        watcher.call_missed.connect(self._on_call_event)
+        watcher.calls_fetched.connect(self._store_calls)
+        watcher.status_changed.connect(self._on_watch_status)
+        services.crm.lookup_updated.connect(self._on_lookup)
+        services.crm.contact_created.connect(self._on_contact_created)
+        services.crm.existing_contact_found.connect(self._on_existing_contact)
+        services.crm.create_failed.connect(self._on_create_failed)
+        services.dialer.refused.connect(
+            lambda text, reason: self.tray.notify_call(self.tr("Cannot call"), reason))
+        services.dialer.call_failed.connect(
+            lambda number, reason: self.tray.notify_call(self.tr("Call failed"), reason))
+
+    def _set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        self.tray.set_state(TrayState.PAUSED if paused else self._tray_state(), "")
+
+    def _tray_state(self) -> TrayState:
+        if self.services is None:
+            return TrayState.STARTING
+        return _TRAY_STATE[self.services.watcher.status]
+
+    def _on_watch_status(self, status: str, detail: str) -> None:
+        if self.paused and status == WatchStatus.CONNECTED.value:
+            return
+        self.tray.set_state(_TRAY_STATE[WatchStatus(status)], detail)
+
+    def _store_calls(self, calls: list[CallRecord]) -> None:
+        self.calls.upsert(calls)
+        self.tray.set_missed(self.calls.unhandled_missed_count())
+
+    # -- calls and the Insider panel ---------------------------------------------------------
+
+    def number_e164(self, call: CallRecord) -> str:
+        try:
+            return phone.to_e164(call.client_number, self.config.default_region)
+        except phone.InvalidNumber:
+            return call.client_number
+
+    def _should_pop(self, event: CallEvent) -> bool:
+        if not event.live or self.paused or self.config.pop_mode == "off":
+            return False
+        wanted = CallPhase.RINGING if self.config.pop_mode == "ring" else CallPhase.ANSWERED
+        return event.phase is wanted
+
+    def _on_call_event(self, event: CallEvent) -> None:
+        call = event.call
+        panel = self.panels.panel(call.call_id)
+        if panel is None and self._should_pop(event):
+            panel = self._pop(call)
+        if panel is not None:
+            self.panels.call_updated(call, event.phase)
+            if event.phase in (CallPhase.ENDED, CallPhase.MISSED):
+                self.panels.call_finished(call.call_id)
+            return
+        # Without a panel on screen, a tray notification is how the agent hears of the call
+        # (a panel is the notification; a balloon on top of it would hide the number).
+        if not event.live or self.paused or self.config.pop_mode == "off":
+            return
+        number = phone.display_number(call.client_number, self.config.default_region)
+        if event.phase is CallPhase.RINGING:
+            self.tray.notify_call(self.tr("Incoming call"), number)
+        elif event.phase is CallPhase.MISSED:
+            self.tray.notify_call(self.tr("Missed call"), number)
+
+    def _pop(self, call: CallRecord) -> InsiderPanel:
+        assert self.services is not None
+        number = self.number_e164(call)
+        self._calls_by_number[number] = call
+        self._anchor_panels_to_tray()
+        panel = self.panels.show_call(
+            call, phone.display_number(number, self.config.default_region), number_e164=number)
+        panel.open_in_crm_requested.connect(self.open_in_crm)
+        panel.create_contact_requested.connect(self.open_create_dialog)
+        panel.call_back_requested.connect(self.services.dialer.dial)
+        panel.copy_number_requested.connect(self._copy_number)
+        panel.contact_picked.connect(self.services.crm.remember_pick)
+        panel.contact_picked.connect(lambda _number, _contact: self._show_manager_name(panel))
+        panel.retry_lookup_requested.connect(self.services.crm.request_lookup)
+        self.services.crm.request_lookup(number)
+        self.panel_shown.emit(call.call_id)
+        return panel
+
+    def _on_lookup(self, result: LookupResult) -> None:
+        for panel in self.panels.panels():
+            if panel.number_e164 == result.number_e164:
+                panel.set_lookup(result)
+                self._show_manager_name(panel)
+
+    def _show_manager_name(self, panel: InsiderPanel) -> None:
+        contact = panel.contact
+        if contact is not None and contact.manager.lower() in self.staff_names:
+            panel.set_manager_display(self.staff_names[contact.manager.lower()])
+
+    def open_in_crm(self, contact: Contact) -> None:
+        if contact.link:
+            QDesktopServices.openUrl(QUrl(contact.link))
+
+    def _copy_number(self, number: str) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(number)
+
+    # -- Create contact ---------------------------------------------------------------------
+
+    def open_create_dialog(self, number_e164: str, call: CallRecord | None = None) -> None:
+        assert self.services is not None
+        dialog = self._open_dialogs.get(number_e164)
+        if dialog is not None:
+            dialog.raise_()
+            return
+        dialog = CreateContactDialog(
+            number_e164, phone.display_number(number_e164, self.config.default_region), call)
+        self._open_dialogs[number_e164] = dialog
+        dialog.submitted.connect(self._submit_contact)
+        dialog.open_existing_requested.connect(self.open_in_crm)
+        dialog.finished.connect(lambda _code: self._open_dialogs.pop(number_e164, None))
+        dialog.show()
+
+    def _submit_contact(self, draft: NewContact) -> None:
+        assert self.services is not None
+        dialog = self._open_dialogs.get(draft.phone_e164)
+        if dialog is not None:
+            dialog.set_busy(True)
+        self.services.crm.create_contact(draft)
+
+    def _on_contact_created(self, number_e164: str, contact: Contact) -> None:
+        dialog = self._open_dialogs.get(number_e164)
+        if dialog is not None:
+            dialog.finish_created(contact)
+
+    def _on_existing_contact(self, number_e164: str, contact: Contact) -> None:
+        dialog = self._open_dialogs.get(number_e164)
+        if dialog is not None:
+            dialog.show_existing(contact)
+
+    def _on_create_failed(self, number_e164: str, message: str) -> None:
+        dialog = self._open_dialogs.get(number_e164)
+        if dialog is not None:
+            dialog.show_error(message)
+
+
+def create_qapplication() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def show_error_dialog(text: str) -> None:
+    """What the agent sees when a bug slips through: plain words, and the app keeps running."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
+                      QApplication.translate(
+                          "App", "Something went wrong inside RingoHunt. It keeps running; "
+                                 "the details are in the log (tray menu → Save diagnostics)."))
+    box.setDetailedText(text)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+    box.show()
+    _error_boxes.append(box)
+    box.finished.connect(lambda _code: _error_boxes.remove(box))
+
+
+_error_boxes: list[Any] = []
+
+
+def _quit_on_signals(quit_event: asyncio.Event, qt_app: QApplication) -> None:
+    """SIGTERM/SIGINT (logout, ``kill``, Ctrl+C) end the app as cleanly as the tray's Quit.
+
+    Python runs signal handlers only between bytecodes, and Qt's C++ loop may sleep for long,
+    so a slow timer gives the interpreter a regular chance to notice the signal.
+    """
+    loop = asyncio.get_running_loop()
+
+    def handler(_signum: int, _frame: object) -> None:
+        loop.call_soon_threadsafe(quit_event.set)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)
+    wake = QTimer(qt_app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
+def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: bool = False,
+            dial: str | None = None) -> int:
+    import qasync
+
+    from ringohunt_desktop.i18n import install_translator
+    from ringohunt_desktop.logging_setup import install_excepthook, install_qt_message_handler
+
+    qt_app = create_qapplication()
+    install_translator(qt_app, config.language)
+    install_qt_message_handler()
+    install_excepthook(show_error_dialog)
+
+    async def main() -> int:
+        app = RingoHuntApp(config, paths, demo=demo)
+        quit_event = asyncio.Event()
+        qt_app.aboutToQuit.connect(quit_event.set)
+        app.quit_requested.connect(quit_event.set)
+        _quit_on_signals(quit_event, qt_app)
+        app.start()
+        if dial:
+            app.ready.connect(lambda: app.services and app.services.dialer.dial(dial))
+        await quit_event.wait()
+        await app.shutdown()
+        return 0
+
+    try:
+        return int(qasync.run(main()))
+    except asyncio.CancelledError:
+        return 0

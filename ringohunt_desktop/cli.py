@@ -1,0 +1,360 @@
+"""Command line: the tray app (default), the demo, headless commands for IT, the simulator.
+
+Exit codes of the headless commands: 0 success, 2 bad input or settings (message on stderr,
+nothing sent), 3 service or network failure (one clear line, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TextIO
+
+from ringohunt_desktop import APP_NAME, __version__, phone
+from ringohunt_desktop.calltracking import is_mine
+from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.config import Config, ConfigError, load_config
+from ringohunt_desktop.domain import CallRecord
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.session import Session, SetupError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_SERVICE = 3
+
+DIAL_SCHEMES = ("tel:", "callto:")
+
+
+class BadInput(Exception):
+    """The user's input or settings are wrong; nothing was sent."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ringohunt-desktop",
+        description=f"{APP_NAME}: Ringostat calls with NetHunt CRM contacts.",
+        epilog="Credentials come from the OS keychain (set them in the app) or from the "
+               "RINGOHUNT_* environment variables; they are never taken on the command line.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--basedir", type=Path, help="keep all config, cache and logs under DIR")
+    parser.add_argument("--demo", action="store_true",
+                        help="run against the built-in simulator (no account needed)")
+    parser.add_argument("--demo-port", type=int, default=0, metavar="PORT",
+                        help="loopback port of the demo simulator (default: any free port)")
+    parser.add_argument("--demo-call-every", type=float, default=12.0, metavar="SECONDS",
+                        help="a demo call arrives this often (0: only when rung via /_sim/)")
+    parser.add_argument("--minimized", action="store_true", help="start in the tray")
+    parser.add_argument("--autostart", action="store_true",
+                        help="started at login: start in the tray, or not at all when the "
+                             "user switched autostart off")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    setting_flags = parser.add_argument_group("settings (override everything else)")
+    for flag, key in (("--ringostat-url", "ringostat_url"), ("--nethunt-url", "nethunt_url"),
+                      ("--project-id", "ringostat_project_id"),
+                      ("--nethunt-email", "nethunt_email"), ("--agent", "agent"),
+                      ("--contacts-folder", "contacts_folder"), ("--language", "language"),
+                      ("--poll-interval", "poll_interval")):
+        setting_flags.add_argument(flag, dest=f"setting_{key}", metavar="VALUE")
+
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("check", help="reach both services, verify credentials, agent, folder")
+    lookup = commands.add_parser("lookup", help="JSON array of contacts with this number")
+    lookup.add_argument("number")
+    call = commands.add_parser("call", help="click-to-call NUMBER (also tel:/callto: URLs)")
+    call.add_argument("number")
+    journal = commands.add_parser("journal", help="the agent's calls as JSON lines")
+    journal.add_argument("--since", help="ISO date/time (default: 24 hours ago)")
+    journal.add_argument("--until", help="ISO date/time (default: now)")
+    journal.add_argument("--missed", action="store_true", help="only missed calls")
+    sim = commands.add_parser("sim", help="run the Ringostat + NetHunt simulator")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8765)
+    sim.add_argument("--contacts", type=int, default=300, help="size of the Contacts folder")
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--call-every", type=float, default=None,
+                     help="generate a live incoming call every N seconds")
+    selftest = commands.add_parser("selftest", help="smoke test of an installed/frozen build")
+    selftest.add_argument("--sim-url", default=None)
+    parser.add_argument("dial", nargs="?", help=argparse.SUPPRESS)  # tel:/callto: from the OS
+    return parser
+
+
+def overrides_from(args: argparse.Namespace) -> dict[str, str | None]:
+    return {key.removeprefix("setting_"): value for key, value in vars(args).items()
+            if key.startswith("setting_")}
+
+
+def stored_credentials() -> dict[str, str]:
+    """Secrets from the OS keychain; none when no keychain is usable (the env may have them)."""
+    try:
+        from ringohunt_desktop.credentials import (
+            CredentialStoreUnavailable,
+            default_store,
+            load_credentials,
+        )
+    except ImportError:  # pragma: no cover - partial installs
+        return {}
+    try:
+        return load_credentials(default_store())
+    except CredentialStoreUnavailable as exc:
+        log.info("no credentials from the keychain: %s", exc)
+        return {}
+
+
+def resolve_config(args: argparse.Namespace, paths: AppPaths,
+                   env: Mapping[str, str] | None = None) -> Config:
+    env = dict(os.environ if env is None else env)
+    return load_config(paths, overrides=overrides_from(args), env=env,
+                       credentials=stored_credentials())
+
+
+def _parse_when(text: str | None, default: datetime) -> datetime:
+    if not text:
+        return default
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise BadInput(f"not an ISO date/time: {text!r}") from exc
+    return value if value.tzinfo else value.astimezone()
+
+
+def _call_json(call: CallRecord, region: str) -> dict[str, Any]:
+    number = call.client_number
+    with contextlib.suppress(phone.InvalidNumber):
+        number = phone.to_e164(number, region)
+    return {
+        "call_id": call.call_id, "started_at": call.started_at.isoformat(),
+        "direction": call.direction.value, "number": number,
+        "disposition": call.disposition, "missed": call.is_missed,
+        "answered": call.is_answered, "duration": call.duration, "billsec": call.billsec,
+        "employee": call.employee_name, "utm_source": call.utm_source,
+        "utm_medium": call.utm_medium, "utm_campaign": call.utm_campaign,
+        "recording": call.recording_url,
+    }
+
+
+async def command_check(session: Session, out: TextIO) -> int:
+    """A readable report of everything the app needs; non-zero when anything fails."""
+    failures = 0
+
+    def line(ok: bool, text: str) -> None:
+        nonlocal failures
+        failures += 0 if ok else 1
+        out.write(f"[{'ok' if ok else 'FAIL'}] {text}\n")
+
+    config = session.config
+    try:
+        agent = await session.resolve_agent()
+        line(True, f"Ringostat {config.ringostat_url}: credentials accepted "
+                   f"(project {config.ringostat_project_id})")
+        logins = ", ".join(agent.member.sip_logins) or "no SIP login"
+        line(True, f"agent: {agent.member.name} <{agent.member.email}>, staff id "
+                   f"{agent.member.staff_id}, SIP: {logins}")
+        if not agent.member.sip_logins:
+            line(False, "the agent has no SIP account: pop-ups and click-to-call need one")
+    except ApiError as exc:
+        line(False, f"Ringostat {config.ringostat_url}: {exc.user_message}")
+    except SetupError as exc:
+        line(False, str(exc))
+    try:
+        user = await session.nethunt.auth_test()
+        line(True, f"NetHunt {config.nethunt_url}: signed in as {user.personal_name} "
+                   f"<{user.email}>")
+        folder = await session.resolve_contacts_folder()
+        line(True, f"contacts folder: {folder.name} ({folder.folder_id})")
+        field_names = set(await session.nethunt.folder_fields(folder.folder_id))
+        for label, name in (("phone", config.field_phone), ("name", config.field_name)):
+            line(name in field_names, f"{label} field {name!r} "
+                 + ("present" if name in field_names else "missing in the folder"))
+    except ApiError as exc:
+        line(False, f"NetHunt {config.nethunt_url}: {exc.user_message}")
+    except SetupError as exc:
+        line(False, str(exc))
+    out.write("all checks passed\n" if not failures else f"{failures} check(s) failed\n")
+    return EXIT_OK if not failures else EXIT_SERVICE
+
+
+async def command_lookup(session: Session, number: str, out: TextIO) -> int:
+    from ringohunt_desktop.lookup import CallerLookup, FieldMap
+
+    e164 = _number_or_bad_input(number, session.config.default_region)
+    folder = await session.resolve_contacts_folder()
+    lookup = CallerLookup(session.nethunt, folder.folder_id,
+                          fields=FieldMap.from_config(session.config),
+                          region=session.config.default_region,
+                          workspace_id=session.config.nethunt_workspace_id)
+    contacts = await lookup.search_remote(e164)
+    json.dump([{"id": c.record_id, "name": c.name, "phones": list(c.phones),
+                "company": c.company, "link": c.link} for c in contacts],
+              out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return EXIT_OK
+
+
+async def command_call(session: Session, number: str, out: TextIO) -> int:
+    target = _dial_target_or_bad_input(number, session.config.default_region)
+    agent = await session.resolve_agent()
+    extension = agent.identity.dial_extension
+    if not extension:
+        raise SetupError("the agent has no SIP login or extension to call from")
+    await session.ringostat.click_to_call(extension, target.lstrip("+"))
+    out.write(f"calling {phone.display_number(target, session.config.default_region)} "
+              f"from {extension}\n")
+    return EXIT_OK
+
+
+async def command_journal(session: Session, args: argparse.Namespace, out: TextIO) -> int:
+    now = datetime.now(UTC)
+    until = _parse_when(args.until, now)
+    since = _parse_when(args.since, until - timedelta(hours=24))
+    if since >= until:
+        raise BadInput("--since must be before --until")
+    agent = await session.resolve_agent()
+    calls = await session.ringostat.calls_list(since, until)
+    include_unassigned = session.config.include_unassigned_missed
+    for call in sorted(calls, key=lambda c: c.started_at):
+        if not is_mine(call, agent.identity, include_unassigned_missed=include_unassigned):
+            continue
+        if args.missed and not call.is_missed:
+            continue
+        out.write(json.dumps(_call_json(call, session.config.default_region),
+                             ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _number_or_bad_input(text: str, region: str) -> str:
+    try:
+        return phone.to_e164(text, region)
+    except phone.InvalidNumber as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def _dial_target_or_bad_input(text: str, region: str) -> str:
+    try:
+        return phone.parse_dial_target(text, region)
+    except phone.InvalidNumber as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def run_headless(args: argparse.Namespace, config: Config,
+                 out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Run check/lookup/call/journal; every failure becomes one line on stderr."""
+    async def run() -> int:
+        async with Session(config) as session:
+            if args.command == "check":
+                return await command_check(session, out)
+            if args.command == "lookup":
+                return await command_lookup(session, args.number, out)
+            if args.command == "call":
+                return await command_call(session, args.number, out)
+            return await command_journal(session, args, out)
+
+    # Validate input before anything is sent or even connected.
+    try:
+        if args.command == "lookup":
+            _number_or_bad_input(args.number, config.default_region)
+        elif args.command == "call":
+            _dial_target_or_bad_input(args.number, config.default_region)
+        return asyncio.run(run())
+    except (BadInput, SetupError) as exc:
+        err.write(f"error: {exc}\n")
+        return EXIT_BAD_INPUT
+    except ApiError as exc:
+        err.write(f"error: {exc.user_message}\n")
+        return EXIT_SERVICE
+
+
+def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
+
+    options = SimOptions(seed=args.seed, contacts=args.contacts, call_every=args.call_every)
+    simulator = Simulator(SimCredentials.from_env(), options, host=args.host, port=args.port)
+    out.write(f"simulator on {simulator.url} (NetHunt under {simulator.nethunt_url})\n"
+              "point the app at it with:\n")
+    for key, value in simulator.app_environment().items():
+        shown = "(from your environment or the demo default)" if key.endswith("KEY") else value
+        out.write(f"  {key}={shown}\n")
+    out.flush()
+    try:
+        simulator.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        simulator.stop()
+    return EXIT_OK
+
+
+def demo_simulator(args: argparse.Namespace) -> AbstractContextManager[Any]:
+    from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
+
+    every = args.demo_call_every if args.demo_call_every > 0 else None
+    return Simulator(SimCredentials(), SimOptions(call_every=every), port=args.demo_port)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "sim":
+        logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
+        return run_simulator(args)
+    if args.command == "selftest":
+        from ringohunt_desktop.selftest import run_selftest
+
+        basedir = args.basedir or Path.cwd() / "selftest-basedir"
+        return asyncio.run(run_selftest(basedir=basedir, sim_url=args.sim_url))
+    if args.dial and not args.dial.lower().startswith(DIAL_SCHEMES):
+        parser.error(f"unknown command {args.dial!r}")
+    paths = AppPaths.resolve(args.basedir).ensure()
+    _setup_logging(paths, args)
+    simulator_context: AbstractContextManager[Any] = (
+        demo_simulator(args) if args.demo else nullcontext())
+    with simulator_context as simulator:
+        env = dict(os.environ)
+        if simulator is not None:
+            env.update(simulator.app_environment())
+        try:
+            config = resolve_config(args, paths, env)
+        except ConfigError as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            return EXIT_BAD_INPUT
+        register_secrets(config)
+        if args.command in ("check", "lookup", "call", "journal"):
+            return run_headless(args, config)
+        if args.autostart and not config.autostart:
+            # The installer's machine-wide Run entry cannot be removed per user; this is how
+            # the user's "start at login: off" wins over it.
+            return EXIT_OK
+        from ringohunt_desktop.app import run_gui
+
+        return run_gui(config, paths, demo=simulator,
+                       minimized=args.minimized or args.autostart, dial=args.dial)
+
+
+def register_secrets(config: Config) -> None:
+    """Tell the log filter every credential in use, so no log line can carry one."""
+    from ringohunt_desktop.logging_setup import register_secret
+
+    for secret in (config.ringostat_auth_key, config.nethunt_api_key):
+        if secret:
+            register_secret(secret)
+
+
+def _setup_logging(paths: AppPaths, args: argparse.Namespace) -> None:
+    from ringohunt_desktop.logging_setup import setup_logging
+
+    headless = args.command in ("check", "lookup", "call", "journal")
+    # Headless commands talk to the user on stdout/stderr themselves; the log goes to file.
+    setup_logging(paths.log_dir, verbose=args.verbose, console=False if headless else None)
+

@@ -1,0 +1,82 @@
+"""The two API clients built from one :class:`Config`, plus the look-ups everything needs
+first: who the agent is in Ringostat and which NetHunt folder holds the contacts. No Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ringohunt_desktop.calltracking import AgentIdentity
+from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.clients.http import RetryPolicy
+from ringohunt_desktop.clients.nethunt import NetHuntClient
+from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
+from ringohunt_desktop.config import Config
+from ringohunt_desktop.domain import Folder, StaffMember
+
+log = logging.getLogger(__name__)
+
+
+class SetupError(Exception):
+    """Something the user must fix in the settings (not a network problem)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    member: StaffMember
+    identity: AgentIdentity
+
+
+class Session:
+    """Owns one long-lived client per service; close it with :meth:`aclose`."""
+
+    def __init__(self, config: Config, *, retry: RetryPolicy | None = None) -> None:
+        missing = config.missing_credentials
+        if missing:
+            raise SetupError("missing settings: " + ", ".join(missing))
+        self.config = config
+        self.ringostat = RingostatClient(
+            config.ringostat_url, config.ringostat_auth_key, config.ringostat_project_id,
+            project_timezone=config.project_timezone, retry=retry,
+            timeout=config.request_timeout)
+        self.nethunt = NetHuntClient(config.nethunt_url, config.nethunt_email,
+                                     config.nethunt_api_key, retry=retry,
+                                     timeout=config.request_timeout)
+
+    async def aclose(self) -> None:
+        await self.ringostat.aclose()
+        await self.nethunt.aclose()
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()
+
+    async def resolve_agent(self, staff: Sequence[StaffMember] | None = None) -> Agent:
+        """The configured agent (SIP login, e-mail or extension) in the staff list."""
+        members = staff if staff is not None else await self.ringostat.staff()
+        member = match_staff(members, self.config.agent)
+        if member is None:
+            raise SetupError(
+                f"agent {self.config.agent!r} is not in the Ringostat staff list "
+                "(use the agent's SIP login or login e-mail)")
+        return Agent(member, AgentIdentity.from_staff(member))
+
+    async def resolve_contacts_folder(self) -> Folder:
+        """The Contacts folder by ID or by name (case-insensitive), among readable folders."""
+        wanted = self.config.contacts_folder.strip()
+        folders = await self.nethunt.readable_folders()
+        for folder in folders:
+            if folder.folder_id == wanted:
+                return folder
+        for folder in folders:
+            if folder.name.casefold() == wanted.casefold():
+                return folder
+        names = ", ".join(f.name for f in folders) or "none"
+        raise SetupError(f"NetHunt folder {wanted!r} not found (readable folders: {names})")
+
+
+__all__ = ["Agent", "ApiError", "Session", "SetupError"]

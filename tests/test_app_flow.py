@@ -1,0 +1,284 @@
+"""The app as an agent meets it: calls rung in the simulator pop the Insider panel, the
+lookup fills it in, Create contact makes exactly one contact. Real services over real HTTP
+on one qasync loop; widgets offscreen."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from ringohunt_desktop.app import RingoHuntApp
+from ringohunt_desktop.config import load_config
+from ringohunt_desktop.domain import LookupState, NewContact
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.simulator import Simulator
+from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
+from ringohunt_desktop.ui.insider_panel import InsiderPanel
+from tests.conftest import signal_future
+
+pytestmark = pytest.mark.gui
+
+
+async def until(condition: Callable[[], Any], within: float = 10.0, what: str = "") -> Any:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        value = condition()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await asyncio.sleep(0.02)
+
+
+async def ring(sim: Simulator, caller: str, **extra: Any) -> str:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(sim.url + "/_sim/ring", json={
+            "caller": caller, "ring_seconds": 20, "talk_seconds": 5, **extra})
+    response.raise_for_status()
+    return str(response.json()["call_id"])
+
+
+async def set_faults(sim: Simulator, **faults: Any) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(sim.url + "/_sim/faults",
+                                     json={"service": "nethunt", **faults})
+    response.raise_for_status()
+
+
+async def clear_faults(sim: Simulator) -> None:
+    async with httpx.AsyncClient() as client:
+        (await client.delete(sim.url + "/_sim/faults")).raise_for_status()
+
+
+class AppRunner:
+    """Makes apps on the simulator and runs scenarios on the qasync loop.
+
+    Every app is shut down inside the same loop run as its scenario: pytest-qt processes
+    Qt events between a test and its fixtures' teardown, outside any running loop, and a
+    qasync task stepped there fails with "no running event loop".
+    """
+
+    def __init__(self, sim: Simulator, basedir: Path, loop: asyncio.AbstractEventLoop) -> None:
+        self._sim = sim
+        self._basedir = basedir
+        self._loop = loop
+        self.apps: list[RingoHuntApp] = []
+
+    def __call__(self, **settings: str) -> RingoHuntApp:
+        env = {**self._sim.app_environment(), "RINGOHUNT_MACHINE_CONFIG": os.devnull}
+        paths = AppPaths.under(self._basedir).ensure()
+        config = load_config(paths, env=env, overrides={
+            "poll_interval": "0.2", "request_timeout": "1", **settings})
+        app = RingoHuntApp(config, paths)
+        self.apps.append(app)
+        return app
+
+    def run(self, scenario: Coroutine[Any, Any, None]) -> None:
+        async def with_shutdown() -> None:
+            try:
+                await scenario
+            finally:
+                for app in self.apps:
+                    await app.shutdown()
+                    app.tray.dispose()
+
+        self._loop.run_until_complete(with_shutdown())
+
+
+@pytest.fixture
+def app_factory(sim: Simulator, basedir: Path, qloop: asyncio.AbstractEventLoop) -> AppRunner:
+    return AppRunner(sim, basedir, qloop)
+
+
+async def started(app: RingoHuntApp) -> RingoHuntApp:
+    ready = signal_future(app.ready)
+    app.start()
+    await asyncio.wait_for(ready, 15)
+    return app
+
+
+async def panel_for(app: RingoHuntApp, call_id: str) -> InsiderPanel:
+    await until(lambda: app.panels.panel(call_id), 15, "the Insider panel")
+    panel = app.panels.panel(call_id)
+    assert panel is not None
+    return panel
+
+
+def labels_text(panel: InsiderPanel) -> list[str]:
+    return [label.text() for label in panel.findChildren(QLabel) if label.isVisibleTo(panel)]
+
+
+def test_known_caller_pops_with_name(app_factory: AppRunner, sim: Simulator,
+                                     qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        call_id = await ring(sim, "067 123 45 67", utm_source="google", utm_medium="cpc",
+                             utm_campaign="brand")
+        panel = await panel_for(app, call_id)
+        assert panel.number_e164 == "+380671234567"
+        await until(lambda: panel.lookup.state is LookupState.FOUND, what="the contact")
+        assert panel.contact is not None
+        assert panel.contact.name == known("olena_koval").name
+        texts = " ".join(labels_text(panel))
+        assert known("olena_koval").name in texts
+        assert "google" in texts
+
+    app_factory.run(scenario())
+
+
+def test_unknown_and_deal_only_numbers_offer_create_contact(
+        app_factory: AppRunner, sim: Simulator,
+        qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        for number in (UNKNOWN_NUMBER, known("deal_only").phones[0]):
+            call_id = await ring(sim, number)
+            panel = await panel_for(app, call_id)
+            await until(lambda p=panel: p.lookup.state is LookupState.UNKNOWN,  # type: ignore[misc]
+                        what=f"{number} to be unknown")
+
+    app_factory.run(scenario())
+
+
+def test_shared_number_lets_the_agent_pick_and_remembers(
+        app_factory: AppRunner, sim: Simulator,
+        qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        call_id = await ring(sim, "0442223344")
+        panel = await panel_for(app, call_id)
+        await until(lambda: panel.lookup.state is LookupState.AMBIGUOUS, what="a picker")
+        maria = next(c for c in panel.lookup.contacts if c.name == known("romashka_maria").name)
+        panel.contact_picked.emit(panel.number_e164, maria)
+        assert app.services is not None
+        again = app.services.lookup.cached(panel.number_e164)
+        assert again is not None
+        assert again.state is LookupState.FOUND
+        assert again.contacts[0].record_id == maria.record_id
+
+    app_factory.run(scenario())
+
+
+def test_markup_in_names_is_shown_as_plain_text(app_factory: AppRunner,
+                                                sim: Simulator,
+                                                qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        call_id = await ring(sim, known("markup").phones[0])
+        panel = await panel_for(app, call_id)
+        await until(lambda: panel.lookup.state is LookupState.FOUND, what="the contact")
+        name_labels = [label for label in panel.findChildren(QLabel)
+                       if label.text() == known("markup").name]
+        assert name_labels
+        assert all(label.textFormat() == Qt.TextFormat.PlainText for label in name_labels)
+
+    app_factory.run(scenario())
+
+
+def test_crm_timeout_shows_a_clear_state_not_a_frozen_panel(
+        app_factory: AppRunner, sim: Simulator,
+        qloop: asyncio.AbstractEventLoop, expect_log_warnings: None) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        await set_faults(sim, timeout_rate=1.0, hang_seconds=5)
+        call_id = await ring(sim, UNKNOWN_NUMBER)
+        panel = await panel_for(app, call_id)
+        assert panel.lookup.state is LookupState.LOOKING  # the number is on screen at once
+        await until(lambda: panel.lookup.state is LookupState.FAILED, 20, "a failed lookup")
+        assert "did not answer in time" in panel.lookup.error
+        await clear_faults(sim)
+        panel.retry_lookup_requested.emit(panel.number_e164)
+        await until(lambda: panel.lookup.state is LookupState.UNKNOWN, 10, "retry to work")
+
+    app_factory.run(scenario())
+
+
+def test_crm_401_says_credentials_refused(app_factory: AppRunner,
+                                          sim: Simulator,
+                                          qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        await set_faults(sim, auth_revoked=True)
+        call_id = await ring(sim, UNKNOWN_NUMBER)
+        panel = await panel_for(app, call_id)
+        await until(lambda: panel.lookup.state is LookupState.FAILED, what="a failed lookup")
+        assert "credentials refused" in panel.lookup.error
+
+    app_factory.run(scenario())
+
+
+def contacts_with_phone(sim: Simulator, e164: str) -> list[dict[str, Any]]:
+    records = httpx.get(sim.url + "/_sim/nethunt/records", params={"folder": "Contacts"}).json()
+    return [r for r in records if e164 in r["fields"].get("Phone", [])]
+
+
+def test_create_contact_twice_makes_exactly_one(app_factory: AppRunner,
+                                                sim: Simulator,
+                                                qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        crm = app.services.crm
+        draft = NewContact(name="Нова Клієнтка", phone_e164=UNKNOWN_NUMBER, utm_source="google")
+        created = signal_future(crm.contact_created)
+        existing = signal_future(crm.existing_contact_found)
+        crm.create_contact(draft)
+        crm.create_contact(draft)  # a double click reaching the service
+        await asyncio.wait_for(asyncio.gather(created, existing), 10)
+        records = contacts_with_phone(sim, UNKNOWN_NUMBER)
+        assert len(records) == 1
+        assert records[0]["fields"]["Phone"] == [UNKNOWN_NUMBER]
+        assert records[0]["fields"]["Name"] == "Нова Клієнтка"
+        assert records[0]["fields"]["Джерело"] == "google"
+
+    app_factory.run(scenario())
+
+
+def test_create_from_the_panel_switches_it_to_open_in_crm(
+        app_factory: AppRunner, sim: Simulator,
+        qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        call_id = await ring(sim, UNKNOWN_NUMBER, utm_source="facebook")
+        panel = await panel_for(app, call_id)
+        await until(lambda: panel.lookup.state is LookupState.UNKNOWN, what="unknown")
+        panel.create_contact_requested.emit(panel.number_e164, panel.call)
+        dialog = app._open_dialogs[panel.number_e164]
+        dialog.name_edit.setText("Ольга Нова")
+        dialog.submit()
+        dialog.submit()  # pressed twice
+        await until(lambda: panel.lookup.state is LookupState.FOUND, what="the new contact")
+        assert panel.contact is not None
+        assert panel.contact.name == "Ольга Нова"
+        assert len(contacts_with_phone(sim, UNKNOWN_NUMBER)) == 1
+
+    app_factory.run(scenario())
+
+
+def test_create_failure_keeps_the_form_and_creates_nothing(
+        app_factory: AppRunner, sim: Simulator,
+        qloop: asyncio.AbstractEventLoop, expect_log_warnings: None) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        app.open_create_dialog(UNKNOWN_NUMBER)
+        dialog = app._open_dialogs[UNKNOWN_NUMBER]
+        dialog.name_edit.setText("Ольга Нова")
+        await set_faults(sim, error_rate=1.0)
+        failed = signal_future(app.services.crm.create_failed)
+        dialog.submit()
+        await asyncio.wait_for(failed, 15)
+        assert not dialog.busy
+        assert dialog.name_edit.text() == "Ольга Нова"
+        await clear_faults(sim)
+        assert contacts_with_phone(sim, UNKNOWN_NUMBER) == []
+
+    app_factory.run(scenario())
