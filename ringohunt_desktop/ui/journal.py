@@ -1,0 +1,504 @@
+"""The call journal: the project's calls from the local store, filtered, with call-back.
+
+Filters (direction or missed, period, number/name text) are passed straight to
+:meth:`CallStore.query`, which does the work in SQLite, so every change re-queries at once.
+
+Missed calls and the tray badge: the badge counts missed calls not yet *handled*. Opening this
+window does not mark anything handled, because seeing a missed call is not the same as calling
+the client back; the agent marks rows handled (or the app does so after a call-back). Showing
+the window emits :attr:`JournalWindow.journal_opened`, which the app uses to clear only the
+"new missed call" attention state (a blinking icon or a notification), not the count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Final
+
+from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ringohunt_desktop.domain import Direction
+from ringohunt_desktop.phone import DEFAULT_REGION
+from ringohunt_desktop.store.calls import CallStore, JournalRow
+from ringohunt_desktop.ui.models import JournalColumn, JournalModel, dial_form
+from ringohunt_desktop.ui.widgets import TEXT_MUTED, TEXT_PRIMARY, plain_label
+
+__all__ = ["CallFilter", "JournalWindow", "Period"]
+
+TEXT_DEBOUNCE_MS: Final = 120
+ROW_LIMIT: Final = 2000
+
+
+class CallFilter(StrEnum):
+    ALL = "all"
+    INCOMING = "in"
+    OUTGOING = "out"
+    MISSED = "missed"
+
+
+class Period(StrEnum):
+    TODAY = "today"
+    WEEK = "7d"
+    MONTH = "30d"
+    ALL = "all"
+    CUSTOM = "custom"
+
+
+_STYLE: Final = f"""
+JournalWindow {{ background: #f5f7fa; }}
+QPushButton {{
+    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
+    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
+}}
+QPushButton:hover {{ background: #f1f4f9; }}
+QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}
+QPushButton#filterButton {{ border-radius: 0px; padding: 5px 14px; margin: 0px; }}
+QPushButton#filterButton[position="first"] {{
+    border-top-left-radius: 6px; border-bottom-left-radius: 6px;
+}}
+QPushButton#filterButton[position="last"] {{
+    border-top-right-radius: 6px; border-bottom-right-radius: 6px;
+}}
+QPushButton#filterButton:checked {{
+    background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
+}}
+QPushButton#callButton {{
+    background: #2f9e5d; border-color: #2f9e5d; color: #ffffff; font-weight: 600;
+}}
+QPushButton#callButton:hover {{ background: #278a50; }}
+QPushButton#callButton:disabled {{ background: #a8d5bb; border-color: #a8d5bb; }}
+QLineEdit, QComboBox, QDateEdit {{
+    font-size: 10pt; padding: 4px 8px; border: 1px solid #c5cdd9; border-radius: 6px;
+    background: #ffffff; color: {TEXT_PRIMARY};
+}}
+QLineEdit:focus {{ border-color: #2563eb; }}
+QTableView {{
+    background: #ffffff; border: 1px solid #d3d9e3; border-radius: 8px;
+    gridline-color: transparent; font-size: 10pt; color: {TEXT_PRIMARY};
+    selection-background-color: #d6e4fd; selection-color: {TEXT_PRIMARY};
+}}
+QTableView::item {{ padding: 3px 6px; }}
+QHeaderView::section {{
+    background: #ffffff; color: {TEXT_MUTED}; border: none;
+    border-bottom: 1px solid #e3e7ee; padding: 6px 6px; font-size: 9pt; font-weight: 600;
+}}
+#hintLabel {{ color: {TEXT_MUTED}; font-size: 11pt; }}
+#statusLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
+"""
+
+
+def _local_midnight(day: date) -> datetime:
+    """The start of ``day`` in the agent's time zone (DST-correct for that very day)."""
+    return datetime.combine(day, time()).astimezone()
+
+
+def _to_date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class JournalWindow(QWidget):
+    """All calls of the project, newest first, with filters and per-row actions."""
+
+    call_requested = Signal(str)  # E.164 of the client (or the number as Ringostat sent it)
+    open_in_crm_requested = Signal(str)  # the client's number; the app resolves the contact
+    missed_count_changed = Signal(int)  # unhandled missed calls after a "Mark handled"
+    journal_opened = Signal()  # the window became visible (see the module docstring)
+    rows_changed = Signal(int)  # rows shown after each query (tests, status)
+
+    def __init__(
+        self,
+        store: CallStore,
+        region: str = DEFAULT_REGION,
+        parent: QWidget | None = None,
+        *,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._region = region
+        # The clock is injectable so tests of "Today" do not depend on when they run.
+        self._now = now
+        self.setObjectName("JournalWindow")
+        self.setWindowTitle(self.tr("Call journal"))
+        self.setStyleSheet(_STYLE)
+        self.resize(980, 560)
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_DEBOUNCE_MS)
+        self._text_timer.timeout.connect(self.refresh)
+
+        self.model = JournalModel(region, self, now=now)
+        self._build()
+        self.table.installEventFilter(self)
+        self.text_filter.installEventFilter(self)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
+        self.refresh()
+
+    # ---- building --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 14, 14, 10)
+        layout.setSpacing(10)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(0)
+        self.filter_group = QButtonGroup(self)
+        self.filter_group.setExclusive(True)
+        self.filter_buttons: dict[CallFilter, QPushButton] = {}
+        labels = {
+            CallFilter.ALL: self.tr("All"),
+            CallFilter.INCOMING: self.tr("Incoming"),
+            CallFilter.OUTGOING: self.tr("Outgoing"),
+            CallFilter.MISSED: self.tr("Missed"),
+        }
+        for position, (kind, label) in enumerate(labels.items()):
+            button = QPushButton(label, self)
+            button.setObjectName("filterButton")
+            button.setCheckable(True)
+            button.setProperty(
+                "position", "first" if position == 0 else "last" if position == 3 else "middle"
+            )
+            self.filter_group.addButton(button)
+            self.filter_buttons[kind] = button
+            filters.addWidget(button)
+        self.filter_buttons[CallFilter.ALL].setChecked(True)
+        self.filter_group.buttonToggled.connect(self._on_filter_toggled)
+        filters.addSpacing(14)
+
+        self.period_combo = QComboBox(self)
+        self.period_combo.setAccessibleName(self.tr("Period"))
+        for period, label in (
+            (Period.TODAY, self.tr("Today")),
+            (Period.WEEK, self.tr("Last 7 days")),
+            (Period.MONTH, self.tr("Last 30 days")),
+            (Period.ALL, self.tr("All time")),
+            (Period.CUSTOM, self.tr("Dates…")),
+        ):
+            self.period_combo.addItem(label, period.value)
+        self.period_combo.setCurrentIndex(self.period_combo.findData(Period.WEEK.value))
+        self.period_combo.currentIndexChanged.connect(self._on_period_changed)
+        filters.addWidget(self.period_combo)
+
+        today = self._today()
+        self.date_from = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.date_to = QDateEdit(QDate(today.year, today.month, today.day), self)
+        for edit, name in ((self.date_from, self.tr("From")), (self.date_to, self.tr("To"))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy")
+            edit.setAccessibleName(name)
+            edit.dateChanged.connect(self._on_dates_changed)
+            edit.hide()
+            filters.addSpacing(6)
+            filters.addWidget(edit)
+        filters.addSpacing(14)
+
+        self.text_filter = QLineEdit(self)
+        self.text_filter.setPlaceholderText(self.tr("Number or name"))
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.setAccessibleName(self.tr("Filter by number or name"))
+        self.text_filter.setMinimumWidth(180)
+        self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
+        filters.addWidget(self.text_filter, 1)
+        layout.addLayout(filters)
+
+        self.stack = QStackedWidget(self)
+        self.table = QTableView(self.stack)
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setAccessibleName(self.tr("Calls"))
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setStretchLastSection(True)
+        for column, width in (
+            (JournalColumn.KIND, 38),
+            (JournalColumn.TIME, 122),
+            (JournalColumn.NUMBER, 172),
+            (JournalColumn.CONTACT, 210),
+            (JournalColumn.DURATION, 76),
+            (JournalColumn.STATUS, 130),
+        ):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(JournalColumn.KIND, QHeaderView.ResizeMode.Fixed)
+        self.hint_label = plain_label("", "hintLabel", self.stack)
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint_label.setWordWrap(True)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.hint_label)
+        layout.addWidget(self.stack, 1)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.call_back_button = QPushButton(self.tr("Call back"), self)
+        self.call_back_button.setObjectName("callButton")
+        self.call_back_button.setToolTip(self.tr("Call this number (Enter or double-click)"))
+        self.call_back_button.clicked.connect(self._call_current)
+        self.mark_handled_button = QPushButton(self.tr("Mark handled"), self)
+        self.mark_handled_button.setToolTip(
+            self.tr("The missed call needs no more attention; it leaves the tray count")
+        )
+        self.mark_handled_button.clicked.connect(self.mark_selected_handled)
+        self.open_in_crm_button = QPushButton(self.tr("Open in CRM"), self)
+        self.open_in_crm_button.setToolTip(self.tr("Open the caller's contact (Ctrl+O)"))
+        self.open_in_crm_button.clicked.connect(self._open_current_in_crm)
+        self.status_label = plain_label("", "statusLabel", self)
+        actions.addWidget(self.call_back_button)
+        actions.addWidget(self.mark_handled_button)
+        actions.addWidget(self.open_in_crm_button)
+        actions.addSpacing(12)
+        actions.addWidget(self.status_label, 1)
+        layout.addLayout(actions)
+
+    # ---- public API ------------------------------------------------------------------------
+
+    @property
+    def call_filter(self) -> CallFilter:
+        for kind, button in self.filter_buttons.items():
+            if button.isChecked():
+                return kind
+        return CallFilter.ALL
+
+    def set_call_filter(self, kind: CallFilter) -> None:
+        self.filter_buttons[kind].setChecked(True)  # buttonToggled re-queries
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_combo.currentData())
+
+    def set_period(self, period: Period) -> None:
+        self.period_combo.setCurrentIndex(self.period_combo.findData(period.value))
+
+    def set_date_range(self, first: date, last: date) -> None:
+        """Show calls from ``first`` to ``last`` inclusive (switches to the custom period)."""
+        for edit, day in ((self.date_from, first), (self.date_to, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.blockSignals(False)
+        if self.period is Period.CUSTOM:
+            self.refresh()
+        else:
+            self.set_period(Period.CUSTOM)
+
+    def set_text_filter(self, text: str) -> None:
+        """Set the number/name filter and query at once (no debounce)."""
+        self.text_filter.setText(text)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-run the query with the current filters, keeping the selected calls selected."""
+        self._text_timer.stop()
+        selected_ids = {row.call.call_id for row in self.selected_rows()}
+        current = self.current_row()
+        since, until = self._time_range()
+        kind = self.call_filter
+        rows = self._store.query(
+            direction={
+                CallFilter.INCOMING: Direction.INCOMING,
+                CallFilter.OUTGOING: Direction.OUTGOING,
+            }.get(kind),
+            missed_only=kind is CallFilter.MISSED,
+            since=since,
+            until=until,
+            text=self.text_filter.text().strip(),
+            limit=ROW_LIMIT,
+        )
+        self.model.set_rows(rows)
+        self._reselect(selected_ids, current.call.call_id if current is not None else None)
+        self.stack.setCurrentWidget(self.table if rows else self.hint_label)
+        self._update_status()
+        self._update_actions()
+        self.rows_changed.emit(len(rows))
+
+    def current_row(self) -> JournalRow | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    def selected_rows(self) -> list[JournalRow]:
+        rows = (self.model.row_at(i.row()) for i in self.table.selectionModel().selectedRows())
+        return [row for row in rows if row is not None]
+
+    def mark_selected_handled(self) -> None:
+        """Mark every selected missed, unhandled call handled; then re-query and announce."""
+        targets = [row for row in self.selected_rows() if JournalModel.needs_attention(row)]
+        if not targets:
+            return
+        for row in targets:
+            self._store.mark_handled(row.call.call_id)
+        self.refresh()
+        self.missed_count_changed.emit(self._store.unhandled_missed_count())
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def _call_current(self) -> None:
+        row = self.current_row()
+        if row is not None and row.call.client_number.strip():
+            self.call_requested.emit(dial_form(row.call.client_number, self._region))
+
+    def _open_current_in_crm(self) -> None:
+        row = self.current_row()
+        if row is not None and row.contact_name:
+            self.open_in_crm_requested.emit(dial_form(row.call.client_number, self._region))
+
+    def _on_double_clicked(self, _index: QModelIndex) -> None:
+        self._call_current()
+
+    def _show_context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return
+        if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            self.table.selectRow(index.row())
+        self.table.setCurrentIndex(index)
+        menu = QMenu(self)
+        call = menu.addAction(self.tr("Call back"))
+        call.setShortcut(QKeySequence(Qt.Key.Key_Return))
+        call.triggered.connect(self._call_current)
+        if any(JournalModel.needs_attention(r) for r in self.selected_rows()):
+            menu.addAction(self.tr("Mark handled")).triggered.connect(self.mark_selected_handled)
+        if row.contact_name:
+            crm = menu.addAction(self.tr("Open in CRM"))
+            crm.setShortcut(QKeySequence("Ctrl+O"))
+            crm.triggered.connect(self._open_current_in_crm)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # ---- keyboard --------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if watched is self.table and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._call_current()
+                return True
+            if key == Qt.Key.Key_O and modifiers == Qt.KeyboardModifier.ControlModifier:
+                self._open_current_in_crm()
+                return True
+            if watched is self.text_filter and key in (
+                Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter
+            ):
+                # From the filter box straight into the results, first row selected.
+                self.refresh()
+                if self.model.rowCount():
+                    if not self.table.currentIndex().isValid():
+                        self.table.selectRow(0)
+                    self.table.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+        return super().eventFilter(watched, event)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.refresh()
+            self.table.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+            self.journal_opened.emit()
+
+    def _today(self) -> date:
+        return self._now().astimezone().date()
+
+    def _time_range(self) -> tuple[datetime | None, datetime | None]:
+        today = self._today()
+        period = self.period
+        if period is Period.TODAY:
+            return _local_midnight(today), None
+        if period is Period.WEEK:
+            return _local_midnight(today - timedelta(days=6)), None
+        if period is Period.MONTH:
+            return _local_midnight(today - timedelta(days=29)), None
+        if period is Period.CUSTOM:
+            first = _to_date(self.date_from.date())
+            last = _to_date(self.date_to.date())
+            first, last = min(first, last), max(first, last)
+            return _local_midnight(first), _local_midnight(last + timedelta(days=1))
+        return None, None
+
+    def _reselect(self, call_ids: set[str], current_id: str | None) -> None:
+        """Restore the selection by call id: rows move when new calls arrive on top."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+        for call_id in call_ids:
+            row = self.model.row_of(call_id)
+            if row >= 0:
+                selection.select(self.model.index(row, 0), flags)
+        if current_id is not None and (row := self.model.row_of(current_id)) >= 0:
+            selection.setCurrentIndex(
+                self.model.index(row, 0), selection.SelectionFlag.NoUpdate
+            )
+
+    def _on_filter_toggled(self, _button: QPushButton, checked: bool) -> None:
+        if checked:
+            self.refresh()
+
+    def _on_period_changed(self, _index: int) -> None:
+        custom = self.period is Period.CUSTOM
+        self.date_from.setVisible(custom)
+        self.date_to.setVisible(custom)
+        self.refresh()
+
+    def _on_dates_changed(self, _date: QDate) -> None:
+        if self.period is Period.CUSTOM:
+            self.refresh()
+
+    def _update_actions(self) -> None:
+        row = self.current_row()
+        self.call_back_button.setEnabled(row is not None and bool(row.call.client_number.strip()))
+        self.open_in_crm_button.setEnabled(row is not None and bool(row.contact_name))
+        self.mark_handled_button.setEnabled(
+            any(JournalModel.needs_attention(r) for r in self.selected_rows())
+        )
+
+    def _update_status(self) -> None:
+        shown = self.model.rowCount()
+        unhandled = self._store.unhandled_missed_count()
+        missed_label = self.tr("Missed")
+        self.filter_buttons[CallFilter.MISSED].setText(
+            f"{missed_label} ({unhandled})" if unhandled else missed_label
+        )
+        has_filters = (
+            self.call_filter is not CallFilter.ALL
+            or self.period is not Period.ALL
+            or bool(self.text_filter.text().strip())
+        )
+        self.hint_label.setText(
+            self.tr("No calls match these filters") if has_filters else self.tr("No calls yet")
+        )
+        parts = [self.tr("Calls: %n", "", shown)]
+        if shown >= ROW_LIMIT:
+            parts = [self.tr("Newest {count} calls; narrow the filters to see older ones").format(
+                count=shown
+            )]
+        if unhandled:
+            parts.append(self.tr("Missed calls to handle: %n", "", unhandled))
+        self.status_label.setText(" · ".join(parts))

@@ -1,0 +1,212 @@
+"""SingleInstance: the first copy claims and listens, later launches hand it their request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+from PySide6.QtNetwork import QLocalSocket
+from pytestqt.qtbot import QtBot
+
+from ringohunt_desktop.single_instance import (
+    MAX_MESSAGE_BYTES,
+    SingleInstance,
+    default_server_name,
+    parse_message,
+)
+
+pytestmark = pytest.mark.gui
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def name() -> str:
+    # Unique per test: tests never see each other's (or a real app's) server.
+    return f"ringohunt-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def first(qtbot: QtBot, name: str) -> Iterator[SingleInstance]:
+    instance = SingleInstance(name)
+    assert instance.claim()
+    yield instance
+    instance.release()
+
+
+def _raw_send(name: str, data: bytes) -> None:
+    """Write bytes as a misbehaving client would, bypassing SingleInstance.send checks."""
+    client = QLocalSocket()
+    client.connectToServer(name)
+    assert client.waitForConnected(1000)
+    client.write(data)
+    assert client.waitForBytesWritten(1000)
+    client.disconnectFromServer()
+
+
+def test_default_name_is_per_user_and_basedir(tmp_path: Path) -> None:
+    assert default_server_name() == default_server_name()
+    assert default_server_name().startswith("ringohunt-desktop-")
+    assert default_server_name(tmp_path / "a") != default_server_name(tmp_path / "b")
+    assert default_server_name(tmp_path) != default_server_name()
+
+
+def test_second_instance_defers_and_delivers_dial(
+    qtbot: QtBot, first: SingleInstance, name: str
+) -> None:
+    second = SingleInstance(name)
+    assert not second.claim()
+    assert not second.is_primary
+    with qtbot.waitSignal(first.message_received) as blocker:
+        assert second.send({"action": "dial", "target": "tel:+380671234567"})
+    assert blocker.args == [{"action": "dial", "target": "tel:+380671234567"}]
+
+
+def test_show_message_and_extra_keys_dropped(
+    qtbot: QtBot, first: SingleInstance, name: str
+) -> None:
+    with qtbot.waitSignal(first.message_received) as blocker:
+        _raw_send(name, b'{"action": "show", "evil": "x"}\n')
+    assert blocker.args == [{"action": "show"}]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json\n",
+        b"[1, 2, 3]\n",
+        b'{"action": "rm -rf"}\n',
+        b'{"action": "dial"}\n',
+        b'{"action": "dial", "target": 42}\n',
+        b'{"action": "dial", "target": "' + b"1" * (MAX_MESSAGE_BYTES + 10) + b'"}\n',
+        b"\xff\xfe\n",
+    ],
+    ids=["text", "array", "unknown-action", "no-target", "target-not-str", "oversized", "bytes"],
+)
+def test_malformed_messages_are_ignored(
+    qtbot: QtBot,
+    first: SingleInstance,
+    name: str,
+    payload: bytes,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    received: list[dict[str, str]] = []
+    first.message_received.connect(received.append)
+    with caplog.at_level(logging.INFO, logger="ringohunt_desktop.single_instance"):
+        _raw_send(name, payload)
+        # A valid message sent afterwards proves the bad one was processed (and dropped)
+        # and that the server still works.
+        with qtbot.waitSignal(first.message_received):
+            _raw_send(name, b'{"action": "show"}\n')
+    assert received == [{"action": "show"}]
+    assert any("ignored" in record.getMessage() for record in caplog.records)
+
+
+def test_parse_message_rules() -> None:
+    assert parse_message(b'{"action":"dial","target":"0671234567"}') == {
+        "action": "dial", "target": "0671234567",
+    }
+    assert parse_message(b'{"action":"show"}') == {"action": "show"}
+    assert parse_message(b'{"action":"dial","target":""}') is None
+    assert parse_message(b" " * (MAX_MESSAGE_BYTES + 1)) is None
+
+
+def test_send_refuses_unknown_action_without_connecting(name: str, qtbot: QtBot) -> None:
+    # No server at all: an invalid message is refused before any connection attempt.
+    assert not SingleInstance(name).send({"action": "format-disk"}, timeout_ms=50)
+
+
+def test_send_without_server_gives_up(name: str, qtbot: QtBot) -> None:
+    assert not SingleInstance(name).send({"action": "show"}, timeout_ms=150)
+
+
+def test_release_lets_the_next_copy_claim(qtbot: QtBot, name: str) -> None:
+    instance = SingleInstance(name)
+    assert instance.claim()
+    assert instance.claim()  # idempotent
+    instance.release()
+    successor = SingleInstance(name)
+    try:
+        assert successor.claim()
+    finally:
+        successor.release()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files only")
+def test_stale_socket_file_is_removed(qtbot: QtBot, name: str) -> None:
+    # A crashed copy leaves its socket file behind: nothing listens, connecting is refused.
+    path = Path(QDir.tempPath()) / name
+    leftover = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    leftover.bind(str(path))
+    leftover.close()
+    assert path.exists()
+    instance = SingleInstance(name)
+    try:
+        assert instance.claim()
+        with qtbot.waitSignal(instance.message_received):
+            _raw_send(name, b'{"action": "show"}\n')
+    finally:
+        instance.release()
+
+
+def _run_child(code: str, name: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, name],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_message_from_another_process(qtbot: QtBot, first: SingleInstance, name: str) -> None:
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from ringohunt_desktop.single_instance import SingleInstance\n"
+        "app = QCoreApplication([])\n"
+        "instance = SingleInstance(sys.argv[1])\n"
+        "if instance.claim():\n"
+        "    sys.exit(3)\n"
+        "sys.exit(0 if instance.send({'action': 'dial', 'target': 'tel:+380441234567'}) else 4)\n"
+    )
+    with qtbot.waitSignal(first.message_received, timeout=30_000) as blocker:
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, name], cwd=PROJECT_DIR,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+    _out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert blocker.args == [{"action": "dial", "target": "tel:+380441234567"}]
+
+
+def test_lock_of_a_crashed_process_is_stale(qtbot: QtBot, name: str) -> None:
+    # The child claims and dies without releasing: its lock file and socket file remain.
+    code = (
+        "import os, sys\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from ringohunt_desktop.single_instance import SingleInstance\n"
+        "app = QCoreApplication([])\n"
+        "ok = SingleInstance(sys.argv[1]).claim()\n"
+        "sys.stdout.flush()\n"
+        "os._exit(0 if ok else 5)\n"
+    )
+    result = _run_child(code, name)
+    assert result.returncode == 0, result.stderr
+    instance = SingleInstance(name)
+    try:
+        assert instance.claim()
+        with qtbot.waitSignal(instance.message_received) as blocker:
+            _raw_send(name, json.dumps({"action": "show"}).encode() + b"\n")
+        assert blocker.args == [{"action": "show"}]
+    finally:
+        instance.release()
