@@ -11,11 +11,12 @@ import logging
 import signal
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
 from ringohunt_desktop.calltracking import CallEvent, CallTracker
@@ -27,13 +28,18 @@ from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.polling import CallPoller
 from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
+from ringohunt_desktop.services.sync_service import SyncService
 from ringohunt_desktop.services.watcher import CallWatcher, WatchStatus
 from ringohunt_desktop.session import Session, SetupError
+from ringohunt_desktop.single_instance import SingleInstance, default_server_name
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.sync import ContactSync
+from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
 from ringohunt_desktop.ui.insider_panel import InsiderPanel, PanelStack
+from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.tray import TrayController, TrayState
 
 log = logging.getLogger(__name__)
@@ -57,6 +63,7 @@ class Services:
     crm: CrmService
     dialer: Dialer
     watcher: CallWatcher
+    sync: SyncService
 
 
 class RingoHuntApp(QObject):
@@ -87,6 +94,9 @@ class RingoHuntApp(QObject):
         self.paused = False
         self._open_dialogs: dict[str, CreateContactDialog] = {}
         self._calls_by_number: dict[str, CallRecord] = {}
+        self._pending_dials: list[str] = []
+        self.contact_book: ContactBookWindow | None = None
+        self.journal: JournalWindow | None = None
         self.tray = TrayController()
         self.panels = PanelStack(autoclose_seconds=config.pop_autoclose)
         self._wire_tray()
@@ -125,7 +135,11 @@ class RingoHuntApp(QObject):
                 self.tray.set_state(TrayState.OFFLINE, exc.user_message)
             else:
                 self.services.watcher.start()
+                self.services.sync.start()
                 self.ready.emit()
+                for target in self._pending_dials:
+                    self.services.dialer.dial(target)
+                self._pending_dials.clear()
                 return
             await asyncio.sleep(SETUP_RETRY_SECONDS)
 
@@ -152,9 +166,12 @@ class RingoHuntApp(QObject):
                             interval=self.config.poll_interval,
                             resume_from=self.calls.latest_started_at())
         watcher = CallWatcher(poller, tracker, interval=self.config.poll_interval, parent=self)
+        sync = SyncService(ContactSync(session.nethunt, folder.folder_id, self.contacts,
+                                       self.database, lookup.to_contact,
+                                       phone_field=self.config.field_phone), parent=self)
         # NetHunt keeps the responsible manager as a user e-mail; agents know names.
         self.staff_names = {m.email.lower(): m.name for m in staff if m.email}
-        services = Services(session, lookup, crm, dialer, watcher)
+        services = Services(session, lookup, crm, dialer, watcher, sync)
         self._wire_services(services)
         return services
 
@@ -166,7 +183,11 @@ class RingoHuntApp(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._setup_task
         self.panels.close_all()
+        for window in (self.contact_book, self.journal, *self._open_dialogs.values()):
+            if window is not None:
+                window.close()
         if self.services is not None:
+            await self.services.sync.stop()
             await self.services.watcher.stop()
             await self.services.crm.wait_idle()
             await self.services.dialer.wait_idle()
@@ -185,6 +206,8 @@ class RingoHuntApp(QObject):
     def _wire_tray(self) -> None:
         self.tray.quit_requested.connect(self.request_quit)
         self.tray.pause_toggled.connect(self._set_paused)
+        self.tray.open_contacts_requested.connect(self.open_contact_book)
+        self.tray.open_journal_requested.connect(self.open_journal)
 
     def _wire_services(self, services: Services) -> None:
         watcher = services.watcher
@@ -198,10 +221,77 @@ class RingoHuntApp(QObject):
         services.crm.contact_created.connect(self._on_contact_created)
         services.crm.existing_contact_found.connect(self._on_existing_contact)
         services.crm.create_failed.connect(self._on_create_failed)
-        services.dialer.refused.connect(
-            lambda text, reason: self.tray.notify_call(self.tr("Cannot call"), reason))
-        services.dialer.call_failed.connect(
-            lambda number, reason: self.tray.notify_call(self.tr("Call failed"), reason))
+        self._wire_dialer(services.dialer)
+        services.sync.progress.connect(self._on_sync_progress)
+        services.sync.synced.connect(self._on_synced)
+
+    def _wire_dialer(self, dialer: Dialer) -> None:
+        """Every click-to-call says what happens: calling…, then success or the reason."""
+        region = self.config.default_region
+        dialer.refused.connect(
+            lambda _text, reason: self.tray.notify_call(self.tr("Cannot call"), reason))
+        dialer.calling.connect(lambda number: self.tray.notify_call(
+            self.tr("Calling…"), phone.display_number(number, region)))
+        dialer.call_placed.connect(lambda number: self.tray.notify_call(
+            self.tr("Call placed"),
+            self.tr("Your phone rings first; pick up to be connected to {number}.").format(
+                number=phone.display_number(number, region))))
+        dialer.call_failed.connect(
+            lambda _number, reason: self.tray.notify_call(self.tr("Call failed"), reason))
+
+    def dial(self, target: str) -> None:
+        """Click-to-call from anywhere (tel: links, the CLI's second instance, windows)."""
+        if self.services is None:
+            self._pending_dials.append(target)  # placed once the services are up
+            return
+        self.services.dialer.dial(target)
+
+    def handle_instance_message(self, message: dict[str, Any]) -> None:
+        """A second launch handed over its request (a tel: link, or just "show yourself")."""
+        if message.get("action") == "dial" and isinstance(message.get("target"), str):
+            self.dial(message["target"])
+        else:
+            self.open_contact_book()
+
+    # -- windows ----------------------------------------------------------------------------
+
+    def open_contact_book(self) -> None:
+        if self.contact_book is None:
+            book = ContactBookWindow(self.contacts, self.config.default_region)
+            book.call_requested.connect(self.dial)
+            book.open_in_crm_requested.connect(self.open_in_crm)
+            self.contact_book = book
+        _bring_to_front(self.contact_book)
+
+    def open_journal(self) -> None:
+        if self.journal is None:
+            journal = JournalWindow(self.calls, self.config.default_region)
+            journal.call_requested.connect(self.dial)
+            journal.open_in_crm_requested.connect(self._open_number_in_crm)
+            journal.missed_count_changed.connect(self.tray.set_missed)
+            self.journal = journal
+        self.journal.refresh()
+        _bring_to_front(self.journal)
+
+    def _open_number_in_crm(self, number: str) -> None:
+        contacts = self.contacts.find_by_number(number, self.config.default_region)
+        if self.services is not None and contacts:
+            result = self.services.lookup.cached(number)
+            contacts = list(result.contacts) if result is not None else contacts
+        if contacts:
+            self.open_in_crm(contacts[0])
+
+    def _on_sync_progress(self, done: int, total: int) -> None:
+        known_total = total if total >= 0 else None
+        if self.contact_book is not None:
+            self.contact_book.set_sync_progress(done, known_total)
+        self.tray.set_sync_progress(done, total if total >= 0 else 0)
+
+    def _on_synced(self, _report: object) -> None:
+        if self.contact_book is not None:
+            self.contact_book.set_sync_progress(1, 1)
+            if self.contact_book.isVisible():
+                self.contact_book.refresh()
 
     def _set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -218,8 +308,10 @@ class RingoHuntApp(QObject):
         self.tray.set_state(_TRAY_STATE[WatchStatus(status)], detail)
 
     def _store_calls(self, calls: list[CallRecord]) -> None:
-        self.calls.upsert(calls)
+        changed = self.calls.upsert(calls)
         self.tray.set_missed(self.calls.unhandled_missed_count())
+        if changed and self.journal is not None and self.journal.isVisible():
+            self.journal.refresh()
 
     # -- calls and the Insider panel ---------------------------------------------------------
 
@@ -332,6 +424,13 @@ class RingoHuntApp(QObject):
             dialog.show_error(message)
 
 
+def _bring_to_front(window: QWidget) -> None:
+    window.show()
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.raise_()
+    window.activateWindow()
+
+
 def create_qapplication() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -381,7 +480,7 @@ def _quit_on_signals(quit_event: asyncio.Event, qt_app: QApplication) -> None:
 
 
 def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: bool = False,
-            dial: str | None = None) -> int:
+            dial: str | None = None, basedir: Path | None = None) -> int:
     import qasync
 
     from ringohunt_desktop.i18n import install_translator
@@ -391,6 +490,14 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
     install_translator(qt_app, config.language)
     install_qt_message_handler()
     install_excepthook(show_error_dialog)
+    instance = SingleInstance(default_server_name(basedir))
+    if not instance.claim():
+        # Another copy runs (e.g. this launch came from a tel: link): hand it the request.
+        message = {"action": "dial", "target": dial} if dial else {"action": "show"}
+        if instance.send(message):
+            return 0
+        sys.stderr.write("error: RingoHunt is already running but did not answer\n")
+        return 1
 
     async def main() -> int:
         app = RingoHuntApp(config, paths, demo=demo)
@@ -398,11 +505,15 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
         qt_app.aboutToQuit.connect(quit_event.set)
         app.quit_requested.connect(quit_event.set)
         _quit_on_signals(quit_event, qt_app)
+        instance.message_received.connect(app.handle_instance_message)
         app.start()
         if dial:
-            app.ready.connect(lambda: app.services and app.services.dialer.dial(dial))
+            app.dial(dial)
+        elif not minimized:
+            app.open_contact_book()  # started by hand: show something; at login: stay quiet
         await quit_event.wait()
         await app.shutdown()
+        instance.release()
         return 0
 
     try:

@@ -146,7 +146,19 @@ def _call_json(call: CallRecord, region: str) -> dict[str, Any]:
 
 
 async def command_check(session: Session, out: TextIO) -> int:
-    """A readable report of everything the app needs; non-zero when anything fails."""
+    """A readable report of everything the app needs; non-zero when anything fails.
+
+    The checks themselves are the setup wizard's (services.setup_checks), run on the
+    session's clients, so the CLI and the wizard judge a configuration the same way.
+    """
+    from ringohunt_desktop.services.setup_checks import (
+        check_agent,
+        find_folder,
+        verify_folder_fields,
+        verify_nethunt,
+        verify_ringostat,
+    )
+
     failures = 0
 
     def line(ok: bool, text: str) -> None:
@@ -155,33 +167,43 @@ async def command_check(session: Session, out: TextIO) -> int:
         out.write(f"[{'ok' if ok else 'FAIL'}] {text}\n")
 
     config = session.config
-    try:
-        agent = await session.resolve_agent()
+    ringostat = await verify_ringostat(session.ringostat)
+    if not ringostat.ok:
+        line(False, f"Ringostat {config.ringostat_url}: {ringostat.error}")
+    else:
         line(True, f"Ringostat {config.ringostat_url}: credentials accepted "
-                   f"(project {config.ringostat_project_id})")
-        logins = ", ".join(agent.member.sip_logins) or "no SIP login"
-        line(True, f"agent: {agent.member.name} <{agent.member.email}>, staff id "
-                   f"{agent.member.staff_id}, SIP: {logins}")
-        if not agent.member.sip_logins:
-            line(False, "the agent has no SIP account: pop-ups and click-to-call need one")
-    except ApiError as exc:
-        line(False, f"Ringostat {config.ringostat_url}: {exc.user_message}")
-    except SetupError as exc:
-        line(False, str(exc))
-    try:
-        user = await session.nethunt.auth_test()
-        line(True, f"NetHunt {config.nethunt_url}: signed in as {user.personal_name} "
-                   f"<{user.email}>")
-        folder = await session.resolve_contacts_folder()
-        line(True, f"contacts folder: {folder.name} ({folder.folder_id})")
-        field_names = set(await session.nethunt.folder_fields(folder.folder_id))
-        for label, name in (("phone", config.field_phone), ("name", config.field_name)):
-            line(name in field_names, f"{label} field {name!r} "
-                 + ("present" if name in field_names else "missing in the folder"))
-    except ApiError as exc:
-        line(False, f"NetHunt {config.nethunt_url}: {exc.user_message}")
-    except SetupError as exc:
-        line(False, str(exc))
+                   f"(project {config.ringostat_project_id}, {len(ringostat.staff)} employees)")
+        agent = check_agent(ringostat.staff, config.agent)
+        if agent.member is None:
+            line(False, f"agent: {agent.error}")
+        else:
+            member = agent.member
+            logins = ", ".join(member.sip_logins) or "no SIP login"
+            line(True, f"agent: {member.name} <{member.email}>, staff id {member.staff_id}, "
+                       f"SIP: {logins}")
+            if agent.warning:
+                line(False, agent.warning)
+    nethunt = await verify_nethunt(session.nethunt)
+    if nethunt.user is None:
+        line(False, f"NetHunt {config.nethunt_url}: {nethunt.error}")
+    else:
+        line(True, f"NetHunt {config.nethunt_url}: signed in as {nethunt.user.personal_name} "
+                   f"<{nethunt.user.email}>")
+        folder = find_folder(nethunt.folders, config.contacts_folder)
+        if folder is None:
+            names = ", ".join(f.name for f in nethunt.folders) or "none"
+            line(False, f"NetHunt folder {config.contacts_folder!r} not found "
+                        f"(readable folders: {names})")
+        else:
+            line(True, f"contacts folder: {folder.name} ({folder.folder_id})")
+            fields = await verify_folder_fields(session.nethunt, folder.folder_id)
+            if not fields.ok:
+                line(False, f"fields of {folder.name}: {fields.error}")
+            for label, name in (("phone", config.field_phone), ("name", config.field_name)):
+                if fields.ok:
+                    present = name in fields.fields
+                    line(present, f"{label} field {name!r} "
+                         + ("present" if present else "missing in the folder"))
     out.write("all checks passed\n" if not failures else f"{failures} check(s) failed\n")
     return EXIT_OK if not failures else EXIT_SERVICE
 
@@ -339,7 +361,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ringohunt_desktop.app import run_gui
 
         return run_gui(config, paths, demo=simulator,
-                       minimized=args.minimized or args.autostart, dial=args.dial)
+                       minimized=args.minimized or args.autostart, dial=args.dial,
+                       basedir=args.basedir)
 
 
 def register_secrets(config: Config) -> None:

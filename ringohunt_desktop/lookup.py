@@ -140,7 +140,7 @@ class CallerLookup:
             for variant in variants))
         found: dict[str, Contact] = {}
         for record in (r for batch in batches for r in batch):
-            contact = self._to_contact(record)
+            contact = self.to_contact(record)
             if contact.record_id in found:
                 continue
             if any(phone.match_key(p, self._region) == wanted for p in contact.phones):
@@ -175,7 +175,7 @@ class CallerLookup:
                     return CreateOutcome(self._preferred(draft.phone_e164, landed), created=True)
                 raise
             record = await self._nethunt.get_record(self._folder_id, created.record_id)
-            contact = (self._to_contact(record) if record is not None else Contact(
+            contact = (self.to_contact(record) if record is not None else Contact(
                 record_id=created.record_id, folder_id=self._folder_id, name=draft.name,
                 phones=(draft.phone_e164,), company=draft.company, link=created.link))
             if self._store is not None:
@@ -194,7 +194,8 @@ class CallerLookup:
             fields[names.email] = [draft.email.strip()]
         return fields
 
-    def _to_contact(self, record: NetHuntRecord) -> Contact:
+    def to_contact(self, record: NetHuntRecord) -> Contact:
+        """A Contacts record read through the configured field names."""
         f = self._fields
         return to_contact(record, self._folder_id, name_field=f.name, phone_field=f.phone,
                           email_field=f.email, company_field=f.company,

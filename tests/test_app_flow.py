@@ -282,3 +282,81 @@ def test_create_failure_keeps_the_form_and_creates_nothing(
         assert contacts_with_phone(sim, UNKNOWN_NUMBER) == []
 
     app_factory.run(scenario())
+
+
+async def outward_calls(sim: Simulator) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient() as client:
+        requests = (await client.get(sim.url + "/_sim/requests")).json()
+    return [r for r in requests if r["path"] == "/callback/outward_call"]
+
+
+def test_contact_book_and_journal_call_through_ringostat(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        synced = signal_future(app.services.sync.synced)
+        await asyncio.wait_for(synced, 15)
+        app.open_contact_book()
+        book = app.contact_book
+        assert book is not None
+        book.search_box.setText("Коваль")
+        book.search_now()
+        assert known("olena_koval").name in [c.name for c in book.model.contacts]
+        placed = signal_future(app.services.dialer.call_placed)
+        book.call_requested.emit("067 123 45 67")
+        assert (await asyncio.wait_for(placed, 10)) == ("+380671234567",)
+
+        await until(lambda: app.calls.count() > 0, what="the journal to fill")
+        app.open_journal()
+        journal = app.journal
+        assert journal is not None
+        assert journal.model.rowCount() > 0
+        placed = signal_future(app.services.dialer.call_placed)
+        journal.call_requested.emit(UNKNOWN_NUMBER)
+        await asyncio.wait_for(placed, 10)
+        calls = await outward_calls(sim)
+        assert [c["body"].split("destination=")[1] for c in calls] == [
+            "380671234567", UNKNOWN_NUMBER.lstrip("+")]
+
+    app_factory.run(scenario())
+
+
+def test_tel_links_from_a_second_launch_are_dialled_and_junk_is_refused(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        refused = signal_future(app.services.dialer.refused)
+        app.handle_instance_message({"action": "dial", "target": "tel:$(reboot)"})
+        text, reason = await asyncio.wait_for(refused, 5)
+        assert text == "tel:$(reboot)"
+        assert reason
+        placed = signal_future(app.services.dialer.call_placed)
+        app.handle_instance_message({"action": "dial", "target": "callto://+380 50 111 22 33"})
+        await asyncio.wait_for(placed, 10)
+        calls = await outward_calls(sim)
+        assert len(calls) == 1
+        assert "destination=380501112233" in calls[0]["body"]
+
+    app_factory.run(scenario())
+
+
+def test_click_to_call_failure_is_reported_and_not_retried(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
+        expect_log_warnings: None) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        async with httpx.AsyncClient() as client:
+            (await client.post(sim.url + "/_sim/faults",
+                               json={"service": "ringostat", "error_rate": 1.0})).raise_for_status()
+        failed = signal_future(app.services.dialer.call_failed)
+        app.dial("+380501112233")
+        number, reason = await asyncio.wait_for(failed, 10)
+        assert number == "+380501112233"
+        assert "503" in reason
+        await clear_faults(sim)
+        assert len(await outward_calls(sim)) == 1
+
+    app_factory.run(scenario())

@@ -7,6 +7,7 @@ because NetHunt has no idempotency keys and a repeated create makes a duplicate 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -183,6 +184,14 @@ def _text(item: Mapping[str, Any], key: str) -> str:
 
 # --- the client -------------------------------------------------------------------------------
 
+async def _parse_records(items: list[Any]) -> list[NetHuntRecord]:
+    """Records from a JSON list; big lists are converted off the event-loop thread."""
+    def parse() -> list[NetHuntRecord]:
+        return [NetHuntRecord.from_json(item) for item in items]
+
+    return await asyncio.to_thread(parse) if len(items) > 2000 else parse()
+
+
 class NetHuntClient:
     def __init__(self, base_url: str, email: str, api_key: Secret, *,
                  retry: RetryPolicy | None = None, timeout: float = 10.0) -> None:
@@ -214,7 +223,7 @@ class NetHuntClient:
         if response.status_code in ok:
             log.info("NetHunt %s answered %d; taken as no results", path, response.status_code)
             return []
-        return self.http.json(response)
+        return await self.http.json_async(response)
 
     async def _get_list(self, path: str, params: Any = None, *,
                         empty_on_404: bool = False) -> list[Any]:
@@ -229,8 +238,7 @@ class NetHuntClient:
         return object_body(self.http, self.http.json(response), what)
 
     async def _records(self, path: str, params: Any) -> list[NetHuntRecord]:
-        items = await self._get_list(path, params, empty_on_404=True)
-        return [NetHuntRecord.from_json(item) for item in items]
+        return await _parse_records(await self._get_list(path, params, empty_on_404=True))
 
     async def _feed(self, trigger: str, folder_id: str, since: datetime | None, limit: int,
                     extra: Iterable[tuple[str, str]] = ()) -> list[Any]:
@@ -319,15 +327,14 @@ class NetHuntClient:
 
     async def new_records(self, folder_id: str, since: datetime | None = None,
                           limit: int = FEED_LIMIT) -> list[NetHuntRecord]:
-        items = await self._feed("new-record", folder_id, since, limit)
-        return [NetHuntRecord.from_json(item) for item in items]
+        return await _parse_records(await self._feed("new-record", folder_id, since, limit))
 
     async def updated_records(self, folder_id: str, since: datetime | None = None,
                               limit: int = FEED_LIMIT,
                               field_names: Iterable[str] = ()) -> list[NetHuntRecord]:
         items = await self._feed("updated-record", folder_id, since, limit,
                                  [("fieldName", name) for name in field_names])
-        return [NetHuntRecord.from_json(item) for item in items]
+        return await _parse_records(items)
 
     async def new_comments(self, folder_id: str, since: datetime | None = None,
                            limit: int = FEED_LIMIT) -> list[NetHuntComment]:
