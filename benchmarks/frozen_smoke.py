@@ -63,6 +63,8 @@ def run_selftest(exe: Path, basedir: Path, sim_url: str) -> tuple[int, list[str]
     code = process.wait(timeout=TIMEOUT)
     total = time.perf_counter() - started
     reader.join(timeout=5)
+    process.stdout.close()
+    stderr_pipe.close()
     return code, lines, "".join(stderr_chunks), first_line_at or total, total
 
 
