@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
@@ -424,6 +424,22 @@ class RingoHuntApp(QObject):
             dialog.show_error(message)
 
 
+class _DialLinkFilter(QObject):
+    """macOS hands a clicked tel:/callto: link to the running app as a FileOpen event."""
+
+    def __init__(self, app: RingoHuntApp) -> None:
+        super().__init__(app)
+        self._app = app
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            url = event.url()
+            if url.scheme().lower() in ("tel", "callto"):
+                self._app.dial(url.toString())
+                return True
+        return super().eventFilter(watched, event)
+
+
 def _bring_to_front(window: QWidget) -> None:
     window.show()
     window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -506,6 +522,7 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
         app.quit_requested.connect(quit_event.set)
         _quit_on_signals(quit_event, qt_app)
         instance.message_received.connect(app.handle_instance_message)
+        qt_app.installEventFilter(_DialLinkFilter(app))
         app.start()
         if dial:
             app.dial(dial)
