@@ -10,19 +10,29 @@ import contextlib
 import logging
 import signal
 import sys
+from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFileOpenEvent, QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
 from ringohunt_desktop.calltracking import CallEvent, CallTracker
 from ringohunt_desktop.clients.errors import ApiError, AuthError
 from ringohunt_desktop.config import Config
-from ringohunt_desktop.domain import CallPhase, CallRecord, Contact, LookupResult, NewContact
+from ringohunt_desktop.diagnostics import save_diagnostics
+from ringohunt_desktop.domain import (
+    CallPhase,
+    CallRecord,
+    Contact,
+    LookupResult,
+    LookupState,
+    NewContact,
+)
 from ringohunt_desktop.lookup import CallerLookup, FieldMap, PickMemory
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.polling import CallPoller
@@ -95,6 +105,7 @@ class RingoHuntApp(QObject):
         self._open_dialogs: dict[str, CreateContactDialog] = {}
         self._calls_by_number: dict[str, CallRecord] = {}
         self._pending_dials: list[str] = []
+        self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
         self.contact_book: ContactBookWindow | None = None
         self.journal: JournalWindow | None = None
         self.tray = TrayController()
@@ -208,6 +219,7 @@ class RingoHuntApp(QObject):
         self.tray.pause_toggled.connect(self._set_paused)
         self.tray.open_contacts_requested.connect(self.open_contact_book)
         self.tray.open_journal_requested.connect(self.open_journal)
+        self.tray.save_diagnostics_requested.connect(self.save_diagnostics)
 
     def _wire_services(self, services: Services) -> None:
         watcher = services.watcher
@@ -222,6 +234,10 @@ class RingoHuntApp(QObject):
         services.crm.existing_contact_found.connect(self._on_existing_contact)
         services.crm.create_failed.connect(self._on_create_failed)
         self._wire_dialer(services.dialer)
+        watcher.status_changed.connect(lambda _status, detail: self._record_error(detail))
+        services.crm.create_failed.connect(lambda _number, reason: self._record_error(reason))
+        services.dialer.call_failed.connect(lambda _number, reason: self._record_error(reason))
+        services.sync.failed.connect(self._record_error)
         services.sync.progress.connect(self._on_sync_progress)
         services.sync.synced.connect(self._on_synced)
 
@@ -365,7 +381,32 @@ class RingoHuntApp(QObject):
         self.panel_shown.emit(call.call_id)
         return panel
 
+    def _record_error(self, text: str) -> None:
+        if text:
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            self.recent_errors.append(f"{stamp} {text}")
+
+    def save_diagnostics(self, target: Path | None = None) -> Path | None:
+        """Write the support zip (logs, versions, settings without secrets, recent errors)."""
+        if target is None:
+            default = Path.home() / f"ringohunt-diagnostics-{datetime.now():%Y%m%d-%H%M}.zip"
+            chosen, _filter = QFileDialog.getSaveFileName(
+                None, self.tr("Save diagnostics"), str(default), self.tr("Zip archive (*.zip)"))
+            if not chosen:
+                return None
+            target = Path(chosen)
+        try:
+            path = save_diagnostics(target, log_dir=self.paths.log_dir, config=self.config,
+                                    recent_errors=list(self.recent_errors))
+        except OSError as exc:
+            self.tray.notify_call(self.tr("Could not save diagnostics"), str(exc))
+            return None
+        self.tray.notify_call(self.tr("Diagnostics saved"), str(path))
+        return path
+
     def _on_lookup(self, result: LookupResult) -> None:
+        if result.state is LookupState.FAILED:
+            self._record_error(result.error)
         for panel in self.panels.panels():
             if panel.number_e164 == result.number_e164:
                 panel.set_lookup(result)

@@ -360,3 +360,26 @@ def test_click_to_call_failure_is_reported_and_not_retried(
         assert len(await outward_calls(sim)) == 1
 
     app_factory.run(scenario())
+
+
+def test_diagnostics_zip_has_recent_errors_and_no_keys(
+        app_factory: AppRunner, sim: Simulator, basedir: Path,
+        qloop: asyncio.AbstractEventLoop, expect_log_warnings: None) -> None:
+    import zipfile
+
+    async def scenario() -> None:
+        app = await started(app_factory())
+        await set_faults(sim, auth_revoked=True)
+        call_id = await ring(sim, UNKNOWN_NUMBER)
+        panel = await panel_for(app, call_id)
+        await until(lambda: panel.lookup.state is LookupState.FAILED, what="a failed lookup")
+        await clear_faults(sim)
+        path = app.save_diagnostics(basedir / "support.zip")
+        assert path is not None
+        with zipfile.ZipFile(path) as archive:
+            everything = b"".join(archive.read(name) for name in archive.namelist())
+        assert b"credentials refused" in everything
+        for key in (sim.credentials.nethunt_api_key, sim.credentials.ringostat_auth_key):
+            assert key.encode() not in everything
+
+    app_factory.run(scenario())

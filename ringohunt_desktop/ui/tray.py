@@ -153,6 +153,7 @@ class TrayController(QObject):
     open_contacts_requested = Signal()
     open_journal_requested = Signal()
     open_settings_requested = Signal()
+    save_diagnostics_requested = Signal()
     pause_toggled = Signal(bool)
     quit_requested = Signal()
 
@@ -285,6 +286,8 @@ class TrayController(QObject):
         journal.triggered.connect(self.open_journal_requested)
         settings = self.menu.addAction(self.tr("Settings…"))
         settings.triggered.connect(self.open_settings_requested)
+        diagnostics = self.menu.addAction(self.tr("Save diagnostics…"))
+        diagnostics.triggered.connect(self.save_diagnostics_requested)
         self.menu.addSeparator()
         pause = self.menu.addAction(self.tr("Pause pop-ups"))
         pause.setCheckable(True)
