@@ -55,6 +55,7 @@ from ringohunt_desktop.ui.tray import TrayController, TrayState
 log = logging.getLogger(__name__)
 
 SETUP_RETRY_SECONDS = 15.0
+JOURNAL_SEEN_KEY = "journal.seen_at"
 
 _TRAY_STATE = {
     WatchStatus.STARTING: TrayState.STARTING,
@@ -129,7 +130,7 @@ class RingoHuntApp(QObject):
 
     def start(self) -> None:
         self.tray.set_state(TrayState.STARTING, self.tr("Connecting…"))
-        self.tray.set_missed(self.calls.unhandled_missed_count())
+        self._update_missed_badge()
         self.tray.show()
         self._setup_task = asyncio.ensure_future(self._set_up_services())
 
@@ -284,7 +285,8 @@ class RingoHuntApp(QObject):
             journal = JournalWindow(self.calls, self.config.default_region)
             journal.call_requested.connect(self.dial)
             journal.open_in_crm_requested.connect(self._open_number_in_crm)
-            journal.missed_count_changed.connect(self.tray.set_missed)
+            journal.missed_count_changed.connect(lambda _count: self._update_missed_badge())
+            journal.journal_opened.connect(self._journal_seen)
             self.journal = journal
         self.journal.refresh()
         _bring_to_front(self.journal)
@@ -296,6 +298,19 @@ class RingoHuntApp(QObject):
             contacts = list(result.contacts) if result is not None else contacts
         if contacts:
             self.open_in_crm(contacts[0])
+
+    def _journal_seen(self) -> None:
+        """The badge counts missed calls the agent has not seen; the journal keeps them
+        highlighted until they are marked handled."""
+        # Call times have whole seconds: a call in the same second still counts as unseen.
+        seen = datetime.now(UTC).replace(microsecond=0)
+        self.database.set_meta(JOURNAL_SEEN_KEY, seen.isoformat())
+        self._update_missed_badge()
+
+    def _update_missed_badge(self) -> None:
+        seen = self.database.get_meta(JOURNAL_SEEN_KEY)
+        since = datetime.fromisoformat(seen) if seen else None
+        self.tray.set_missed(self.calls.unhandled_missed_count(since))
 
     def _on_sync_progress(self, done: int, total: int) -> None:
         known_total = total if total >= 0 else None
@@ -325,7 +340,7 @@ class RingoHuntApp(QObject):
 
     def _store_calls(self, calls: list[CallRecord]) -> None:
         changed = self.calls.upsert(calls)
-        self.tray.set_missed(self.calls.unhandled_missed_count())
+        self._update_missed_badge()
         if changed and self.journal is not None and self.journal.isVisible():
             self.journal.refresh()
 

@@ -383,3 +383,22 @@ def test_diagnostics_zip_has_recent_errors_and_no_keys(
             assert key.encode() not in everything
 
     app_factory.run(scenario())
+
+
+def test_missed_badge_counts_calls_not_yet_seen_in_the_journal(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        await until(lambda: app.services is not None and app.services.watcher.cycles > 0)
+        app.open_journal()
+        assert app.tray.missed == 0  # seeing the journal clears the badge…
+        unhandled_before = app.calls.unhandled_missed_count()
+        missed = signal_future(app.services.watcher.call_missed)
+        await ring(sim, UNKNOWN_NUMBER, outcome="missed", ring_seconds=0.3)
+        await asyncio.wait_for(missed, 10)
+        await until(lambda: app.tray.missed == 1, what="the badge to count the new call")
+        # …while the journal keeps every missed call highlighted until handled.
+        assert app.calls.unhandled_missed_count() == unhandled_before + 1
+
+    app_factory.run(scenario())

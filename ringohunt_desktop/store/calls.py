@@ -167,9 +167,13 @@ class CallStore:
         ).fetchone()
         return None if row is None else datetime.fromisoformat(row[0])
 
-    def unhandled_missed_count(self) -> int:
+    def unhandled_missed_count(self, since: datetime | None = None) -> int:
+        """Missed calls not marked handled; with ``since``, only those that started then or
+        after."""
         row = self._db.connection.execute(
             "SELECT count(*) FROM calls WHERE is_missed = 1 AND handled = 0"
+            " AND started_us >= :since",
+            {"since": _micros(since) if since is not None else -(2**62)},
         ).fetchone()
         return int(row[0])
 
