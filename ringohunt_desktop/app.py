@@ -347,10 +347,9 @@ class RingoHuntApp(QObject):
     # -- calls and the Insider panel ---------------------------------------------------------
 
     def number_e164(self, call: CallRecord) -> str:
-        try:
-            return phone.to_e164(call.client_number, self.config.default_region)
-        except phone.InvalidNumber:
-            return call.client_number
+        """The caller in E.164; an extension or junk stays as reported (shown, not searched)."""
+        return (phone.caller_e164(call.client_number, self.config.default_region)
+                or call.client_number)
 
     def _should_pop(self, event: CallEvent) -> bool:
         if not event.live or self.paused or self.config.pop_mode == "off":

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import logging
 import os
@@ -131,9 +130,7 @@ def _parse_when(text: str | None, default: datetime) -> datetime:
 
 
 def _call_json(call: CallRecord, region: str) -> dict[str, Any]:
-    number = call.client_number
-    with contextlib.suppress(phone.InvalidNumber):
-        number = phone.to_e164(number, region)
+    number = phone.caller_e164(call.client_number, region) or call.client_number
     return {
         "call_id": call.call_id, "started_at": call.started_at.isoformat(),
         "direction": call.direction.value, "number": number,

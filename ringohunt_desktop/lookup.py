@@ -133,7 +133,10 @@ class CallerLookup:
         in different formats, and stopping at the first variant that hits would hide one.
         """
         wanted = phone.match_key(number_e164, self._region)
-        variants = phone.search_variants(number_e164) if wanted else [number_e164]
+        try:
+            variants = phone.search_variants(number_e164)
+        except phone.InvalidNumber:
+            return []  # an extension or a hidden number: nothing the CRM could hold
         batches: Sequence[list[NetHuntRecord]] = await asyncio.gather(*(
             self._nethunt.find_records(self._folder_id, f'"{self._fields.phone}":"{variant}"',
                                        limit=SEARCH_LIMIT)

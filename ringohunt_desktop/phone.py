@@ -259,6 +259,20 @@ def _international_digits_key(text: str) -> str | None:
     return None if number is None else phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+def caller_e164(text: str, region: str = DEFAULT_REGION) -> str | None:
+    """E.164 of a number as telephony reports it, or None when it is not a valid number.
+
+    Accepts what :func:`to_e164` accepts plus international digits without ``+``
+    (``48221234567``), Ringostat's form for every caller, foreign ones included.
+    """
+    try:
+        return to_e164(text, region)
+    except InvalidNumber:
+        return _international_digits_key(text)
+    except Exception:  # phonenumbers on pathological input
+        return None
+
+
 def match_key(text: str, region: str = DEFAULT_REGION) -> str | None:
     """A key equal for the same number in any format, different for different numbers.
 

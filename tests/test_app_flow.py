@@ -402,3 +402,21 @@ def test_missed_badge_counts_calls_not_yet_seen_in_the_journal(
         assert app.calls.unhandled_missed_count() == unhandled_before + 1
 
     app_factory.run(scenario())
+
+
+def test_foreign_callers_and_extensions_resolve(app_factory: AppRunner, sim: Simulator,
+                                                qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        # The simulator reports it as Ringostat does: digits without "+" (48221234567).
+        call_id = await ring(sim, "+48 22 123 45 67")
+        panel = await panel_for(app, call_id)
+        assert panel.number_e164 == "+48221234567"
+        await until(lambda: panel.lookup.state is LookupState.FOUND, what="the Warsaw contact")
+        assert panel.contact is not None
+        assert panel.contact.name == known("warsaw").name
+        internal = await ring(sim, "104")
+        panel = await panel_for(app, internal)
+        await until(lambda: panel.lookup.state is LookupState.UNKNOWN, what="an extension")
+
+    app_factory.run(scenario())

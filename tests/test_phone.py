@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ringohunt_desktop.phone import (
     InvalidNumber,
     PhoneNumber,
+    caller_e164,
     digits_only,
     display_number,
     match_key,
@@ -324,3 +325,16 @@ def test_e164_and_display_round_trip(region: str, seed: int) -> None:
     assert parse_phone(display_number(number.e164)).e164 == number.e164
     assert match_key(display_number(number.e164)) == number.e164
     assert search_variants(number.e164)[0] == number.e164
+
+
+@pytest.mark.parametrize(("reported", "expected"), [
+    ("380671234567", "+380671234567"),
+    ("48221234567", "+48221234567"),
+    ("0671234567", "+380671234567"),
+    ("101", None),
+    ("anonymous", None),
+    ("", None),
+])
+def test_caller_e164_reads_numbers_as_telephony_reports_them(reported: str,
+                                                             expected: str | None) -> None:
+    assert caller_e164(reported) == expected

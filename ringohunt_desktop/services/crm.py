@@ -58,6 +58,11 @@ class CrmService(QObject):
     async def _lookup_remote(self, number_e164: str) -> LookupResult:
         try:
             result = await self._lookup.lookup(number_e164)
+        except Exception:
+            # A bug must not leave a panel on "looking up…" for the rest of the call.
+            log.exception("caller lookup failed")
+            result = LookupResult(LookupState.FAILED, number_e164,
+                                  error=self.tr("The CRM lookup failed unexpectedly."))
         finally:
             self._in_flight.pop(number_e164, None)
         self.lookup_updated.emit(result)
