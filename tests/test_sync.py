@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -34,25 +35,32 @@ def contacts_in_sim(sim: Simulator) -> dict[str, dict[str, Any]]:
 
 
 def run_sync(sim: Simulator, body: Callable[[ContactSync, ContactStore, NetHuntClient],
-                                            Coroutine[Any, Any, T]]) -> T:
+                                            Coroutine[Any, Any, T]],
+             database_file: Path | None = None) -> T:
     async def scenario() -> T:
         creds = sim.credentials
         async with NetHuntClient(sim.nethunt_url, creds.nethunt_email,
                                  Secret(creds.nethunt_api_key),
                                  retry=RetryPolicy(base_delay=0.01)) as nethunt:
-            database = Database.in_memory()
+            database = (Database.open(database_file) if database_file is not None
+                        else Database.in_memory())
             store = ContactStore(database)
             folder_id = sim.service_data("nethunt").folder_id("Contacts")
             lookup = CallerLookup(nethunt, folder_id, fields=FieldMap(), store=store)
             sync = ContactSync(nethunt, folder_id, store, database, lookup.to_contact,
                                feed_cap=FEED_CAP, batch_size=50)
-            return await body(sync, store, nethunt)
+            try:
+                return await body(sync, store, nethunt)
+            finally:
+                await sync.aclose()
+                database.close()
 
     return asyncio.run(scenario())
 
 
+@pytest.mark.parametrize("on_disk", [False, True], ids=["in-memory", "file+writer-thread"])
 def test_first_sync_gets_every_contact_of_a_folder_larger_than_the_feed_cap(
-        sim: Simulator) -> None:
+        sim: Simulator, tmp_path: Path, on_disk: bool) -> None:
     expected = {rid for rid, r in contacts_in_sim(sim).items() if r["fields"].get("Phone")}
     assert len(expected) > FEED_CAP
     progress: list[tuple[int, int | None]] = []
@@ -64,7 +72,7 @@ def test_first_sync_gets_every_contact_of_a_folder_larger_than_the_feed_cap(
         assert store.record_ids() <= set(contacts_in_sim(sim))  # Contacts only, never Deals
         assert sync.has_synced
 
-    run_sync(sim, body)
+    run_sync(sim, body, tmp_path / "index.sqlite3" if on_disk else None)
     assert progress[-1][0] >= len(expected)
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
 

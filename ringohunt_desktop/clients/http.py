@@ -17,6 +17,7 @@ import asyncio
 import json
 import logging
 import random
+import re
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -213,11 +214,19 @@ class ServiceHttp:
         response._content = b"".join(chunks)  # what .read() would set; .text/.json use it
 
     async def json_async(self, response: httpx.Response) -> Any:
-        """Like :meth:`json`, but a large body is parsed on a worker thread: a 10,000-record
-        feed takes a quarter second to parse, which would freeze the UI thread."""
-        if len(response.content) < LARGE_BODY_BYTES:
+        """Like :meth:`json`, but a large array is decoded element by element, yielding to
+        the event loop every few milliseconds.
+
+        ``json.loads`` holds the interpreter lock for its whole run (a second for a 40 MB
+        enumeration answer), so a worker thread would still freeze the UI thread.
+        """
+        content = response.content
+        if len(content) < LARGE_BODY_BYTES or not content.lstrip().startswith(b"["):
             return self.json(response)
-        return await asyncio.to_thread(self.json, response)
+        try:
+            return await _decode_array_cooperatively(content.decode(response.encoding or "utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadResponse(self.service, "the answer is not valid JSON") from exc
 
     def json(self, response: httpx.Response) -> Any:
         """The body as JSON; an empty 2xx body is ``None``. Invalid JSON is a BadResponse."""
@@ -227,6 +236,46 @@ class ServiceHttp:
             return response.json()
         except ValueError as exc:
             raise BadResponse(self.service, "the answer is not valid JSON") from exc
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SLICE_SECONDS = 0.004
+
+
+def _skip_whitespace(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)
+    return match.end() if match else index
+
+
+async def _decode_array_cooperatively(text: str) -> list[Any]:
+    """Decode a JSON array, giving the event loop a turn every few milliseconds."""
+    decoder = json.JSONDecoder()
+    loop = asyncio.get_running_loop()
+    index = _skip_whitespace(text, 0)
+    if text[index:index + 1] != "[":
+        raise ValueError("not an array")
+    index = _skip_whitespace(text, index + 1)
+    items: list[Any] = []
+    if text[index:index + 1] == "]":
+        index += 1
+    else:
+        slice_end = loop.time() + _SLICE_SECONDS
+        while True:
+            item, index = decoder.raw_decode(text, index)
+            items.append(item)
+            index = _skip_whitespace(text, index)
+            separator = text[index:index + 1]
+            index = _skip_whitespace(text, index + 1)
+            if separator == "]":
+                break
+            if separator != ",":
+                raise ValueError(f"expected ',' or ']' at {index}")
+            if loop.time() > slice_end:
+                await asyncio.sleep(0)
+                slice_end = loop.time() + _SLICE_SECONDS
+    if text[index:].strip():
+        raise ValueError("extra data after the array")
+    return items
 
 
 def expect(service: str, condition: bool, what: str) -> None:

@@ -48,6 +48,7 @@ class SyncService(QObject):
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self._sync.aclose()
 
     def _full_due(self) -> bool:
         last = self._sync.last_full_sync()
