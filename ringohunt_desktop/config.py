@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.secret import Secret
@@ -65,6 +66,17 @@ def _parse_str(text: str) -> str:
     return text.strip()
 
 
+def _parse_service_url(text: str) -> str:
+    """Keys travel in headers: https only, except to this computer (the simulator)."""
+    value = text.strip()
+    parts = urlsplit(value)
+    if parts.scheme.lower() == "https" and parts.hostname:
+        return value
+    if parts.scheme.lower() == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        return value
+    raise ValueError(f"use an https:// address (plain http only to this computer), got {text!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One setting: its key, how to parse it, its default, and the label the UI shows."""
@@ -79,9 +91,9 @@ class SettingSpec:
 
 
 SETTINGS: tuple[SettingSpec, ...] = (
-    SettingSpec("ringostat_url", _parse_str, DEFAULT_RINGOSTAT_URL, "Ringostat API address",
-                env="RINGOHUNT_RINGOSTAT_URL"),
-    SettingSpec("nethunt_url", _parse_str, DEFAULT_NETHUNT_URL, "NetHunt API address",
+    SettingSpec("ringostat_url", _parse_service_url, DEFAULT_RINGOSTAT_URL,
+                "Ringostat API address", env="RINGOHUNT_RINGOSTAT_URL"),
+    SettingSpec("nethunt_url", _parse_service_url, DEFAULT_NETHUNT_URL, "NetHunt API address",
                 env="RINGOHUNT_NETHUNT_URL"),
     SettingSpec("ringostat_project_id", _parse_str, "", "Ringostat project ID",
                 env="RINGOHUNT_RINGOSTAT_PROJECT_ID"),
@@ -230,7 +242,10 @@ def read_ini(path: Path) -> tuple[dict[str, str], set[str]]:
     values = dict(parser.items(SECTION)) if parser.has_section(SECTION) else {}
     locked = {key.strip() for key in values.pop(LOCKED_SECTION, "").split(",") if key.strip()}
     if parser.has_section(LOCKED_SECTION):
-        locked = {k for k, v in parser.items(LOCKED_SECTION) if _parse_bool(v or "1")}
+        try:
+            locked |= {k for k, v in parser.items(LOCKED_SECTION) if _parse_bool(v or "1")}
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [{LOCKED_SECTION}]: {exc}") from exc
     return values, locked
 
 

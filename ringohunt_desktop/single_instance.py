@@ -69,7 +69,7 @@ def parse_message(data: bytes) -> dict[str, str] | None:
         return None
     try:
         decoded: Any = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         log.info("single instance: ignored a message that is not JSON")
         return None
     if not isinstance(decoded, dict):

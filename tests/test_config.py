@@ -90,3 +90,23 @@ def test_a_bad_value_names_its_source_and_key(paths: AppPaths) -> None:
 def test_unknown_keys_from_a_newer_version_are_ignored(paths: AppPaths) -> None:
     paths.settings_file.write_text("[settings]\nfuture_option = 1\n", encoding="utf-8")
     assert load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"}).pop_mode == "ring"
+
+
+def test_locked_keys_from_both_forms_add_up(paths: AppPaths, tmp_path: Path) -> None:
+    machine = tmp_path / "both.ini"
+    machine.write_text("[settings]\npop_mode = answer\nagent_hint = x\n"
+                       "locked = pop_mode, poll_interval\n[locked]\nlanguage = yes\n",
+                       encoding="utf-8")
+    config = load_config(paths, env={MACHINE_CONFIG_ENV: str(machine)})
+    assert {"pop_mode", "poll_interval", "language"} <= config.locked
+
+
+@pytest.mark.parametrize("url", ["http://api.ringostat.net", "ftp://x", "api.ringostat.net"])
+def test_service_addresses_must_be_https_except_to_this_computer(paths: AppPaths,
+                                                                 url: str) -> None:
+    with pytest.raises(ConfigError, match="https"):
+        load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent",
+                                "RINGOHUNT_RINGOSTAT_URL": url})
+    local = load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent",
+                                    "RINGOHUNT_RINGOSTAT_URL": "http://127.0.0.1:8765"})
+    assert local.ringostat_url == "http://127.0.0.1:8765"

@@ -81,7 +81,7 @@ def build_client(base_url: str, *, auth: httpx.Auth | tuple[str, str] | None = N
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        verify=_ssl_context() if base_url.startswith("https:") else True,
+        verify=_ssl_context() if base_url.lower().startswith("https:") else True,
         follow_redirects=False,
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
     )

@@ -50,12 +50,15 @@ def parse_time(value: Any) -> datetime | None:
     """ISO-8601 (``Z`` or offset; naive means UTC) or epoch milliseconds; junk is ``None``."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC)
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value / 1000, UTC)
+        if isinstance(value, str) and value.strip() and value.strip().isdigit():
+            return datetime.fromtimestamp(int(value.strip()) / 1000, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
     if isinstance(value, str) and value.strip():
         text = value.strip()
-        if text.isdigit():
-            return datetime.fromtimestamp(int(text) / 1000, UTC)
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:

@@ -239,11 +239,11 @@ def _int(value: Any) -> int:
     """Numbers come as ints, floats or strings ("12"); anything unreadable counts as 0."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int | float):
-        return int(value)
     try:
+        if isinstance(value, int | float):
+            return int(value)
         return int(float(_text(value)))
-    except ValueError:
+    except (ValueError, OverflowError):
         return 0
 
 
@@ -258,7 +258,10 @@ def parse_calldate(value: Any, tz: tzinfo) -> datetime:
     """Legacy ISO with an offset (``+0300`` or ``+03:00``), or naive project time, or epoch
     seconds. The result is aware, in the project time zone."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, tz)
+        try:
+            return datetime.fromtimestamp(value, tz)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise BadResponse(SERVICE, f"unexpected answer: calldate {value!r}") from exc
     text = _text(value)
     if not text:
         raise BadResponse(SERVICE, "unexpected answer: a call without calldate")
@@ -268,7 +271,10 @@ def parse_calldate(value: Any, tz: tzinfo) -> datetime:
         raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}") from exc
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=tz)
-    return parsed.astimezone(tz)
+    try:
+        return parsed.astimezone(tz)
+    except OverflowError as exc:
+        raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}") from exc
 
 
 def match_staff(members: Iterable[StaffMember], identity: str) -> StaffMember | None:
@@ -329,7 +335,8 @@ def _staff_member(entry: Mapping[str, Any], key: str = "") -> StaffMember:
     sip_logins: list[str] = []
     phones: list[str] = []
     for group in ("main", "additional"):
-        for direction in holder.get(group) or ():
+        group_items = holder.get(group)
+        for direction in group_items if isinstance(group_items, list) else ():
             if not isinstance(direction, Mapping):
                 continue
             value = _text(direction.get("direction") or direction.get("value"))

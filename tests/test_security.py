@@ -1,0 +1,240 @@
+"""Security checks: no credential in any file the app writes, TLS verified against the OS trust
+store for real hosts (plain HTTP only to loopback), a single-instance socket only its user can
+open."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import ssl
+import stat
+import sys
+import threading
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import truststore
+from PySide6.QtNetwork import QLocalServer
+from pytestqt.qtbot import QtBot
+
+from ringohunt_desktop.clients.http import build_client
+from ringohunt_desktop.config import (
+    DEFAULT_NETHUNT_URL,
+    DEFAULT_RINGOSTAT_URL,
+    ConfigError,
+    load_config,
+)
+from ringohunt_desktop.diagnostics import save_diagnostics
+from ringohunt_desktop.domain import LookupState, NewContact
+from ringohunt_desktop.logging_setup import (
+    clear_registered_secrets,
+    register_secret,
+    setup_logging,
+    teardown_logging,
+)
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.session import Session, SetupError
+from ringohunt_desktop.simulator import SimCredentials, Simulator
+from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
+from ringohunt_desktop.single_instance import SingleInstance
+from tests.conftest import signal_future
+from tests.test_app_flow import AppRunner, panel_for, ring, started, until
+
+RINGOSTAT_KEY = "rk_live_9f8e7d6c5b4a3210"
+NETHUNT_KEY = "nh_api_ab12cd34ef56"
+NETHUNT_EMAIL = "olena.ops@demo-shop.ua"
+
+
+@pytest.fixture
+def sim_credentials() -> SimCredentials:
+    return SimCredentials(ringostat_auth_key=RINGOSTAT_KEY, nethunt_email=NETHUNT_EMAIL,
+                          nethunt_api_key=NETHUNT_KEY)
+
+
+@pytest.fixture
+def app_logging(basedir: Path) -> Iterator[Path]:
+    """The app's own logging, as the command line sets it up, into basedir/logs; undone after.
+
+    Verbose on purpose: DEBUG is where HTTP libraries print the most.
+    """
+    root = logging.getLogger()
+    level = root.level
+    hook, thread_hook = sys.excepthook, threading.excepthook
+    log_dir = AppPaths.under(basedir).ensure().log_dir
+    setup_logging(log_dir, verbose=True, console=False)
+    register_secret(RINGOSTAT_KEY)  # what cli.register_secrets does for every Secret setting
+    register_secret(NETHUNT_KEY)
+    try:
+        yield log_dir
+    finally:
+        teardown_logging()
+        clear_registered_secrets()
+        root.setLevel(level)
+        sys.excepthook, threading.excepthook = hook, thread_hook
+
+
+def forbidden_strings() -> dict[str, bytes]:
+    basic = base64.b64encode(f"{NETHUNT_EMAIL}:{NETHUNT_KEY}".encode()).decode()
+    texts = {"Ringostat key": RINGOSTAT_KEY, "NetHunt key": NETHUNT_KEY,
+             "NetHunt Basic auth": basic}
+    found: dict[str, bytes] = {}
+    for what, text in texts.items():
+        found[what] = text.encode()
+        found[f"{what} (UTF-16)"] = text.encode("utf-16-le")
+    return found
+
+
+def every_written_blob(basedir: Path) -> Iterator[tuple[str, bytes]]:
+    """Every file under basedir, and every member of every zip among them."""
+    for path in sorted(p for p in basedir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        yield str(path.relative_to(basedir)), data
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{path.relative_to(basedir)}!{member}", archive.read(member)
+
+
+@pytest.mark.gui
+@pytest.mark.slow
+def test_no_secret_in_any_file_after_a_full_run(
+        sim: Simulator, basedir: Path, qloop: asyncio.AbstractEventLoop,
+        app_logging: Path) -> None:
+    runner = AppRunner(sim, basedir, qloop)
+    diagnostics_zip = basedir / "diagnostics" / "ringohunt-diagnostics.zip"
+
+    async def scenario() -> None:
+        app = await started(runner())
+        assert app.services is not None
+        await asyncio.wait_for(signal_future(app.services.sync.synced), 20)
+        known_call = await ring(sim, known("olena_koval").phones[0], utm_source="google")
+        panel = await panel_for(app, known_call)
+        await until(lambda: panel.lookup.state is LookupState.FOUND, 15, "the contact")
+        unknown_call = await ring(sim, UNKNOWN_NUMBER)
+        panel = await panel_for(app, unknown_call)
+        await until(lambda: panel.lookup.state is LookupState.UNKNOWN, 15, "unknown")
+        created = signal_future(app.services.crm.contact_created)
+        app.services.crm.create_contact(NewContact(name="Нова Клієнтка",
+                                                   phone_e164=UNKNOWN_NUMBER))
+        await asyncio.wait_for(created, 15)
+        placed = signal_future(app.services.dialer.call_placed)
+        app.dial("tel:+380501112233")
+        await asyncio.wait_for(placed, 10)
+        await until(lambda: app.calls.count() > 0, 15, "the journal")
+        logging.getLogger("ringohunt_desktop.test").info("config in the log: %r", app.config)
+        save_diagnostics(diagnostics_zip, log_dir=app.paths.log_dir, config=app.config,
+                         recent_errors=[f"config: {app.config!r}"])
+
+    runner.run(scenario())
+
+    # The run really wrote what we are about to search.
+    names = {name for name, _ in every_written_blob(basedir)}
+    assert "config/picks.json" in names or any(n.startswith("cache/") for n in names)
+    assert any(n.startswith("cache/ringohunt.sqlite3") for n in names)
+    assert "logs/ringohunt.log" in names
+    assert any(n.endswith("!settings.json") for n in names)
+    assert any(n.endswith("!logs/ringohunt.log") for n in names)
+    log_text = (app_logging / "ringohunt.log").read_text(encoding="utf-8")
+    assert "calls/list" in log_text  # verbose: requests were logged, so a leak could show
+
+    leaks = [(name, what) for name, data in every_written_blob(basedir)
+             for what, needle in forbidden_strings().items() if needle in data]
+    assert leaks == []
+    # The simulator saw the real keys, so the app did send them (the search is meaningful).
+    requests = httpx.get(sim.url + "/_sim/requests").json()
+    assert any(r["service"] == "ringostat" and r.get("status") == 200 for r in requests)
+
+
+# ---------------------------------------------------------------- TLS
+
+
+def _ssl_context_of(client: httpx.AsyncClient) -> ssl.SSLContext:
+    pool = client._transport._pool  # type: ignore[attr-defined]
+    context = pool._ssl_context
+    assert isinstance(context, ssl.SSLContext)
+    return context
+
+
+@pytest.mark.parametrize("url", [DEFAULT_RINGOSTAT_URL, DEFAULT_NETHUNT_URL,
+                                 "https://crm.corp.example:8443/api"])
+def test_real_hosts_are_verified_against_the_os_trust_store(url: str) -> None:
+    client = build_client(url)
+    try:
+        context = _ssl_context_of(client)
+        assert isinstance(context, truststore.SSLContext)
+        assert context.check_hostname is True
+        assert context.verify_mode == ssl.CERT_REQUIRED
+        assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
+    finally:
+        asyncio.run(client.aclose())
+
+
+def test_the_default_services_are_https(tmp_path: Path) -> None:
+    config = load_config(AppPaths.under(tmp_path), env={"RINGOHUNT_MACHINE_CONFIG": os.devnull})
+    assert config.ringostat_url.startswith("https://")
+    assert config.nethunt_url.startswith("https://")
+
+
+def _credentials_env(ringostat_url: str, nethunt_url: str) -> dict[str, str]:
+    return {"RINGOHUNT_MACHINE_CONFIG": os.devnull,
+            "RINGOHUNT_RINGOSTAT_URL": ringostat_url, "RINGOHUNT_NETHUNT_URL": nethunt_url,
+            "RINGOHUNT_RINGOSTAT_AUTH_KEY": RINGOSTAT_KEY,
+            "RINGOHUNT_RINGOSTAT_PROJECT_ID": "11111",
+            "RINGOHUNT_NETHUNT_EMAIL": NETHUNT_EMAIL, "RINGOHUNT_NETHUNT_API_KEY": NETHUNT_KEY,
+            "RINGOHUNT_AGENT": "olena@demo-shop.ua"}
+
+
+def _refused_before_sending(tmp_path: Path, ringostat_url: str, nethunt_url: str) -> bool:
+    """True when the settings, the session or the HTTP layer refuses these addresses."""
+    try:
+        config = load_config(AppPaths.under(tmp_path),
+                             env=_credentials_env(ringostat_url, nethunt_url))
+        session = Session(config)
+    except (ConfigError, SetupError, ValueError):
+        return True
+    asyncio.run(session.aclose())
+    return False
+
+
+@pytest.mark.parametrize(("ringostat_url", "nethunt_url"), [
+    ("http://api.ringostat.net", DEFAULT_NETHUNT_URL),
+    (DEFAULT_RINGOSTAT_URL, "http://nethunt.com/api/v1/zapier"),
+    ("http://10.0.0.5:8080", DEFAULT_NETHUNT_URL),
+])
+def test_plain_http_is_refused_for_non_loopback_hosts(tmp_path: Path, ringostat_url: str,
+                                                      nethunt_url: str) -> None:
+    # The Auth-key travels in a header and the NetHunt key in Basic auth: over plain HTTP to
+    # a real host both would cross the network readable by anyone on the path.
+    assert _refused_before_sending(tmp_path, ringostat_url, nethunt_url)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]"])
+def test_plain_http_is_allowed_to_loopback(tmp_path: Path, host: str) -> None:
+    url = f"http://{host}:8765"
+    assert not _refused_before_sending(tmp_path, url, url + "/api/v1/zapier")
+
+
+# ---------------------------------------------------------------- single instance
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix socket file permissions")
+def test_single_instance_socket_is_private_to_its_user(qtbot: QtBot, tmp_path: Path) -> None:
+    name = f"ringohunt-security-test-{os.getpid()}"
+    instance = SingleInstance(name)
+    try:
+        assert instance.claim()
+        server = instance._server
+        assert server is not None
+        assert server.socketOptions() & QLocalServer.SocketOption.UserAccessOption
+        socket_path = Path(server.fullServerName())
+        info = socket_path.stat()
+        assert stat.S_ISSOCK(info.st_mode)
+        assert info.st_uid == os.getuid()
+        assert stat.S_IMODE(info.st_mode) & 0o077 == 0, oct(info.st_mode)
+    finally:
+        instance.release()
