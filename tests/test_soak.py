@@ -1,0 +1,353 @@
+"""Fault soak: the real app services against the simulator while calls keep arriving and the
+services misbehave in phases (5xx, 429 bursts, answers slower than the time-out, malformed JSON,
+dropped connections, the network gone, credentials revoked and restored), with contacts being
+created (double submissions too) along the way.
+
+Once the faults stop it asserts: nothing raised where nobody catches it; every call the
+simulator produced that is this agent's ends up exactly once in the journal, finished; no
+contact was created twice; the tray said OFFLINE while the network was gone and BAD_CREDENTIALS
+while the keys were revoked, and went back to CONNECTED by itself.
+
+Bounded for CI (about two minutes): "network gone" lasts NETWORK_GONE_SECONDS = 10 s, not the
+issue's 30 s. The watcher's back-off is capped (30 s) and the 30 s wait after refused
+credentials is the longest step; a longer outage adds nothing but wall time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from ringohunt_desktop import phone
+from ringohunt_desktop.app import RingoHuntApp
+from ringohunt_desktop.calltracking import AgentIdentity, is_mine
+from ringohunt_desktop.clients.ringostat import parse_call_row
+from ringohunt_desktop.domain import NewContact
+from ringohunt_desktop.simulator import SimOptions, Simulator
+from ringohunt_desktop.simulator.people import AGENTS, KNOWN_CONTACTS, UNKNOWN_NUMBER
+from ringohunt_desktop.ui.tray import TrayState
+from tests.conftest import signal_future
+from tests.test_app_flow import AppRunner, started, until
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow, pytest.mark.timeout(300)]
+
+PROJECT_TZ = ZoneInfo("Europe/Kyiv")
+PHASE_SECONDS = 7.0
+NETWORK_GONE_SECONDS = 10.0
+RECOVERY_SECONDS = 50.0  # watcher back-off cap (30 s) plus a poll cycle with retries
+RING_EVERY = 0.6
+NEW_CONTACTS = 7
+
+
+@pytest.fixture
+def sim_options() -> SimOptions:
+    # No seeded history: every call in the simulator is one this test rang, so "every call
+    # ends up in the journal" does not depend on how far back the first poll reaches.
+    return SimOptions(contacts=40, deals=10, calls_history_days=0, calls_per_day=0)
+
+
+class ExceptHookSpy:
+    """Records what reaches sys.excepthook / threading.excepthook (Qt slots raise there)."""
+
+    def __init__(self) -> None:
+        self.caught: list[str] = []
+        self._saved = (sys.excepthook, threading.excepthook)
+
+    def __enter__(self) -> ExceptHookSpy:
+        def hook(exc_type: type[BaseException], exc: BaseException,
+                 tb: TracebackType | None) -> None:
+            self.caught.append(f"{exc_type.__name__}: {exc}")
+
+        def thread_hook(args: threading.ExceptHookArgs) -> None:
+            self.caught.append(f"thread {args.exc_type.__name__}: {args.exc_value}")
+
+        sys.excepthook = hook
+        threading.excepthook = thread_hook
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        sys.excepthook, threading.excepthook = self._saved
+
+
+@dataclass
+class SoakLog:
+    """What happened, for the assertions and for a readable failure message."""
+
+    rung: list[str] = field(default_factory=list)
+    tray_states: list[tuple[float, str, TrayState]] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+    existing: Counter[str] = field(default_factory=Counter)
+    failed: Counter[str] = field(default_factory=Counter)
+    phase: str = "baseline"
+
+    def states_during(self, phase: str) -> set[TrayState]:
+        return {state for _t, p, state in self.tray_states if p == phase}
+
+
+class Soak:
+    def __init__(self, sim: Simulator, app: RingoHuntApp) -> None:
+        self.sim = sim
+        self.app = app
+        self.log = SoakLog()
+        self.rng = random.Random(20251125)
+        self.http = httpx.AsyncClient(base_url=sim.url, timeout=10)
+        self.new_numbers = self._unknown_numbers(NEW_CONTACTS)
+
+    # -- simulator control (the /_sim/ endpoints are never faulted) -----------------------
+
+    async def faults(self, **faults: Any) -> None:
+        (await self.http.post("/_sim/faults", json=faults)).raise_for_status()
+
+    async def clear_faults(self) -> None:
+        (await self.http.delete("/_sim/faults")).raise_for_status()
+
+    async def ring_forever(self) -> None:
+        others = [a for a in AGENTS if a.email != self.sim.credentials.agent]
+        callers = [*(p for c in KNOWN_CONTACTS for p in c.phones), UNKNOWN_NUMBER,
+                   *self.new_numbers]
+        while True:
+            mine = self.rng.random() < 0.7
+            body = {
+                "agent": self.sim.credentials.agent if mine else self.rng.choice(others).email,
+                "caller": self.rng.choice(callers),
+                "direction": self.rng.choices(("in", "callback", "out"), (85, 5, 10))[0],
+                "outcome": self.rng.choices(("answered", "missed", "busy"), (60, 30, 10))[0],
+                "ring_seconds": round(self.rng.uniform(0.5, 2.5), 2),
+                "talk_seconds": round(self.rng.uniform(0.5, 3.0), 2),
+                "utm_source": self.rng.choice(("google", "facebook", "(direct)")),
+            }
+            response = await self.http.post("/_sim/ring", json=body)
+            response.raise_for_status()
+            self.log.rung.append(response.json()["call_id"])
+            await asyncio.sleep(RING_EVERY)
+
+    async def watch_tray(self) -> None:
+        start = time.monotonic()
+        last: tuple[str, TrayState] | None = None
+        while True:
+            now = (self.log.phase, self.app.tray.state)
+            if now != last:
+                self.log.tray_states.append((round(time.monotonic() - start, 2), *now))
+                last = now
+            await asyncio.sleep(0.05)
+
+    # -- contacts --------------------------------------------------------------------------
+
+    def _unknown_numbers(self, count: int) -> list[str]:
+        taken = {phone.match_key(p) for c in KNOWN_CONTACTS for p in c.phones}
+        numbers: list[str] = []
+        while len(numbers) < count:
+            candidate = f"+38097{self.rng.randrange(10**7):07d}"
+            if phone.match_key(candidate) not in taken and candidate not in numbers:
+                numbers.append(candidate)
+        return numbers
+
+    def wire_contact_signals(self) -> None:
+        crm = self.app.services.crm  # type: ignore[union-attr]
+        crm.contact_created.connect(lambda number, _c: self.log.created.update([number]))
+        crm.existing_contact_found.connect(lambda number, _c: self.log.existing.update([number]))
+        crm.create_failed.connect(lambda number, _m: self.log.failed.update([number]))
+
+    def submit_contact(self, number: str) -> None:
+        """An agent double-clicking Save: two submissions of the same draft."""
+        crm = self.app.services.crm  # type: ignore[union-attr]
+        draft = NewContact(name=f"Soak {number[-4:]}", phone_e164=number, utm_source="google")
+        crm.create_contact(draft)
+        crm.create_contact(draft)
+
+    def contact_done(self, number: str) -> bool:
+        return bool(self.log.created[number] or self.log.existing[number])
+
+    async def contacts_records(self) -> list[dict[str, Any]]:
+        response = await self.http.get("/_sim/nethunt/records", params={"folder": "Contacts"})
+        response.raise_for_status()
+        return list(response.json())
+
+    # -- phases ----------------------------------------------------------------------------
+
+    async def hold(self, name: str, seconds: float, contact: str | None = None,
+                   **faults: Any) -> None:
+        self.log.phase = name
+        if faults:
+            await self.faults(**faults)
+        if contact is not None:
+            self.submit_contact(contact)
+        await asyncio.sleep(seconds)
+        await self.clear_faults()
+
+    async def rate_limit_bursts(self, contact: str) -> None:
+        self.log.phase = "429 bursts"
+        self.submit_contact(contact)
+        deadline = time.monotonic() + PHASE_SECONDS
+        while time.monotonic() < deadline:
+            await self.faults(rate_limit_next=4, retry_after=0.5)
+            await asyncio.sleep(1.5)
+        await self.clear_faults()
+
+    async def tray_reaches(self, state: TrayState, within: float, what: str) -> None:
+        await until(lambda: self.app.tray.state is state, within,
+                    f"{what}; tray states so far: {self.log.tray_states[-12:]}")
+
+
+async def agent_identity(app: RingoHuntApp) -> AgentIdentity:
+    assert app.services is not None
+    agent = await app.services.session.resolve_agent()
+    return agent.identity
+
+
+async def expected_journal(soak: Soak, agent: AgentIdentity, include_unassigned: bool
+                           ) -> dict[str, dict[str, Any]]:
+    """The simulator's calls that are this agent's (calltracking's rules), by call id."""
+    response = await soak.http.get("/_sim/ringostat/calls")
+    response.raise_for_status()
+    mine: dict[str, dict[str, Any]] = {}
+    for row in response.json():
+        record = parse_call_row(row, PROJECT_TZ)
+        if is_mine(record, agent, include_unassigned_missed=include_unassigned):
+            mine[record.call_id] = row
+    return mine
+
+
+def test_app_recovers_from_every_fault_and_loses_no_call(
+        sim: Simulator, basedir: Path, qloop: asyncio.AbstractEventLoop,
+        caplog: pytest.LogCaptureFixture, expect_log_warnings: None) -> None:
+    runner = AppRunner(sim, basedir, qloop)
+    results: dict[str, Any] = {}
+
+    async def scenario() -> None:
+        app = await started(runner(poll_interval="0.3", request_timeout="1"))
+        assert app.services is not None
+        soak = Soak(sim, app)
+        soak.wire_contact_signals()
+        agent = await agent_identity(app)
+        await asyncio.wait_for(signal_future(app.services.sync.synced), 20)
+        background = [asyncio.ensure_future(soak.ring_forever()),
+                      asyncio.ensure_future(soak.watch_tray())]
+        numbers = iter(soak.new_numbers)
+        try:
+            await soak.hold("baseline", 2.0, contact=next(numbers))
+            await soak.hold("20% 5xx", PHASE_SECONDS, contact=next(numbers), error_rate=0.2)
+            await soak.rate_limit_bursts(contact=next(numbers))
+            await soak.hold("slow answers", PHASE_SECONDS, contact=next(numbers),
+                            timeout_rate=0.3, hang_seconds=2.0)
+            await soak.hold("malformed JSON", PHASE_SECONDS, contact=next(numbers),
+                            malformed_rate=0.3)
+            await soak.hold("dropped connections", PHASE_SECONDS, contact=next(numbers),
+                            drop_rate=0.3)
+
+            soak.log.phase = "network gone"
+            await soak.faults(drop_rate=1.0)
+            gone_at = time.monotonic()
+            await soak.tray_reaches(TrayState.OFFLINE, NETWORK_GONE_SECONDS,
+                                    "OFFLINE while the network is gone")
+            soak.submit_contact(next(numbers))
+            await asyncio.sleep(max(0.0, NETWORK_GONE_SECONDS - (time.monotonic() - gone_at)))
+            await soak.clear_faults()
+            soak.log.phase = "network back"
+            await soak.tray_reaches(TrayState.CONNECTED, RECOVERY_SECONDS,
+                                    "CONNECTED again after the network came back")
+
+            soak.log.phase = "credentials revoked"
+            await soak.faults(auth_revoked=True)
+            await soak.tray_reaches(TrayState.BAD_CREDENTIALS, 15,
+                                    "BAD_CREDENTIALS while the keys are revoked")
+            await asyncio.sleep(2.0)
+            await soak.clear_faults()
+            soak.log.phase = "credentials restored"
+            await soak.tray_reaches(TrayState.CONNECTED, RECOVERY_SECONDS,
+                                    "CONNECTED again after the keys were restored")
+        finally:
+            soak.log.phase = "after faults"
+            await soak.clear_faults()
+            background[0].cancel()
+            await asyncio.gather(background[0], return_exceptions=True)
+
+        # An agent whose save failed presses Save again once the CRM is back.
+        for number in soak.new_numbers:
+            if not soak.contact_done(number):
+                soak.submit_contact(number)
+        await until(lambda: all(soak.contact_done(n) for n in soak.new_numbers), 30,
+                    f"every contact saved: {soak.log}")
+        await app.services.crm.wait_idle()
+
+        # Calls rung last finish within ring + talk seconds; then the journal must catch up.
+        async def all_final() -> bool:
+            calls = (await soak.http.get("/_sim/ringostat/calls")).json()
+            return all(c["phase"] == "ended" for c in calls)
+
+        deadline = time.monotonic() + 20
+        while not await all_final():
+            assert time.monotonic() < deadline, "simulated calls never finished"
+            await asyncio.sleep(0.2)
+        expected = await expected_journal(soak, agent, app.config.include_unassigned_missed)
+
+        def journal_complete() -> bool:
+            rows = app.calls.query(limit=1_000_000)
+            finished = {r.call.call_id for r in rows if not r.call.is_in_progress}
+            return set(expected) <= finished
+
+        await until(journal_complete, 40, "every call of the agent in the journal, finished")
+        results["rows"] = app.calls.query(limit=1_000_000)
+        results["expected"] = expected
+        results["records"] = await soak.contacts_records()
+        results["soak"] = soak
+        results["tray_final"] = app.tray.state
+        background[1].cancel()
+        await asyncio.gather(background[1], return_exceptions=True)
+        await soak.http.aclose()
+
+    with ExceptHookSpy() as hooks:
+        runner.run(scenario())
+
+    soak: Soak = results["soak"]
+    log = soak.log
+    assert hooks.caught == []
+    # Catch-all handlers log with a traceback; none of that may have happened.
+    tracebacks = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.exc_info]
+    assert tracebacks == []
+
+    # Every call of this agent exactly once, finished, with the simulator's final disposition.
+    expected: dict[str, dict[str, Any]] = results["expected"]
+    rows = results["rows"]
+    per_call = Counter(r.call.call_id for r in rows)
+    assert [cid for cid, n in per_call.items() if n > 1] == []
+    assert set(expected) <= set(per_call), sorted(set(expected) - set(per_call))
+    assert len(expected) >= 40, f"too little traffic to mean anything: {len(expected)} calls"
+    dispositions = {r.call.call_id: r.call.disposition for r in rows}
+    wrong = {cid: (dispositions[cid], row["disposition"]) for cid, row in expected.items()
+             if dispositions[cid] != row["disposition"]}
+    assert wrong == {}
+    # Nothing that is not the agent's leaked into the journal.
+    assert set(per_call) <= set(expected), sorted(set(per_call) - set(expected))
+
+    # No duplicate contact, ever: each new number has exactly one Contacts record.
+    records: list[dict[str, Any]] = results["records"]
+    for number in soak.new_numbers:
+        holders = [r for r in records
+                   if any(phone.match_key(str(p)) == number
+                          for p in r["fields"].get("Phone") or [])]
+        assert len(holders) == 1, (number, holders)
+        # A save that timed out after the CRM had done it is reported as failed (or, on the
+        # next press, as "already exists"), never made twice.
+        assert log.created[number] <= 1, (number, log)
+
+    # The tray told the truth while it was wrong, and came back by itself.
+    assert TrayState.OFFLINE in log.states_during("network gone")
+    assert TrayState.BAD_CREDENTIALS in log.states_during("credentials revoked")
+    assert results["tray_final"] is TrayState.CONNECTED
+    logging.getLogger(__name__).info(
+        "soak: %d calls rung, %d in the journal; tray states: %s", len(log.rung),
+        len(rows), log.tray_states)
