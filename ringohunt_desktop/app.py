@@ -183,6 +183,8 @@ class RingoHuntApp(QObject):
                                        phone_field=self.config.field_phone), parent=self)
         # NetHunt keeps the responsible manager as a user e-mail; agents know names.
         self.staff_names = {m.email.lower(): m.name for m in staff if m.email}
+        if self.contact_book is not None:
+            self.contact_book.model.set_manager_names(self.staff_names)
         services = Services(session, lookup, crm, dialer, watcher, sync)
         self._wire_services(services)
         return services
@@ -275,6 +277,7 @@ class RingoHuntApp(QObject):
     def open_contact_book(self) -> None:
         if self.contact_book is None:
             book = ContactBookWindow(self.contacts, self.config.default_region)
+            book.model.set_manager_names(self.staff_names)
             book.call_requested.connect(self.dial)
             book.open_in_crm_requested.connect(self.open_in_crm)
             self.contact_book = book

@@ -491,7 +491,7 @@ class ContactBookWindow(QWidget):
         self.details_name.setText(" ".join(contact.name.split()) or self.tr("(no name)"))
         self.details_company.setText(" ".join(contact.company.split()))
         self.details_company.setVisible(bool(contact.company.strip()))
-        manager = " ".join(contact.manager.split())
+        manager = self.model.manager_display(contact)
         self.details_manager.setText(self.tr("Manager: {name}").format(name=manager))
         self.details_manager.setVisible(bool(manager))
         self.details_email.setText(", ".join(contact.emails))

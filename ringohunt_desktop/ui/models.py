@@ -8,7 +8,7 @@ whether a tooltip is rich text, so they go through :func:`plain_tooltip`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from enum import IntEnum
 from typing import Any, Final
@@ -124,6 +124,7 @@ class ContactListModel(QAbstractTableModel):
         super().__init__(parent)
         self._region = region
         self._contacts: list[Contact] = []
+        self._manager_names: Mapping[str, str] = {}
         # Formatting phones runs libphonenumber; a view asks for every visible cell on each
         # repaint, so the display texts are computed once per result set.
         self._phones_text: list[str] = []  # first phone, "+N" for more (the cell)
@@ -211,7 +212,18 @@ class ContactListModel(QAbstractTableModel):
             return single_line(contact.company)
         if column is ContactColumn.PHONES:
             return self._phones_text[row]
-        return single_line(contact.manager)
+        return self.manager_display(contact)
+
+    def set_manager_names(self, names: Mapping[str, str]) -> None:
+        """NetHunt keeps the responsible manager as a user e-mail; show staff names instead."""
+        self._manager_names = {email.lower(): name for email, name in names.items()}
+        if self._contacts:
+            self.dataChanged.emit(self.index(0, ContactColumn.MANAGER),
+                                  self.index(len(self._contacts) - 1, ContactColumn.MANAGER))
+
+    def manager_display(self, contact: Contact) -> str:
+        manager = single_line(contact.manager)
+        return self._manager_names.get(manager.lower(), manager)
 
 
 class JournalColumn(IntEnum):
