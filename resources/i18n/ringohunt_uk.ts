@@ -2,6 +2,122 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="uk">
 <context>
+    <name>AgentSection</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+397"/>
+        <source>Choose yourself, so RingoHunt shows your calls only.</source>
+        <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Employee</source>
+        <translation>Працівник</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>SIP login or e-mail</source>
+        <translation>SIP-логін або ел. пошта</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Or type</source>
+        <translation>Або введіть</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Agent</source>
+        <translation>Оператор</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>(choose)</source>
+        <translation>(оберіть)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>(test the Ringostat connection first)</source>
+        <translation>(спершу перевірте з’єднання з Ringostat)</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Test the Ringostat connection first.</source>
+        <translation>Спершу перевірте з’єднання з Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose yourself in the list or type your SIP login or e-mail.</source>
+        <translation>Оберіть себе у списку або введіть свій SIP-логін чи ел. пошту.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>You are {name} ({email}).</source>
+        <translation>Ви — {name} ({email}).</translation>
+    </message>
+</context>
+<context>
+    <name>BehaviourSection</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+378"/>
+        <source>When the phone rings</source>
+        <translation>Коли телефон дзвонить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>When I answer</source>
+        <translation>Коли я відповідаю</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Never (tray notifications only)</source>
+        <translation>Ніколи (лише сповіщення в треї)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Show the call panel</source>
+        <translation>Показувати панель дзвінка</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source> s</source>
+        <translation> с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep open</source>
+        <translation>Не закривати</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Close the panel after the call</source>
+        <translation>Закривати панель після дзвінка</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>System language</source>
+        <translation>Мова системи</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>A new language shows after RingoHunt restarts.</source>
+        <translation>Нова мова з’явиться після перезапуску RingoHunt.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Language</source>
+        <translation>Мова</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Start RingoHunt when I sign in to the computer</source>
+        <translation>Запускати RingoHunt під час входу в систему</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Behaviour</source>
+        <translation>Поведінка</translation>
+    </message>
+</context>
+<context>
     <name>ContactListModel</name>
     <message>
         <location filename="../../ringohunt_desktop/ui/models.py" line="+169"/>
@@ -169,6 +285,83 @@
         <location line="+2"/>
         <source>Quit</source>
         <translation>Вийти</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+108"/>
+        <source>Set up RingoHunt</source>
+        <translation>Налаштування RingoHunt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Step 1 of 5: connect to Ringostat, your telephony.</source>
+        <translation>Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 2 of 5: who are you in Ringostat?</source>
+        <translation>Крок 2 з 5: хто ви в Ringostat?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 3 of 5: connect to NetHunt, your CRM.</source>
+        <translation>Крок 3 з 5: під’єднання до NetHunt, вашої CRM.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 4 of 5: where your contacts are.</source>
+        <translation>Крок 4 з 5: де зберігаються ваші контакти.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 5 of 5: how RingoHunt behaves.</source>
+        <translation>Крок 5 з 5: як поводиться RingoHunt.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Finish</source>
+        <translation>Готово</translation>
+    </message>
+</context>
+<context>
+    <name>FolderSection</name>
+    <message>
+        <location line="-342"/>
+        <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
+        <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+20"/>
+        <source>Contacts folder</source>
+        <translation>Папка контактів</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>(not used)</source>
+        <translation>(не використовується)</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Test the NetHunt connection first.</source>
+        <translation>Спершу перевірте з’єднання з NetHunt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Loading the folder&apos;s fields…</source>
+        <translation>Завантаження полів папки…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose the field that holds the {what}.</source>
+        <translation>Оберіть поле, у якому зберігається {what}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Phone and name cannot be the same field.</source>
+        <translation>Телефон та ім’я не можуть бути одним полем.</translation>
     </message>
 </context>
 <context>
@@ -353,6 +546,65 @@
     </message>
 </context>
 <context>
+    <name>NetHuntSection</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="-287"/>
+        <source>Use your NetHunt login e-mail and the API key from NetHunt: Settings → Integrations → API key.</source>
+        <translation>Вкажіть ел. пошту, з якою ви входите в NetHunt, і API-ключ з NetHunt: Налаштування → Інтеграції → API-ключ.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>name@company.com</source>
+        <translation>name@company.com</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Login e-mail</source>
+        <translation>Ел. пошта для входу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paste the API key</source>
+        <translation>Вставте API-ключ</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+30"/>
+        <source>API key</source>
+        <translation>API-ключ</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>Test connection</source>
+        <translation>Перевірити з’єднання</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>NetHunt</source>
+        <translation>NetHunt</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Enter your NetHunt login e-mail.</source>
+        <translation>Введіть ел. пошту, з якою ви входите в NetHunt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This does not look like an e-mail address.</source>
+        <translation>Це не схоже на адресу електронної пошти.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test the connection to continue.</source>
+        <translation>Щоб продовжити, перевірте з’єднання.</translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>Testing…</source>
+        <translation>Перевірка…</translation>
+    </message>
+</context>
+<context>
     <name>RingoHuntApp</name>
     <message>
         <location filename="../../ringohunt_desktop/app.py" line="+94"/>
@@ -378,6 +630,302 @@
         <location line="+18"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
+    </message>
+</context>
+<context>
+    <name>RingostatSection</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="-340"/>
+        <source>Find the Auth-key and the project ID in Ringostat: Integrations → API.</source>
+        <translation>Auth-key та ID проєкту є в Ringostat: Інтеграції → API.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Paste the Auth-key</source>
+        <translation>Вставте Auth-key</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+30"/>
+        <source>Auth-key</source>
+        <translation>Auth-key</translation>
+    </message>
+    <message>
+        <location line="-27"/>
+        <source>For example 12345</source>
+        <translation>Наприклад, 12345</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Project ID</source>
+        <translation>ID проєкту</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Test connection</source>
+        <translation>Перевірити з’єднання</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Ringostat</source>
+        <translation>Ringostat</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enter the project ID.</source>
+        <translation>Введіть ID проєкту.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The project ID is a number, for example 12345.</source>
+        <translation>ID проєкту — це число, наприклад 12345.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test the connection to continue.</source>
+        <translation>Щоб продовжити, перевірте з’єднання.</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Testing…</source>
+        <translation>Перевірка…</translation>
+    </message>
+</context>
+<context>
+    <name>SecretField</name>
+    <message>
+        <location line="-170"/>
+        <source>stored</source>
+        <translation>збережено</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change</source>
+        <translation>Змінити</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Keep stored</source>
+        <translation>Залишити збережений</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>Enter the {what}.</source>
+        <translation>Введіть {what}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The {what} is too long; check that only the key was pasted.</source>
+        <translation>{what}: занадто довге значення; перевірте, що вставлено лише ключ.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The {what} cannot contain spaces.</source>
+        <translation>{what}: не може містити пробілів.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location line="-91"/>
+        <source>Set by your IT department</source>
+        <translation>Встановлено вашим ІТ-відділом</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Currently taken from an environment variable or the command line, which wins over the value saved here.</source>
+        <translation>Зараз значення береться зі змінної середовища або командного рядка, і воно переважає збережене тут.</translation>
+    </message>
+    <message>
+        <location line="+490"/>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name</source>
+        <translation>Ім’я</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>E-mail</source>
+        <translation>Ел. пошта</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Company</source>
+        <translation>Компанія</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Responsible manager</source>
+        <translation>Відповідальний менеджер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UTM source</source>
+        <translation>UTM-джерело</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UTM medium</source>
+        <translation>UTM-канал</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UTM campaign</source>
+        <translation>UTM-кампанія</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UTM keyword</source>
+        <translation>UTM-ключове слово</translation>
+    </message>
+    <message>
+        <location line="+432"/>
+        <source>RingoHunt settings</source>
+        <translation>Налаштування RingoHunt</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ringostat</source>
+        <translation>Ringostat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NetHunt</source>
+        <translation>NetHunt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Contacts folder</source>
+        <translation>Папка контактів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Behaviour</source>
+        <translation>Поведінка</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Save</source>
+        <translation>Зберегти</translation>
+    </message>
+</context>
+<context>
+    <name>SetupChecks</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/services/setup_checks.py" line="+65"/>
+        <source>Connected: project {project}, {count} employees</source>
+        <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Signed in as {name}</source>
+        <translation>Вхід виконано як {name}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Ringostat did not accept this Auth-key. Copy it again from Ringostat (Integrations → API) and check the project ID.</source>
+        <translation>Ringostat не прийняв цей Auth-key. Скопіюйте його ще раз у Ringostat (Інтеграції → API) і перевірте ID проєкту.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ringostat asks to slow down. Wait a minute and test again.</source>
+        <translation>Ringostat просить зачекати. Спробуйте ще раз за хвилину.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot reach Ringostat ({reason}). Check the internet connection and test again.</source>
+        <translation>Не вдається зв’язатися з Ringostat ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Ringostat refused project {project}: {reason}. Check the project ID.</source>
+        <translation>Ringostat відмовив у доступі до проєкту {project}: {reason}. Перевірте ID проєкту.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ringostat answered in an unexpected way ({reason}).</source>
+        <translation>Ringostat відповів неочікувано ({reason}).</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>NetHunt did not accept this e-mail and API key. Copy the key again from NetHunt (Settings → Integrations → API key).</source>
+        <translation>NetHunt не прийняв цю ел. пошту та API-ключ. Скопіюйте ключ ще раз у NetHunt (Налаштування → Інтеграції → API-ключ).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>NetHunt asks to slow down. Wait a minute and test again.</source>
+        <translation>NetHunt просить зачекати. Спробуйте ще раз за хвилину.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot reach NetHunt ({reason}). Check the internet connection and test again.</source>
+        <translation>Не вдається зв’язатися з NetHunt ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>NetHunt does not know this folder any more. Choose another one.</source>
+        <translation>У NetHunt більше немає цієї папки. Оберіть іншу.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>NetHunt answered in an unexpected way ({reason}).</source>
+        <translation>NetHunt відповів неочікувано ({reason}).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Connected to project {project}, but it has no employees. Add the agents in Ringostat first.</source>
+        <translation>З’єднано з проєктом {project}, але в ньому немає працівників. Спершу додайте операторів у Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Choose yourself in the list or type your SIP login or e-mail.</source>
+        <translation>Оберіть себе у списку або введіть свій SIP-логін чи ел. пошту.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nobody with the SIP login, e-mail or extension “{identity}” works in this project.</source>
+        <translation>У цьому проєкті немає працівника із SIP-логіном, ел. поштою чи внутрішнім номером «{identity}».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{name} has no SIP account: call pop-ups and click-to-call need one.</source>
+        <translation>У {name} немає SIP-акаунта, а він потрібен для спливних вікон дзвінків і дзвінків в один клік.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Signed in as {name}, but this user cannot read any folder. Ask the NetHunt admin for access to the contacts folder.</source>
+        <translation>Вхід виконано як {name}, але цей користувач не має доступу до жодної папки. Попросіть адміністратора NetHunt надати доступ до папки контактів.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>This folder has no fields.</source>
+        <translation>У цій папці немає полів.</translation>
+    </message>
+    <message>
+        <location line="+115"/>
+        <source>The test failed unexpectedly; the details are in the log.</source>
+        <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupController</name>
+    <message>
+        <location filename="../../work/main/ringohunt_desktop/services/setup_controller.py" line="+211"/>
+        <source>Nothing was saved: your API keys cannot be stored because this computer has no usable password store ({reason}). RingoHunt never writes keys to a plain file. Ask your IT department, or set the keys in the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY.</source>
+        <translation>Нічого не збережено: на цьому комп’ютері немає придатного сховища паролів, тож API-ключі зберегти неможливо ({reason}). RingoHunt ніколи не записує ключі у звичайний файл. Зверніться до ІТ-відділу або задайте ключі у змінних середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was saved: {reason}</source>
+        <translation>Нічого не збережено: {reason}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Your keys were saved, but the other settings could not be written ({reason}).</source>
+        <translation>Ключі збережено, але інші налаштування записати не вдалося ({reason}).</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,269 @@
+"""Connects the setup wizard / settings dialog to the connection tests and to storage.
+
+The only place where the setup windows meet the network, the credential store and the
+settings file. Saving happens once, when the agent clicks Finish/Save and every page is
+valid: secrets go to the :class:`CredentialStore` (never to a file), the other values that
+changed go to ``settings.ini`` through :func:`save_user_settings` (locked keys excluded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from ringohunt_desktop.config import SPECS, Config, ConfigError, load_config, save_user_settings
+from ringohunt_desktop.credentials import (
+    CredentialStore,
+    CredentialStoreUnavailable,
+    CredentialValueError,
+    load_credentials,
+)
+from ringohunt_desktop.domain import StaffMember
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.secret import Secret
+from ringohunt_desktop.services.setup_checks import (
+    FolderFieldsCheck,
+    NetHuntCheck,
+    RingostatCheck,
+    SetupChecker,
+    check_agent,
+)
+from ringohunt_desktop.ui.settings_dialog import FirstRunWizard, SettingsDialog, SetupValues
+
+log = logging.getLogger(__name__)
+
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "…")
+
+
+SetupWindow = FirstRunWizard | SettingsDialog
+WindowT = TypeVar("WindowT", FirstRunWizard, SettingsDialog)
+
+
+
+class SaveFailed(Exception):
+    """Nothing (or, for a settings-file failure, only the keys) was saved; ``str`` says why."""
+
+
+def store_secrets(store: CredentialStore, secrets: Mapping[str, str]) -> None:
+    """Write every secret or none: on a failure the previous values are put back.
+
+    Raises :class:`CredentialStoreUnavailable` or :class:`CredentialValueError`.
+    """
+    if not secrets:
+        return
+    previous = {key: store.get(key) for key in secrets}  # fails early when no keychain
+    written: list[str] = []
+    try:
+        for key, value in secrets.items():
+            store.set(key, value)
+            written.append(key)
+    except (CredentialStoreUnavailable, CredentialValueError):
+        for key in written:
+            old = previous[key]
+            with contextlib.suppress(CredentialStoreUnavailable, CredentialValueError):
+                if old:
+                    store.set(key, old.reveal())
+                else:
+                    store.delete(key)
+        raise
+
+
+class SetupController(QObject):
+    """Opens the wizard / the settings dialog and does the work they ask for.
+
+    ``env`` and ``overrides`` must be the ones the app's Config was loaded with, so the
+    reloaded Config after a save ranks every layer the same way.
+
+    Signals:
+        configuration_saved (Config): the new settings are stored; restart the services.
+    """
+
+    configuration_saved = Signal(object)
+
+    def __init__(self, store: CredentialStore, paths: AppPaths, config: Config, *,
+                 env: Mapping[str, str] | None = None,
+                 overrides: Mapping[str, str | None] | None = None,
+                 apply_autostart: Callable[[bool], None] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.paths = paths
+        self.config = config
+        self._env = env
+        self._overrides = overrides
+        self._apply_autostart = apply_autostart
+        self.checker = SetupChecker(config.ringostat_url, config.nethunt_url,
+                                    timeout=config.request_timeout, parent=self)
+        self.window: SetupWindow | None = None
+        self._staff: tuple[StaffMember, ...] = ()
+        self._connect_results()
+
+    # -- opening
+
+    def open_wizard(self) -> FirstRunWizard:
+        wizard = self._adopt(FirstRunWizard(self.config))
+        wizard.show()
+        return wizard
+
+    def open_settings(self) -> SettingsDialog:
+        if isinstance(self.window, SettingsDialog) and self.window.isVisible():
+            self.window.raise_()
+            self.window.activateWindow()
+            return self.window
+        dialog = self._adopt(SettingsDialog(self.config))
+        dialog.show()
+        dialog.start_tests()
+        return dialog
+
+    def _adopt(self, window: WindowT) -> WindowT:
+        if self.window is not None:
+            self.window.close()
+        self.window = window
+        self._staff = ()
+        window.test_ringostat_requested.connect(self._test_ringostat)
+        window.agent_check_requested.connect(self._check_agent)
+        window.test_nethunt_requested.connect(self._test_nethunt)
+        window.folder_fields_requested.connect(self._load_folder_fields)
+        window.save_requested.connect(self._save)
+        window.finished.connect(lambda _code: self._forget(window))
+        return window
+
+    def _forget(self, window: SetupWindow) -> None:
+        if self.window is window:
+            self.window = None
+
+    async def aclose(self) -> None:
+        """Stop running tests (closes their clients) and close any open window."""
+        await self.checker.aclose()
+        if self.window is not None:
+            self.window.close()
+            self.window = None
+
+    # -- tests
+
+    def _test_ringostat(self, auth_key: str, project_id: str) -> None:
+        key = Secret(auth_key) if auth_key else self.config.ringostat_auth_key
+        _register_secret(key)
+        self.checker.check_ringostat(key, project_id)
+
+    def _test_nethunt(self, email: str, api_key: str) -> None:
+        key = Secret(api_key) if api_key else self.config.nethunt_api_key
+        _register_secret(key)
+        self.checker.check_nethunt(email, key)
+
+    def _load_folder_fields(self, email: str, api_key: str, folder_id: str) -> None:
+        key = Secret(api_key) if api_key else self.config.nethunt_api_key
+        self.checker.check_folder_fields(email, key, folder_id)
+
+    def _check_agent(self, identity: str) -> None:
+        if self.window is not None:
+            self.window.show_agent_result(check_agent(self._staff, identity))
+
+    def _connect_results(self) -> None:
+        self.checker.ringostat_checked.connect(self._on_ringostat)
+        self.checker.nethunt_checked.connect(self._on_nethunt)
+        self.checker.folder_fields_checked.connect(self._on_fields)
+
+    def _on_ringostat(self, result: RingostatCheck) -> None:
+        if result.ok:
+            self._staff = result.staff
+        if self.window is not None:
+            self.window.show_ringostat_result(result)
+
+    def _on_nethunt(self, result: NetHuntCheck) -> None:
+        if self.window is not None:
+            self.window.show_nethunt_result(result)
+
+    def _on_fields(self, result: FolderFieldsCheck) -> None:
+        if self.window is not None:
+            self.window.show_folder_fields(result)
+
+    # -- saving
+
+    def changed_settings(self, values: SetupValues) -> dict[str, Any]:
+        """The non-secret values that differ from the current Config and may be saved."""
+        changed: dict[str, Any] = {}
+        for key, value in values.settings.items():
+            spec = SPECS.get(key)
+            if spec is None or spec.secret or key in self.config.locked:
+                continue
+            if getattr(self.config, key) != value:
+                changed[key] = value
+        return changed
+
+    def save(self, values: SetupValues) -> dict[str, Any]:
+        """Store ``values``; returns what changed (secrets as ``"stored"``).
+
+        Raises :class:`SaveFailed` with a message for the agent; when the credential store
+        is unavailable nothing at all is written.
+        """
+        changed = self.changed_settings(values)
+        secrets = {key: value for key, value in values.secrets.items()
+                   if value and SPECS.get(key) is not None and SPECS[key].secret}
+        try:
+            store_secrets(self.store, secrets)
+        except CredentialStoreUnavailable as exc:
+            log.info("credential store unavailable; nothing saved: %s", exc)
+            raise SaveFailed(translate("SetupController",
+                "Nothing was saved: your API keys cannot be stored because this computer "
+                "has no usable password store ({reason}). RingoHunt never writes keys to a "
+                "plain file. Ask your IT department, or set the keys in the environment "
+                "variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY."
+            ).format(reason=exc)) from exc
+        except CredentialValueError as exc:
+            raise SaveFailed(translate("SetupController", "Nothing was saved: {reason}"
+                                       ).format(reason=exc)) from exc
+        for value in secrets.values():
+            _register_secret(Secret(value))
+        try:
+            if changed:
+                save_user_settings(self.paths, changed, locked=self.config.locked)
+        except (ConfigError, OSError) as exc:
+            log.error("cannot write the settings file: %s", exc)
+            raise SaveFailed(translate("SetupController",
+                "Your keys were saved, but the other settings could not be written "
+                "({reason}).").format(reason=exc)) from exc
+        if "autostart" in changed and self._apply_autostart is not None:
+            try:
+                self._apply_autostart(bool(changed["autostart"]))
+            except OSError as exc:
+                log.warning("cannot change start at login: %s", exc)
+        self.config = self._reload()
+        return {**changed, **{key: "stored" for key in secrets}}
+
+    def _reload(self) -> Config:
+        try:
+            credentials = load_credentials(self.store)
+        except CredentialStoreUnavailable:
+            credentials = {key: secret.reveal() for key in ("ringostat_auth_key",
+                                                            "nethunt_api_key")
+                           if (secret := getattr(self.config, key))}
+        return load_config(self.paths, overrides=self._overrides, env=self._env,
+                           credentials=credentials)
+
+    def _save(self, values: SetupValues) -> None:
+        window = self.window
+        if window is None:
+            return
+        try:
+            changed = self.save(values)
+        except SaveFailed as exc:
+            window.show_save_error(str(exc))
+            return
+        if isinstance(window, SettingsDialog):
+            window.finish_saved(changed)
+        else:
+            window.finish_saved()
+        self.configuration_saved.emit(self.config)
+
+
+def _register_secret(secret: Secret) -> None:
+    """Mask the key in every later log line, even one that was only tested."""
+    from ringohunt_desktop.logging_setup import register_secret
+
+    if secret:
+        register_secret(secret)

@@ -1,0 +1,1181 @@
+"""The first-run wizard and the settings dialog: the same sections, as pages or as tabs.
+
+Widgets only: they validate what the agent types, emit ``*_requested`` signals for
+connection tests and for saving, and show what the service layer reports back
+(``show_ringostat_result`` and friends). They never talk to the network, never touch the
+credential store and never write files; ``services.setup_controller`` does all of that.
+
+Secrets are typed into password fields and handed over once in ``save_requested``; a stored
+secret is shown as "•••• stored" and never read back into a widget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from ringohunt_desktop.config import Config
+from ringohunt_desktop.credentials import MAX_SECRET_CHARS
+from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.ui.widgets import plain_label
+
+if TYPE_CHECKING:
+    from ringohunt_desktop.services.setup_checks import (
+        AgentCheck,
+        FolderFieldsCheck,
+        NetHuntCheck,
+        RingostatCheck,
+    )
+
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "…")
+
+_ERROR_STYLE = "color: #c0392b;"
+_OK_STYLE = "color: #1e7b45; font-weight: 600;"
+_HINT_STYLE = "color: #7a8599;"
+_NOTE_STYLE = "color: #6b4800; font-size: 9pt;"
+_BANNER_ERROR_STYLE = (
+    "background: #fdecea; color: #8c1d13; border: 1px solid #f5c2bd; border-radius: 6px;"
+    " padding: 6px 8px;"
+)
+_STORED_MARK = "••••"
+
+
+
+
+@dataclass(frozen=True, slots=True)
+class SetupValues:
+    """What the agent entered. ``secrets`` holds only newly typed keys (never stored ones)."""
+
+    settings: dict[str, Any] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # never show secret values
+        return f"SetupValues(settings={self.settings!r}, secrets={sorted(self.secrets)})"
+
+
+# ------------------------------------------------------------------------------ helpers
+
+def _status_label(object_name: str, parent: QWidget) -> QLabel:
+    label = plain_label(object_name=object_name, parent=parent)
+    label.setWordWrap(True)
+    label.setMinimumHeight(label.fontMetrics().height() * 2)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    return label
+
+
+def _show_status(label: QLabel, text: str, style: str) -> None:
+    label.setText(text)
+    label.setStyleSheet(style)
+    label.setAccessibleDescription(text)
+
+
+def _note_label(text: str, parent: QWidget) -> QLabel:
+    label = plain_label(text, "noteLabel", parent)
+    label.setStyleSheet(_NOTE_STYLE)
+    label.setWordWrap(True)
+    return label
+
+
+def _intro_label(text: str, parent: QWidget) -> QLabel:
+    label = plain_label(text, "introLabel", parent)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #4a5568;")
+    return label
+
+
+def _form(parent: QWidget | None = None) -> QFormLayout:
+    form = QFormLayout(parent)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return form
+
+
+class _Section(QWidget):
+    """A group of settings with its own validation.
+
+    Signals:
+        changed (): the values or the validity may have changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.config = config
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def problem(self) -> str:
+        """Why the section cannot be saved yet, or ``""``."""
+        return ""
+
+    def values(self) -> dict[str, Any]:
+        return {}
+
+    def secrets(self) -> dict[str, str]:
+        return {}
+
+    def is_locked(self, key: str) -> bool:
+        return key in self.config.locked
+
+    def lock_note(self, key: str) -> str:
+        """The note under a field whose value the agent cannot (effectively) change here."""
+        if self.is_locked(key):
+            return translate("SettingsDialog", "Set by your IT department")
+        source = self.config.sources.get(key, "")
+        if source in ("environment", "command line"):
+            return translate(
+                "SettingsDialog", "Currently taken from an environment variable or the "
+                "command line, which wins over the value saved here.")
+        return ""
+
+    def _with_note(self, widget: QWidget, key: str) -> QWidget:
+        """``widget`` read-only when ``key`` is locked, with the note under it when any."""
+        note = self.lock_note(key)
+        if self.is_locked(key):
+            widget.setEnabled(False)
+        if not note:
+            return widget
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(_note_label(note, box))
+        return box
+
+
+class SecretField(QWidget):
+    """A password field; when a secret is already stored, "•••• stored" and a Change button.
+
+    Signals:
+        changed (): typed text or mode changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, stored: bool, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._stored = stored
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setMaxLength(MAX_SECRET_CHARS + 200)  # room to show the too-long message
+        self.stored_label = plain_label(f"{_STORED_MARK} " + self.tr("stored"), "storedLabel",
+                                        self)
+        self.change_button = QPushButton(self.tr("Change"), self)
+        self.change_button.setAutoDefault(False)
+        self.keep_button = QPushButton(self.tr("Keep stored"), self)
+        self.keep_button.setAutoDefault(False)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.stored_label, 1)
+        row.addWidget(self.change_button)
+        row.addWidget(self.keep_button)
+        self.change_button.clicked.connect(lambda: self._set_editing(True))
+        self.keep_button.clicked.connect(lambda: self._set_editing(False))
+        self.edit.textChanged.connect(self.changed)
+        self._set_editing(not stored)
+
+    @property
+    def editing(self) -> bool:
+        return not self.edit.isHidden()
+
+    def _set_editing(self, editing: bool) -> None:
+        self.edit.clear()
+        self.edit.setVisible(editing)
+        self.stored_label.setVisible(not editing)
+        self.change_button.setVisible(not editing)
+        self.keep_button.setVisible(editing and self._stored)
+        if editing:
+            self.edit.setFocus()
+        self.changed.emit()
+
+    def new_value(self) -> str | None:
+        """The typed secret, or ``None`` to keep the stored one."""
+        if not self.editing:
+            return None
+        return self.edit.text().strip()
+
+    def request_value(self) -> str:
+        """What a connection test sends: the typed value, or ``""`` for "use the stored one"."""
+        return self.new_value() or ""
+
+    def problem(self, what: str) -> str:
+        value = self.new_value()
+        if value is None:
+            return ""
+        if not value:
+            return self.tr("Enter the {what}.").format(what=what)
+        if len(value) > MAX_SECRET_CHARS:
+            return self.tr("The {what} is too long; check that only the key was "
+                           "pasted.").format(what=what)
+        if any(ch.isspace() for ch in value):
+            return self.tr("The {what} cannot contain spaces.").format(what=what)
+        return ""
+
+
+# ------------------------------------------------------------------------- Ringostat
+
+class RingostatSection(_Section):
+    """Auth-key, project ID and "Test connection".
+
+    Signals:
+        test_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to use the
+            stored one.
+        staff_loaded (list[StaffMember]): a successful test brought the staff list.
+    """
+
+    test_requested = Signal(str, str)
+    staff_loaded = Signal(list)
+
+    def __init__(self, config: Config, *, require_test: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        self._require_test = require_test
+        self._initial = ("", config.ringostat_project_id)
+        self._pending: tuple[str, str] | None = None
+        self._verified: tuple[str, str] | None = None
+        self._result: RingostatCheck | None = None
+        self.staff: tuple[StaffMember, ...] = ()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_intro_label(self.tr(
+            "Find the Auth-key and the project ID in Ringostat: Integrations → API."), self))
+        form = _form()
+        self.key_field = SecretField(bool(config.ringostat_auth_key),
+                                     self.tr("Paste the Auth-key"), self)
+        self.key_field.edit.setObjectName("ringostatKeyEdit")
+        form.addRow(self.tr("Auth-key"), self._with_note(self.key_field, "ringostat_auth_key"))
+        self.project_edit = QLineEdit(config.ringostat_project_id, self)
+        self.project_edit.setObjectName("projectEdit")
+        self.project_edit.setPlaceholderText(self.tr("For example 12345"))
+        form.addRow(self.tr("Project ID"), self._with_note(self.project_edit,
+                                                           "ringostat_project_id"))
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button.setObjectName("testRingostatButton")
+        self.test_button.setAutoDefault(False)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status_label = _status_label("ringostatStatus", self)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+        self.test_button.clicked.connect(self.request_test)
+        self.key_field.changed.connect(self._on_edited)
+        self.project_edit.textChanged.connect(self._on_edited)
+        self._refresh()
+
+    def title(self) -> str:
+        return self.tr("Ringostat")
+
+    def _inputs(self) -> tuple[str, str]:
+        return self.key_field.request_value(), self.project_edit.text().strip()
+
+    def input_problem(self) -> str:
+        key_problem = self.key_field.problem(self.tr("Auth-key"))
+        if key_problem:
+            return key_problem
+        project = self.project_edit.text().strip()
+        if not project:
+            return self.tr("Enter the project ID.")
+        if not project.isdigit():
+            return self.tr("The project ID is a number, for example 12345.")
+        return ""
+
+    def problem(self) -> str:
+        input_problem = self.input_problem()
+        if input_problem:
+            return input_problem
+        if self._verified == self._inputs():
+            return ""
+        if self._result is not None and not self._result.ok and self._pending is None:
+            return self._result.error
+        if not self._require_test and self._inputs() == self._initial:
+            return ""
+        return self.tr("Test the connection to continue.")
+
+    def request_test(self) -> None:
+        if self.input_problem():
+            return
+        self._pending = self._inputs()
+        self._refresh()
+        self.test_requested.emit(*self._pending)
+
+    def show_result(self, result: RingostatCheck) -> None:
+        """The answer to the latest test; an answer for inputs edited since is dropped."""
+        if self._pending is None or result.project_id != self._pending[1]:
+            return
+        tested, self._pending = self._pending, None
+        if tested != self._inputs():
+            self._refresh()
+            return
+        self._result = result
+        self._verified = tested if result.ok else None
+        if result.ok:
+            self.staff = result.staff
+            self.staff_loaded.emit(list(result.staff))
+        self._refresh()
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    def _on_edited(self) -> None:
+        if self._verified != self._inputs():
+            self._result = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.test_button.setEnabled(not self.input_problem() and self._pending is None)
+        if self._pending is not None:
+            _show_status(self.status_label, self.tr("Testing…"), _HINT_STYLE)
+        elif self._result is not None and self._verified == self._inputs():
+            _show_status(self.status_label, self._result.summary(), _OK_STYLE)
+        elif self._result is not None and not self._result.ok:
+            _show_status(self.status_label, self._result.error, _ERROR_STYLE)
+        else:
+            problem = self.problem()
+            typed = self.key_field.request_value() or self.project_edit.text().strip()
+            style = _ERROR_STYLE if problem == self.input_problem() and typed else _HINT_STYLE
+            _show_status(self.status_label, problem, style)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        return {"ringostat_project_id": self.project_edit.text().strip()}
+
+    def secrets(self) -> dict[str, str]:
+        value = self.key_field.new_value()
+        return {"ringostat_auth_key": value} if value else {}
+
+
+class AgentSection(_Section):
+    """Who the agent is: a pick from the staff list, or a typed SIP login / e-mail.
+
+    Signals:
+        check_requested (str identity): validate ``identity`` against the staff list; the
+            answer comes back through :meth:`show_agent_result`.
+    """
+
+    check_requested = Signal(str)
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        self._initial = config.agent
+        self._staff: tuple[StaffMember, ...] = ()
+        self._result: AgentCheck | None = None
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_intro_label(self.tr(
+            "Choose yourself, so RingoHunt shows your calls only."), self))
+        form = _form()
+        self.staff_combo = QComboBox(self)
+        self.staff_combo.setObjectName("staffCombo")
+        self.staff_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        form.addRow(self.tr("Employee"), self._with_note(self.staff_combo, "agent"))
+        self.identity_edit = QLineEdit(config.agent, self)
+        self.identity_edit.setObjectName("agentEdit")
+        self.identity_edit.setPlaceholderText(self.tr("SIP login or e-mail"))
+        self.identity_edit.setEnabled(not self.is_locked("agent"))
+        form.addRow(self.tr("Or type"), self.identity_edit)
+        layout.addLayout(form)
+        self.status_label = _status_label("agentStatus", self)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+        self.staff_combo.activated.connect(self._on_combo_picked)
+        self.identity_edit.textChanged.connect(self._on_identity_edited)
+        self._fill_combo()
+        self._refresh()
+
+    def title(self) -> str:
+        return self.tr("Agent")
+
+    def set_staff(self, staff: Sequence[StaffMember]) -> None:
+        self._staff = tuple(staff)
+        self._fill_combo()
+        self._on_identity_edited()
+
+    def _fill_combo(self) -> None:
+        self.staff_combo.blockSignals(True)
+        self.staff_combo.clear()
+        self.staff_combo.addItem(self.tr("(choose)") if self._staff else
+                                 self.tr("(test the Ringostat connection first)"), None)
+        for member in sorted(self._staff, key=lambda m: m.name.casefold()):
+            login = member.sip_logins[0] if member.sip_logins else member.email
+            self.staff_combo.addItem(f"{member.name} — {login}", member)
+        self.staff_combo.blockSignals(False)
+
+    def _on_combo_picked(self, index: int) -> None:
+        member = self.staff_combo.itemData(index)
+        if isinstance(member, StaffMember):
+            login = member.sip_logins[0] if member.sip_logins else member.email
+            self.identity_edit.setText(login)
+
+    def _on_identity_edited(self) -> None:
+        text = self.identity_edit.text().strip()
+        if self._staff:
+            self.check_requested.emit(text)  # answered synchronously via show_agent_result
+        else:
+            self._result = None
+            self._refresh()
+
+    def show_agent_result(self, result: AgentCheck) -> None:
+        if result.identity.strip() != self.identity_edit.text().strip():
+            return
+        self._result = result
+        index = 0
+        for row in range(1, self.staff_combo.count()):
+            if self.staff_combo.itemData(row) == result.member:
+                index = row
+        self.staff_combo.setCurrentIndex(index)
+        self._refresh()
+
+    def problem(self) -> str:
+        text = self.identity_edit.text().strip()
+        if self._result is not None and self._result.identity.strip() == text:
+            return self._result.error
+        if not self._staff:
+            if text and text == self._initial.strip():
+                return ""
+            return self.tr("Test the Ringostat connection first.")
+        return self.tr("Choose yourself in the list or type your SIP login or e-mail.")
+
+    def _refresh(self) -> None:
+        result = self._result
+        if result is not None and result.member is not None:
+            who = self.tr("You are {name} ({email}).").format(name=result.member.name,
+                                                              email=result.member.email)
+            if result.warning:
+                _show_status(self.status_label, f"{who} {result.warning}", _NOTE_STYLE)
+            else:
+                _show_status(self.status_label, who, _OK_STYLE)
+        else:
+            problem = self.problem()
+            typed = bool(self.identity_edit.text().strip())
+            style = _ERROR_STYLE if result is not None and typed else _HINT_STYLE
+            _show_status(self.status_label, problem, style)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        if self.identity_edit.text().strip() == self._initial.strip():
+            return {"agent": self._initial}  # keep the saved spelling: nothing changed
+        if self._result is not None and self._result.member is not None:
+            return {"agent": self._result.setting_value}
+        return {"agent": self.identity_edit.text().strip()}
+
+
+# --------------------------------------------------------------------------- NetHunt
+
+class NetHuntSection(_Section):
+    """Login e-mail, API key and "Test connection".
+
+    Signals:
+        test_requested (str email, str api_key): ``api_key`` is ``""`` to use the stored one.
+        folders_loaded (list[Folder]): a successful test brought the readable folders.
+    """
+
+    test_requested = Signal(str, str)
+    folders_loaded = Signal(list)
+
+    def __init__(self, config: Config, *, require_test: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        self._require_test = require_test
+        self._initial = (config.nethunt_email.strip().lower(), "")
+        self._pending: tuple[str, str] | None = None
+        self._verified: tuple[str, str] | None = None
+        self._result: NetHuntCheck | None = None
+        self.folders: tuple[Folder, ...] = ()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_intro_label(self.tr(
+            "Use your NetHunt login e-mail and the API key from NetHunt: Settings → "
+            "Integrations → API key."), self))
+        form = _form()
+        self.email_edit = QLineEdit(config.nethunt_email, self)
+        self.email_edit.setObjectName("nethuntEmailEdit")
+        self.email_edit.setPlaceholderText(self.tr("name@company.com"))
+        form.addRow(self.tr("Login e-mail"), self._with_note(self.email_edit, "nethunt_email"))
+        self.key_field = SecretField(bool(config.nethunt_api_key), self.tr("Paste the API key"),
+                                     self)
+        self.key_field.edit.setObjectName("nethuntKeyEdit")
+        form.addRow(self.tr("API key"), self._with_note(self.key_field, "nethunt_api_key"))
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button.setObjectName("testNetHuntButton")
+        self.test_button.setAutoDefault(False)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status_label = _status_label("nethuntStatus", self)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+        self.test_button.clicked.connect(self.request_test)
+        self.email_edit.textChanged.connect(self._on_edited)
+        self.key_field.changed.connect(self._on_edited)
+        self._refresh()
+
+    def title(self) -> str:
+        return self.tr("NetHunt")
+
+    def _inputs(self) -> tuple[str, str]:
+        return self.email_edit.text().strip().lower(), self.key_field.request_value()
+
+    def input_problem(self) -> str:
+        email = self.email_edit.text().strip()
+        if not email:
+            return self.tr("Enter your NetHunt login e-mail.")
+        if "@" not in email or any(ch.isspace() for ch in email):
+            return self.tr("This does not look like an e-mail address.")
+        return self.key_field.problem(self.tr("API key"))
+
+    def problem(self) -> str:
+        input_problem = self.input_problem()
+        if input_problem:
+            return input_problem
+        if self._verified == self._inputs():
+            return ""
+        if self._result is not None and not self._result.ok and self._pending is None:
+            return self._result.error
+        if not self._require_test and self._inputs() == self._initial:
+            return ""
+        return self.tr("Test the connection to continue.")
+
+    def request_test(self) -> None:
+        if self.input_problem():
+            return
+        self._pending = self._inputs()
+        self._refresh()
+        self.test_requested.emit(self.email_edit.text().strip(), self._pending[1])
+
+    def show_result(self, result: NetHuntCheck) -> None:
+        if self._pending is None:
+            return
+        tested, self._pending = self._pending, None
+        if tested != self._inputs():
+            self._refresh()
+            return
+        self._result = result
+        self._verified = tested if result.ok else None
+        if result.ok:
+            self.folders = result.folders
+            self.folders_loaded.emit(list(result.folders))
+        self._refresh()
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    def _on_edited(self) -> None:
+        if self._verified != self._inputs():
+            self._result = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        self.test_button.setEnabled(not self.input_problem() and self._pending is None)
+        if self._pending is not None:
+            _show_status(self.status_label, self.tr("Testing…"), _HINT_STYLE)
+        elif self._result is not None and self._verified == self._inputs():
+            _show_status(self.status_label, self._result.summary(), _OK_STYLE)
+        elif self._result is not None and not self._result.ok:
+            _show_status(self.status_label, self._result.error, _ERROR_STYLE)
+        else:
+            problem = self.problem()
+            typed = bool(self.email_edit.text().strip() and self.key_field.request_value())
+            style = _ERROR_STYLE if problem == self.input_problem() and typed else _HINT_STYLE
+            _show_status(self.status_label, problem, style)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        return {"nethunt_email": self.email_edit.text().strip()}
+
+    def secrets(self) -> dict[str, str]:
+        value = self.key_field.new_value()
+        return {"nethunt_api_key": value} if value else {}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    """One mapping: the setting, its label, whether it is required, likely field names."""
+
+    key: str
+    label: str
+    required: bool
+    likely_names: tuple[str, ...]
+
+
+def field_rows() -> tuple[FieldRow, ...]:
+    return (
+        FieldRow("field_phone", translate("SettingsDialog", "Phone"), True,
+                 ("Phone", "Phones", "Телефон", "Телефони")),
+        FieldRow("field_name", translate("SettingsDialog", "Name"), True,
+                 ("Name", "Full name", "Ім'я", "ПІБ", "Назва")),
+        FieldRow("field_email", translate("SettingsDialog", "E-mail"), False,
+                 ("Email", "E-mail", "Ел. пошта")),
+        FieldRow("field_company", translate("SettingsDialog", "Company"), False,
+                 ("Company", "Компанія")),
+        FieldRow("field_manager", translate("SettingsDialog", "Responsible manager"), False,
+                 ("Responsible", "Manager", "Відповідальний", "Менеджер")),
+        FieldRow("field_utm_source", translate("SettingsDialog", "UTM source"), False,
+                 ("Джерело", "UTM source", "Source")),
+        FieldRow("field_utm_medium", translate("SettingsDialog", "UTM medium"), False,
+                 ("Канал", "UTM medium", "Medium")),
+        FieldRow("field_utm_campaign", translate("SettingsDialog", "UTM campaign"), False,
+                 ("Кампанія", "UTM campaign", "Campaign")),
+        FieldRow("field_utm_term", translate("SettingsDialog", "UTM keyword"), False,
+                 ("Ключове слово", "UTM term", "Keyword")),
+    )
+
+
+class FolderSection(_Section):
+    """The Contacts folder and which of its fields hold phone, name, company…
+
+    Signals:
+        fields_requested (str folder_id): load this folder's field list; the answer comes
+            back through :meth:`show_fields`.
+    """
+
+    fields_requested = Signal(str)
+
+    def __init__(self, config: Config, *, require_test: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        self._require_test = require_test
+        self._initial_folder = config.contacts_folder
+        self._folders: tuple[Folder, ...] = ()
+        self._fields_for = ""  # folder id whose fields the combos show
+        self._pending_folder = ""
+        self._fields_error = ""
+        self.rows = field_rows()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_intro_label(self.tr(
+            "Choose the folder that holds your contacts and tell RingoHunt which fields hold "
+            "the phone number, the name and the rest."), self))
+        form = _form()
+        self.folder_combo = QComboBox(self)
+        self.folder_combo.setObjectName("folderCombo")
+        form.addRow(self.tr("Contacts folder"), self._with_note(self.folder_combo,
+                                                                "contacts_folder"))
+        self.field_combos: dict[str, QComboBox] = {}
+        for row in self.rows:
+            combo = QComboBox(self)
+            combo.setObjectName(f"{row.key}Combo")
+            self.field_combos[row.key] = combo
+            label = f"{row.label} *" if row.required else row.label
+            form.addRow(label, self._with_note(combo, row.key))
+            combo.currentIndexChanged.connect(self._refresh)
+        layout.addLayout(form)
+        self.status_label = _status_label("folderStatus", self)
+        layout.addWidget(self.status_label)
+
+        self.folder_combo.currentIndexChanged.connect(self._on_folder_changed)
+        self._fill_folder_combo()
+        self._fill_field_combos(None)
+        self._refresh()
+
+    def title(self) -> str:
+        return self.tr("Contacts folder")
+
+    # -- folders
+
+    def set_folders(self, folders: Sequence[Folder]) -> None:
+        self._folders = tuple(folders)
+        self._fill_folder_combo()
+        self._on_folder_changed()
+
+    def _fill_folder_combo(self) -> None:
+        self.folder_combo.blockSignals(True)
+        self.folder_combo.clear()
+        if not self._folders:
+            # Not loaded yet: show the current setting so the dialog is usable offline.
+            if self._initial_folder:
+                self.folder_combo.addItem(self._initial_folder, None)
+        else:
+            for folder in self._folders:
+                self.folder_combo.addItem(folder.name or folder.folder_id, folder)
+            self.folder_combo.setCurrentIndex(self._preferred_folder_index())
+        self.folder_combo.blockSignals(False)
+
+    def _preferred_folder_index(self) -> int:
+        wanted = self._initial_folder.strip()
+        names = [f.name.casefold() for f in self._folders]
+        for index, folder in enumerate(self._folders):
+            if folder.folder_id == wanted:
+                return index
+        for candidate in (wanted, "Contacts", "Контакти"):
+            if candidate.casefold() in names:
+                return names.index(candidate.casefold())
+        return 0
+
+    def selected_folder(self) -> Folder | None:
+        folder = self.folder_combo.currentData()
+        return folder if isinstance(folder, Folder) else None
+
+    def _on_folder_changed(self) -> None:
+        folder = self.selected_folder()
+        if folder is not None and folder.folder_id != self._fields_for:
+            self._pending_folder = folder.folder_id
+            self._fields_error = ""
+            self._refresh()
+            self.fields_requested.emit(folder.folder_id)
+        else:
+            self._refresh()
+
+    # -- fields
+
+    def show_fields(self, result: FolderFieldsCheck) -> None:
+        if result.folder_id != self._pending_folder:
+            return  # the agent picked another folder meanwhile
+        self._pending_folder = ""
+        if not result.ok:
+            self._fields_error = result.error
+            self._fields_for = ""
+            self._fill_field_combos(None)
+        else:
+            self._fields_error = ""
+            self._fields_for = result.folder_id
+            self._fill_field_combos(result.fields)
+        self._refresh()
+
+    def _fill_field_combos(self, names: Sequence[str] | None) -> None:
+        for row in self.rows:
+            combo = self.field_combos[row.key]
+            current = str(getattr(self.config, row.key, ""))
+            previous = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("(not used)"), "")
+            if names is None:
+                if current:
+                    combo.addItem(current, current)
+                    combo.setCurrentIndex(1)
+            else:
+                for name in names:
+                    combo.addItem(name, name)
+                pick = _pick_field(names, [previous, current, *row.likely_names])
+                combo.setCurrentIndex(names.index(pick) + 1 if pick else 0)
+            combo.blockSignals(False)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending_folder)
+
+    def problem(self) -> str:
+        if self.folder_combo.count() == 0 or (self._require_test and not self._folders):
+            return self.tr("Test the NetHunt connection first.")
+        if self._pending_folder:
+            return self.tr("Loading the folder's fields…")
+        if self._fields_error:
+            return self._fields_error
+        for row in self.rows:
+            if row.required and not self.field_combos[row.key].currentData():
+                return self.tr("Choose the field that holds the {what}.").format(
+                    what=row.label.lower())
+        phone = self.field_combos["field_phone"].currentData()
+        if phone and phone == self.field_combos["field_name"].currentData():
+            return self.tr("Phone and name cannot be the same field.")
+        return ""
+
+    def _refresh(self) -> None:
+        problem = self.problem()
+        if problem:
+            style = _ERROR_STYLE if self._fields_error or self._fields_for else _HINT_STYLE
+            _show_status(self.status_label, problem, style)
+        else:
+            _show_status(self.status_label, "", _HINT_STYLE)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        folder = self.selected_folder()
+        wanted = self._initial_folder.strip()
+        unchanged = folder is None or wanted in (folder.folder_id, "") or (
+            folder.name.casefold() == wanted.casefold())
+        values: dict[str, Any] = {
+            "contacts_folder": self._initial_folder if unchanged or folder is None
+            else folder.folder_id}
+        for row in self.rows:
+            values[row.key] = self.field_combos[row.key].currentData() or ""
+        return values
+
+
+def _pick_field(names: Sequence[str], candidates: Iterable[object]) -> str:
+    """The first candidate present among ``names`` (case-insensitive), or ``""``."""
+    folded = {name.casefold(): name for name in names}
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate and candidate.casefold() in folded:
+            return folded[candidate.casefold()]
+    return ""
+
+
+# ------------------------------------------------------------------------- behaviour
+
+class BehaviourSection(_Section):
+    """When the call panel pops, when it closes, language, start at login."""
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        layout = QVBoxLayout(self)
+        form = _form()
+        self.pop_combo = QComboBox(self)
+        self.pop_combo.setObjectName("popModeCombo")
+        for text, value in ((self.tr("When the phone rings"), "ring"),
+                            (self.tr("When I answer"), "answer"),
+                            (self.tr("Never (tray notifications only)"), "off")):
+            self.pop_combo.addItem(text, value)
+        self.pop_combo.setCurrentIndex(max(0, self.pop_combo.findData(config.pop_mode)))
+        form.addRow(self.tr("Show the call panel"), self._with_note(self.pop_combo, "pop_mode"))
+
+        self.autoclose_spin = QSpinBox(self)
+        self.autoclose_spin.setObjectName("autocloseSpin")
+        self.autoclose_spin.setRange(0, 3600)
+        self.autoclose_spin.setSuffix(self.tr(" s"))
+        self.autoclose_spin.setSpecialValueText(self.tr("Keep open"))
+        self.autoclose_spin.setValue(round(config.pop_autoclose))
+        self.autoclose_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.autoclose_spin.setMinimumWidth(self.autoclose_spin.fontMetrics().horizontalAdvance(
+            self.autoclose_spin.specialValueText()) + 48)
+        form.addRow(self.tr("Close the panel after the call"),
+                    self._with_note(self.autoclose_spin, "pop_autoclose"))
+
+        self.language_combo = QComboBox(self)
+        self.language_combo.setObjectName("languageCombo")
+        for text, value in ((self.tr("System language"), "system"),
+                            ("Українська", "uk"), ("English", "en")):
+            self.language_combo.addItem(text, value)
+        self.language_combo.setCurrentIndex(
+            max(0, self.language_combo.findData(config.language)))
+        language_box = QWidget(self)
+        language_column = QVBoxLayout(language_box)
+        language_column.setContentsMargins(0, 0, 0, 0)
+        language_column.setSpacing(2)
+        language_column.addWidget(self._with_note(self.language_combo, "language"))
+        self.language_note = _note_label(self.tr("A new language shows after RingoHunt "
+                                                 "restarts."), language_box)
+        self.language_note.setVisible(False)
+        language_column.addWidget(self.language_note)
+        form.addRow(self.tr("Language"), language_box)
+
+        self.autostart_check = QCheckBox(
+            self.tr("Start RingoHunt when I sign in to the computer"), self)
+        self.autostart_check.setObjectName("autostartCheck")
+        self.autostart_check.setChecked(config.autostart)
+        form.addRow("", self._with_note(self.autostart_check, "autostart"))
+        layout.addLayout(form)
+        layout.addStretch(1)
+        self.language_combo.currentIndexChanged.connect(self._on_language_changed)
+
+    def title(self) -> str:
+        return self.tr("Behaviour")
+
+    def _on_language_changed(self) -> None:
+        self.language_note.setVisible(self.language_combo.currentData() != self.config.language)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "pop_mode": self.pop_combo.currentData(),
+            "pop_autoclose": float(self.autoclose_spin.value()),
+            "language": self.language_combo.currentData(),
+            "autostart": self.autostart_check.isChecked(),
+        }
+
+
+# ----------------------------------------------------------------- shared wiring
+
+class _SetupForm:
+    """The five sections and their wiring; the wizard and the dialog arrange them."""
+
+    def __init__(self, config: Config, *, require_tests: bool, parent: QWidget) -> None:
+        self.ringostat = RingostatSection(config, require_test=require_tests, parent=parent)
+        self.agent = AgentSection(config, parent=parent)
+        self.nethunt = NetHuntSection(config, require_test=require_tests, parent=parent)
+        self.folder = FolderSection(config, require_test=require_tests, parent=parent)
+        self.behaviour = BehaviourSection(config, parent=parent)
+        self.ringostat.staff_loaded.connect(self.agent.set_staff)
+        self.nethunt.folders_loaded.connect(self.folder.set_folders)
+
+    @property
+    def sections(self) -> tuple[_Section, ...]:
+        return (self.ringostat, self.agent, self.nethunt, self.folder, self.behaviour)
+
+    def setup_values(self) -> SetupValues:
+        settings: dict[str, Any] = {}
+        secrets: dict[str, str] = {}
+        for section in self.sections:
+            settings.update(section.values())
+            secrets.update(section.secrets())
+        return SetupValues(settings, secrets)
+
+    def first_problem(self) -> tuple[_Section, str] | None:
+        for section in self.sections:
+            problem = section.problem()
+            if problem:
+                return section, problem
+        return None
+
+
+def _wire(window: FirstRunWizard | SettingsDialog, form: _SetupForm) -> None:
+    form.ringostat.test_requested.connect(window.test_ringostat_requested)
+    form.agent.check_requested.connect(window.agent_check_requested)
+    form.nethunt.test_requested.connect(window.test_nethunt_requested)
+    form.folder.fields_requested.connect(
+        lambda folder_id: window.folder_fields_requested.emit(
+            form.nethunt.email_edit.text().strip(), form.nethunt.key_field.request_value(),
+            folder_id))
+
+
+def _banner(parent: QWidget) -> QLabel:
+    banner = plain_label(object_name="saveErrorBanner", parent=parent)
+    banner.setWordWrap(True)
+    banner.setStyleSheet(_BANNER_ERROR_STYLE)
+    banner.setVisible(False)
+    return banner
+
+
+# ---------------------------------------------------------------------- the wizard
+
+class _SectionPage(QWizardPage):
+    def __init__(self, section: _Section, subtitle: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.setTitle(section.title())
+        self.setSubTitle(subtitle)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(section)
+        section.changed.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        return not self.section.problem()
+
+
+class FirstRunWizard(QWizard):
+    """Five pages; Next/Finish stay disabled until the page is valid; Finish emits
+    ``save_requested`` and the wizard stays open until the controller answers.
+
+    Signals:
+        test_ringostat_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to
+            use the stored key; answer with :meth:`show_ringostat_result`.
+        agent_check_requested (str identity): answer with :meth:`show_agent_result`.
+        test_nethunt_requested (str email, str api_key): ``api_key`` ``""`` = the stored
+            key; answer with :meth:`show_nethunt_result`.
+        folder_fields_requested (str email, str api_key, str folder_id): answer with
+            :meth:`show_folder_fields`.
+        save_requested (SetupValues): answer with :meth:`finish_saved` or
+            :meth:`show_save_error`.
+    """
+
+    test_ringostat_requested = Signal(str, str)
+    agent_check_requested = Signal(str)
+    test_nethunt_requested = Signal(str, str)
+    folder_fields_requested = Signal(str, str, str)
+    save_requested = Signal(SetupValues)
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunWizard")
+        self.setWindowTitle(self.tr("Set up RingoHunt"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setMinimumSize(620, 520)
+        self.form = _SetupForm(config, require_tests=True, parent=self)
+        self.banner = _banner(self)
+        subtitles = (
+            self.tr("Step 1 of 5: connect to Ringostat, your telephony."),
+            self.tr("Step 2 of 5: who are you in Ringostat?"),
+            self.tr("Step 3 of 5: connect to NetHunt, your CRM."),
+            self.tr("Step 4 of 5: where your contacts are."),
+            self.tr("Step 5 of 5: how RingoHunt behaves."),
+        )
+        self.section_pages: list[_SectionPage] = []
+        for section, subtitle in zip(self.form.sections, subtitles, strict=True):
+            page = _SectionPage(section, subtitle, self)
+            self.section_pages.append(page)
+            self.addPage(page)
+        self.section_pages[-1].layout_.addWidget(self.banner)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Finish"))
+        _wire(self, self.form)
+
+    # -- what the controller calls
+
+    def show_ringostat_result(self, result: RingostatCheck) -> None:
+        self.form.ringostat.show_result(result)
+
+    def show_agent_result(self, result: AgentCheck) -> None:
+        self.form.agent.show_agent_result(result)
+
+    def show_nethunt_result(self, result: NetHuntCheck) -> None:
+        self.form.nethunt.show_result(result)
+
+    def show_folder_fields(self, result: FolderFieldsCheck) -> None:
+        self.form.folder.show_fields(result)
+
+    def show_save_error(self, message: str) -> None:
+        """Saving failed (no keychain…): say so on the last page; nothing was closed."""
+        self.banner.setText(message)
+        self.banner.setAccessibleName(message)
+        self.banner.setVisible(True)
+
+    def finish_saved(self) -> None:
+        super().accept()
+
+    # -- what the agent does
+
+    def setup_values(self) -> SetupValues:
+        return self.form.setup_values()
+
+    def is_valid(self) -> bool:
+        return self.form.first_problem() is None
+
+    def accept(self) -> None:
+        # Finish lands here; nothing is saved unless every page is valid.
+        if not self.is_valid():
+            return
+        self.banner.setVisible(False)
+        self.save_requested.emit(self.setup_values())
+
+
+# ----------------------------------------------------------------- the dialog
+
+class SettingsDialog(QDialog):
+    """The same sections in tabs, prefilled from the current settings.
+
+    Signals: those of :class:`FirstRunWizard`, and
+        saved (dict): the settings that changed, after they were saved (secrets as names
+            mapped to ``"stored"``, never values).
+    """
+
+    test_ringostat_requested = Signal(str, str)
+    agent_check_requested = Signal(str)
+    test_nethunt_requested = Signal(str, str)
+    folder_fields_requested = Signal(str, str, str)
+    save_requested = Signal(SetupValues)
+    saved = Signal(dict)
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("RingoHunt settings"))
+        self.setMinimumSize(600, 540)
+        self.form = _SetupForm(config, require_tests=False, parent=self)
+        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("settingsTabs")
+        tabs: tuple[tuple[tuple[_Section, ...], str], ...] = (
+            ((self.form.ringostat, self.form.agent), self.tr("Ringostat")),
+            ((self.form.nethunt,), self.tr("NetHunt")),
+            ((self.form.folder,), self.tr("Contacts folder")),
+            ((self.form.behaviour,), self.tr("Behaviour")),
+        )
+        for tab_sections, title in tabs:
+            tab = QWidget(self.tabs)
+            column = QVBoxLayout(tab)
+            for tab_section in tab_sections:
+                if len(tab_sections) == 1:
+                    column.addWidget(tab_section)
+                    continue
+                box = QGroupBox(tab_section.title(), tab)
+                QVBoxLayout(box).addWidget(tab_section)
+                column.addWidget(box)
+            column.addStretch(1)
+            self.tabs.addTab(tab, title)
+        layout.addWidget(self.tabs, 1)
+        self.banner = _banner(self)
+        layout.addWidget(self.banner)
+        self.problem_label = _status_label("settingsProblem", self)
+        layout.addWidget(self.problem_label)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton(self.tr("Save"),
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setObjectName("saveButton")
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button.clicked.connect(self.accept)
+        self.cancel_button.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        _wire(self, self.form)
+        for section in self.form.sections:
+            section.changed.connect(self._refresh)
+        self._refresh()
+
+    def start_tests(self) -> None:
+        """Test the stored credentials at once, so the staff and folder lists fill in."""
+        if not self.form.ringostat.input_problem():
+            self.form.ringostat.request_test()
+        if not self.form.nethunt.input_problem():
+            self.form.nethunt.request_test()
+
+    def _refresh(self) -> None:
+        found = self.form.first_problem()
+        self.save_button.setEnabled(found is None)
+        if found is None:
+            _show_status(self.problem_label, "", _HINT_STYLE)
+        else:
+            section, problem = found
+            _show_status(self.problem_label, f"{section.title()}: {problem}", _HINT_STYLE)
+
+    # -- what the controller calls
+
+    def show_ringostat_result(self, result: RingostatCheck) -> None:
+        self.form.ringostat.show_result(result)
+
+    def show_agent_result(self, result: AgentCheck) -> None:
+        self.form.agent.show_agent_result(result)
+
+    def show_nethunt_result(self, result: NetHuntCheck) -> None:
+        self.form.nethunt.show_result(result)
+
+    def show_folder_fields(self, result: FolderFieldsCheck) -> None:
+        self.form.folder.show_fields(result)
+
+    def show_save_error(self, message: str) -> None:
+        self.banner.setText(message)
+        self.banner.setAccessibleName(message)
+        self.banner.setVisible(True)
+
+    def finish_saved(self, changed: dict[str, Any]) -> None:
+        self.saved.emit(changed)
+        super().accept()
+
+    # -- what the agent does
+
+    def setup_values(self) -> SetupValues:
+        return self.form.setup_values()
+
+    def accept(self) -> None:
+        if self.form.first_problem() is not None:
+            return
+        self.banner.setVisible(False)
+        self.save_requested.emit(self.setup_values())
