@@ -11,6 +11,7 @@ import logging
 import signal
 import sys
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +22,11 @@ from PySide6.QtGui import QDesktopServices, QFileOpenEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
+from ringohunt_desktop.autostart import default_command, set_autostart
 from ringohunt_desktop.calltracking import CallEvent, CallTracker
 from ringohunt_desktop.clients.errors import ApiError, AuthError
 from ringohunt_desktop.config import Config
+from ringohunt_desktop.credentials import CredentialStore, MemoryStore, default_store
 from ringohunt_desktop.diagnostics import save_diagnostics
 from ringohunt_desktop.domain import (
     CallPhase,
@@ -38,6 +41,7 @@ from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.polling import CallPoller
 from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
+from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.services.sync_service import SyncService
 from ringohunt_desktop.services.watcher import CallWatcher, WatchStatus
 from ringohunt_desktop.session import Session, SetupError
@@ -88,7 +92,10 @@ class RingoHuntApp(QObject):
     panel_shown = Signal(str)
     quit_requested = Signal()
 
-    def __init__(self, config: Config, paths: AppPaths, *, demo: Any = None) -> None:
+    def __init__(self, config: Config, paths: AppPaths, *, demo: Any = None,
+                 credentials: CredentialStore | None = None,
+                 env: Mapping[str, str] | None = None,
+                 overrides: Mapping[str, str | None] | None = None) -> None:
         super().__init__()
         qt_app = QApplication.instance()
         if isinstance(qt_app, QApplication):
@@ -111,8 +118,13 @@ class RingoHuntApp(QObject):
         self.journal: JournalWindow | None = None
         self.tray = TrayController()
         self.panels = PanelStack(autoclose_seconds=config.pop_autoclose)
+        self.setup = SetupController(
+            credentials if credentials is not None else MemoryStore(), paths, config, env=env,
+            overrides=overrides, apply_autostart=_apply_autostart, parent=self)
+        self.setup.configuration_saved.connect(self._on_configuration_saved)
         self._wire_tray()
         self._setup_task: asyncio.Task[None] | None = None
+        self._restart_task: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
 
     def _anchor_panels_to_tray(self) -> None:
@@ -129,9 +141,32 @@ class RingoHuntApp(QObject):
     # -- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
-        self.tray.set_state(TrayState.STARTING, self.tr("Connecting…"))
         self._update_missed_badge()
         self.tray.show()
+        if self.config.missing_credentials:
+            # First run: nothing to connect with yet; the wizard saves and restarts services.
+            self.tray.set_state(TrayState.BAD_CREDENTIALS,
+                                self.tr("Not set up yet: open Settings to enter your keys"))
+            self.setup.open_wizard()
+            return
+        self.tray.set_state(TrayState.STARTING, self.tr("Connecting…"))
+        self._setup_task = asyncio.ensure_future(self._set_up_services())
+
+    def _on_configuration_saved(self, config: Config) -> None:
+        """New keys or settings: rebuild the services with them (the windows stay)."""
+        self.config = config
+        self.panels.autoclose_seconds = config.pop_autoclose
+        self._restart_task = asyncio.ensure_future(self._restart_services())
+
+    async def _restart_services(self) -> None:
+        if self._setup_task is not None and not self._setup_task.done():
+            self._setup_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._setup_task
+        if self.services is not None:
+            await self._stop_services(self.services)
+            self.services = None
+        self.tray.set_state(TrayState.STARTING, self.tr("Connecting…"))
         self._setup_task = asyncio.ensure_future(self._set_up_services())
 
     async def _set_up_services(self) -> None:
@@ -192,6 +227,10 @@ class RingoHuntApp(QObject):
     async def shutdown(self) -> None:
         if self._stopped.is_set():
             return
+        if self._restart_task is not None and not self._restart_task.done():
+            self._restart_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._restart_task
         if self._setup_task is not None and not self._setup_task.done():
             self._setup_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -201,13 +240,18 @@ class RingoHuntApp(QObject):
             if window is not None:
                 window.close()
         if self.services is not None:
-            await self.services.sync.stop()
-            await self.services.watcher.stop()
-            await self.services.crm.wait_idle()
-            await self.services.dialer.wait_idle()
-            await self.services.session.aclose()
+            await self._stop_services(self.services)
+        await self.setup.aclose()
         self.database.close()
         self._stopped.set()
+
+    @staticmethod
+    async def _stop_services(services: Services) -> None:
+        await services.sync.stop()
+        await services.watcher.stop()
+        await services.crm.wait_idle()
+        await services.dialer.wait_idle()
+        await services.session.aclose()
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -222,6 +266,7 @@ class RingoHuntApp(QObject):
         self.tray.pause_toggled.connect(self._set_paused)
         self.tray.open_contacts_requested.connect(self.open_contact_book)
         self.tray.open_journal_requested.connect(self.open_journal)
+        self.tray.open_settings_requested.connect(self.setup.open_settings)
         self.tray.save_diagnostics_requested.connect(self.save_diagnostics)
 
     def _wire_services(self, services: Services) -> None:
@@ -498,6 +543,10 @@ class _DialLinkFilter(QObject):
         return super().eventFilter(watched, event)
 
 
+def _apply_autostart(enabled: bool) -> None:
+    set_autostart(enabled, command=default_command())
+
+
 def _bring_to_front(window: QWidget) -> None:
     window.show()
     window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -554,7 +603,9 @@ def _quit_on_signals(quit_event: asyncio.Event, qt_app: QApplication) -> None:
 
 
 def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: bool = False,
-            dial: str | None = None, basedir: Path | None = None) -> int:
+            dial: str | None = None, basedir: Path | None = None,
+            env: Mapping[str, str] | None = None,
+            overrides: Mapping[str, str | None] | None = None) -> int:
     import qasync
 
     from ringohunt_desktop.i18n import install_translator
@@ -574,7 +625,10 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
         return 1
 
     async def main() -> int:
-        app = RingoHuntApp(config, paths, demo=demo)
+        # The demo's keys must never land in the agent's real keychain.
+        credentials = MemoryStore() if demo is not None else default_store()
+        app = RingoHuntApp(config, paths, demo=demo, credentials=credentials, env=env,
+                           overrides=overrides)
         quit_event = asyncio.Event()
         qt_app.aboutToQuit.connect(quit_event.set)
         app.quit_requested.connect(quit_event.set)

@@ -359,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_gui(config, paths, demo=simulator,
                        minimized=args.minimized or args.autostart, dial=args.dial,
-                       basedir=args.basedir)
+                       basedir=args.basedir, env=env, overrides=overrides_from(args))
 
 
 def register_secrets(config: Config) -> None:

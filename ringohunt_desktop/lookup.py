@@ -192,8 +192,10 @@ class CallerLookup:
         optional = {names.company: draft.company, names.utm_source: draft.utm_source,
                     names.utm_medium: draft.utm_medium, names.utm_campaign: draft.utm_campaign,
                     names.utm_term: draft.utm_term}
-        fields.update({key: value.strip() for key, value in optional.items() if value.strip()})
-        if draft.email.strip():
+        # A field mapped to "(not used)" has no name: nothing is written for it.
+        fields.update({key: value.strip() for key, value in optional.items()
+                       if key and value.strip()})
+        if names.email and draft.email.strip():
             fields[names.email] = [draft.email.strip()]
         return fields
 

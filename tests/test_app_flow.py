@@ -421,3 +421,32 @@ def test_foreign_callers_and_extensions_resolve(app_factory: AppRunner, sim: Sim
         await until(lambda: panel.lookup.state is LookupState.UNKNOWN, what="an extension")
 
     app_factory.run(scenario())
+
+
+def test_first_run_opens_the_wizard_and_a_saved_configuration_starts_the_services(
+        sim: Simulator, basedir: Path, qloop: asyncio.AbstractEventLoop) -> None:
+    from ringohunt_desktop.ui.settings_dialog import FirstRunWizard
+    from ringohunt_desktop.ui.tray import TrayState
+
+    paths = AppPaths.under(basedir).ensure()
+    no_keys = {"RINGOHUNT_MACHINE_CONFIG": os.devnull,
+               "RINGOHUNT_RINGOSTAT_URL": sim.ringostat_url,
+               "RINGOHUNT_NETHUNT_URL": sim.nethunt_url}
+    app = RingoHuntApp(load_config(paths, env=no_keys), paths)
+    runner = AppRunner(sim, basedir, qloop)
+    runner.apps.append(app)
+
+    async def scenario() -> None:
+        app.start()
+        assert isinstance(app.setup.window, FirstRunWizard)
+        assert app.tray.state is TrayState.BAD_CREDENTIALS
+        assert app.services is None  # nothing to connect with yet
+        ready = signal_future(app.ready)
+        env = {**sim.app_environment(), "RINGOHUNT_MACHINE_CONFIG": os.devnull}
+        app.setup.configuration_saved.emit(load_config(paths, env=env,
+                                                       overrides={"poll_interval": "0.2"}))
+        await asyncio.wait_for(ready, 15)
+        assert app.services is not None
+        app.setup.window.close()
+
+    runner.run(scenario())
