@@ -6,7 +6,6 @@ widget; this module is the only place where the two meet.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
@@ -43,6 +42,7 @@ from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.services.sync_service import SyncService
+from ringohunt_desktop.services.tasks import cancel_and_wait
 from ringohunt_desktop.services.watcher import CallWatcher, WatchStatus
 from ringohunt_desktop.session import Session, SetupError
 from ringohunt_desktop.single_instance import SingleInstance, default_server_name
@@ -159,10 +159,7 @@ class RingoHuntApp(QObject):
         self._restart_task = asyncio.ensure_future(self._restart_services())
 
     async def _restart_services(self) -> None:
-        if self._setup_task is not None and not self._setup_task.done():
-            self._setup_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._setup_task
+        await cancel_and_wait(self._setup_task)
         if self.services is not None:
             await self._stop_services(self.services)
             self.services = None
@@ -227,14 +224,8 @@ class RingoHuntApp(QObject):
     async def shutdown(self) -> None:
         if self._stopped.is_set():
             return
-        if self._restart_task is not None and not self._restart_task.done():
-            self._restart_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._restart_task
-        if self._setup_task is not None and not self._setup_task.done():
-            self._setup_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._setup_task
+        await cancel_and_wait(self._restart_task)
+        await cancel_and_wait(self._setup_task)
         self.panels.close_all()
         for window in (self.contact_book, self.journal, *self._open_dialogs.values()):
             if window is not None:

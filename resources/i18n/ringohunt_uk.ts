@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+397"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+398"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -55,9 +55,17 @@
     </message>
 </context>
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../ringohunt_desktop/app.py" line="+573"/>
+        <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
+        <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
+    </message>
+</context>
+<context>
     <name>BehaviourSection</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+378"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+378"/>
         <source>When the phone rings</source>
         <translation>Коли телефон дзвонить</translation>
     </message>
@@ -87,7 +95,7 @@
         <translation>Не закривати</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Close the panel after the call</source>
         <translation>Закривати панель після дзвінка</translation>
     </message>
@@ -118,9 +126,153 @@
     </message>
 </context>
 <context>
+    <name>ContactBookWindow</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+113"/>
+        <source>Contacts</source>
+        <translation>Контакти</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <location line="+309"/>
+        <source>Type a name, company or part of a number</source>
+        <translation>Введіть ім’я, компанію або частину номера</translation>
+    </message>
+    <message>
+        <location line="-307"/>
+        <source>Search contacts</source>
+        <translation>Пошук контактів</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Contacts found</source>
+        <translation>Знайдені контакти</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>PHONES</source>
+        <translation>ТЕЛЕФОНИ</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No phone number in the CRM</source>
+        <translation>У CRM немає номера телефону</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+118"/>
+        <source>Open in CRM</source>
+        <translation>Відкрити в CRM</translation>
+    </message>
+    <message>
+        <location line="-117"/>
+        <source>Open this contact in NetHunt (Ctrl+O)</source>
+        <translation>Відкрити цей контакт у NetHunt (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Select a contact to see its phones</source>
+        <translation>Виберіть контакт, щоб побачити його телефони</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+26"/>
+        <source>Syncing contacts from NetHunt: %n so far</source>
+        <translation>
+            <numerusform>Синхронізація контактів з NetHunt: отримано %n</numerusform>
+            <numerusform>Синхронізація контактів з NetHunt: отримано %n</numerusform>
+            <numerusform>Синхронізація контактів з NetHunt: отримано %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Syncing contacts from NetHunt: {done} of {total}</source>
+        <translation>Синхронізація контактів з NetHunt: {done} з {total}</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Call {number}</source>
+        <translation>Зателефонувати на {number}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+168"/>
+        <location line="+1"/>
+        <source>Copy number</source>
+        <translation>Копіювати номер</translation>
+    </message>
+    <message>
+        <location line="-69"/>
+        <source>Contacts are still arriving from NetHunt…</source>
+        <translation>Контакти ще надходять з NetHunt…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No contacts yet: they arrive with the first sync</source>
+        <translation>Контактів ще немає: вони з’являться після першої синхронізації</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Contacts in the local copy: %n</source>
+        <translation>
+            <numerusform>У локальній копії %n контакт</numerusform>
+            <numerusform>У локальній копії %n контакти</numerusform>
+            <numerusform>У локальній копії %n контактів</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Nobody matches “{query}”</source>
+        <translation>За запитом «{query}» нікого не знайдено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The sync is still running</source>
+        <translation>Синхронізація ще триває</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Found: %n</source>
+        <translation>
+            <numerusform>Знайдено: %n</numerusform>
+            <numerusform>Знайдено: %n</numerusform>
+            <numerusform>Знайдено: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>First {count} matches; type more to narrow down</source>
+        <translation>Перші {count} збігів; уточніть запит, щоб звузити пошук</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter calls, Ctrl+O opens in CRM, Ctrl+C copies the number</source>
+        <translation>Enter — зателефонувати, Ctrl+O — відкрити в CRM, Ctrl+C — копіювати номер</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>(no name)</source>
+        <translation>(без імені)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Manager: {name}</source>
+        <translation>Менеджер: {name}</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Call</source>
+        <translation>Зателефонувати</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call this number</source>
+        <translation>Зателефонувати на цей номер</translation>
+    </message>
+</context>
+<context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+169"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+177"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -140,7 +292,7 @@
         <translation>Менеджер</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+30"/>
         <source>(no name)</source>
         <translation>(без імені)</translation>
     </message>
@@ -260,6 +412,14 @@
     </message>
 </context>
 <context>
+    <name>CrmService</name>
+    <message>
+        <location filename="../../ringohunt_desktop/services/crm.py" line="+65"/>
+        <source>The CRM lookup failed unexpectedly.</source>
+        <translation>Пошук у CRM неочікувано завершився помилкою.</translation>
+    </message>
+</context>
+<context>
     <name>FallbackMainWindow</name>
     <message>
         <location filename="../../ringohunt_desktop/ui/tray.py" line="+82"/>
@@ -290,7 +450,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="+108"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+108"/>
         <source>Set up RingoHunt</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -328,7 +488,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location line="-342"/>
+        <location line="-343"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -515,7 +675,7 @@
 <context>
     <name>JournalModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+76"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+87"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
@@ -546,9 +706,159 @@
     </message>
 </context>
 <context>
+    <name>JournalWindow</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+140"/>
+        <source>Call journal</source>
+        <translation>Журнал дзвінків</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>All</source>
+        <translation>Усі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incoming</source>
+        <translation>Вхідні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outgoing</source>
+        <translation>Вихідні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+311"/>
+        <source>Missed</source>
+        <translation>Пропущені</translation>
+    </message>
+    <message>
+        <location line="-294"/>
+        <source>Period</source>
+        <translation>Період</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Today</source>
+        <translation>Сьогодні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 7 days</source>
+        <translation>Останні 7 днів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Last 30 days</source>
+        <translation>Останні 30 днів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>All time</source>
+        <translation>За весь час</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Dates…</source>
+        <translation>Дати…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>From</source>
+        <translation>Від</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>To</source>
+        <translation>До</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Number or name</source>
+        <translation>Номер або ім’я</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Filter by number or name</source>
+        <translation>Фільтр за номером або ім’ям</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Calls</source>
+        <translation>Дзвінки</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <location line="+122"/>
+        <source>Call back</source>
+        <translation>Передзвонити</translation>
+    </message>
+    <message>
+        <location line="-120"/>
+        <source>Call this number (Enter or double-click)</source>
+        <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+122"/>
+        <source>Mark handled</source>
+        <translation>Позначити опрацьованим</translation>
+    </message>
+    <message>
+        <location line="-120"/>
+        <source>The missed call needs no more attention; it leaves the tray count</source>
+        <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+119"/>
+        <source>Open in CRM</source>
+        <translation>Відкрити в CRM</translation>
+    </message>
+    <message>
+        <location line="-118"/>
+        <source>Open the caller&apos;s contact (Ctrl+O)</source>
+        <translation>Відкрити контакт абонента (Ctrl+O)</translation>
+    </message>
+    <message>
+        <location line="+224"/>
+        <source>No calls match these filters</source>
+        <translation>Немає дзвінків за цими фільтрами</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>No calls yet</source>
+        <translation>Дзвінків ще немає</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Calls: %n</source>
+        <translation>
+            <numerusform>Дзвінків: %n</numerusform>
+            <numerusform>Дзвінків: %n</numerusform>
+            <numerusform>Дзвінків: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Newest {count} calls; narrow the filters to see older ones</source>
+        <translation>Останні {count} дзвінків; звузьте фільтри, щоб побачити давніші</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Missed calls to handle: %n</source>
+        <translation>
+            <numerusform>Пропущених для опрацювання: %n</numerusform>
+            <numerusform>Пропущених для опрацювання: %n</numerusform>
+            <numerusform>Пропущених для опрацювання: %n</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>NetHuntSection</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="-287"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-287"/>
         <source>Use your NetHunt login e-mail and the API key from NetHunt: Settings → Integrations → API key.</source>
         <translation>Вкажіть ел. пошту, з якою ви входите в NetHunt, і API-ключ з NetHunt: Налаштування → Інтеграції → API-ключ.</translation>
     </message>
@@ -607,27 +917,68 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="+94"/>
+        <location filename="../../ringohunt_desktop/app.py" line="-424"/>
+        <source>Not set up yet: open Settings to enter your keys</source>
+        <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+17"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+127"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>Calling…</source>
+        <translation>Виклик…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call placed</source>
+        <translation>Дзвінок розпочато</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your phone rings first; pick up to be connected to {number}.</source>
+        <translation>Спершу задзвонить ваш телефон; підніміть слухавку, щоб з’єднатися з {number}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Call failed</source>
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+122"/>
         <source>Missed call</source>
         <translation>Пропущений дзвінок</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+30"/>
+        <source>Save diagnostics</source>
+        <translation>Зберегти діагностику</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Zip archive (*.zip)</source>
+        <translation>ZIP-архів (*.zip)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not save diagnostics</source>
+        <translation>Не вдалося зберегти діагностику</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Diagnostics saved</source>
+        <translation>Діагностику збережено</translation>
+    </message>
+    <message>
+        <location line="-42"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -635,7 +986,7 @@
 <context>
     <name>RingostatSection</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/ui/settings_dialog.py" line="-340"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-340"/>
         <source>Find the Auth-key and the project ID in Ringostat: Integrations → API.</source>
         <translation>Auth-key та ID проєкту є в Ringostat: Інтеграції → API.</translation>
     </message>
@@ -782,7 +1133,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+432"/>
+        <location line="+433"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -807,7 +1158,7 @@
         <translation>Поведінка</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+20"/>
         <source>Save</source>
         <translation>Зберегти</translation>
     </message>
@@ -815,7 +1166,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/services/setup_checks.py" line="+65"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+65"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -913,7 +1264,7 @@
 <context>
     <name>SetupController</name>
     <message>
-        <location filename="../../work/main/ringohunt_desktop/services/setup_controller.py" line="+211"/>
+        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+211"/>
         <source>Nothing was saved: your API keys cannot be stored because this computer has no usable password store ({reason}). RingoHunt never writes keys to a plain file. Ask your IT department, or set the keys in the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY.</source>
         <translation>Нічого не збережено: на цьому комп’ютері немає придатного сховища паролів, тож API-ключі зберегти неможливо ({reason}). RingoHunt ніколи не записує ключі у звичайний файл. Зверніться до ІТ-відділу або задайте ключі у змінних середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY.</translation>
     </message>
@@ -931,7 +1282,7 @@
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+116"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="+117"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
@@ -954,6 +1305,11 @@
         <location line="+4"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save diagnostics…</source>
+        <translation>Зберегти діагностику…</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, Signal
 
 from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.services.tasks import cancel_and_wait
 from ringohunt_desktop.sync import ContactSync, SyncReport
 
 log = logging.getLogger(__name__)
@@ -43,11 +43,8 @@ class SyncService(QObject):
             self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         await self._sync.aclose()
 
     def _full_due(self) -> bool:

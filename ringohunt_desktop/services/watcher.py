@@ -5,7 +5,6 @@ Qt signals. Backs off on errors and recovers by itself (network loss, sleep, rev
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from enum import StrEnum
 
@@ -15,6 +14,7 @@ from ringohunt_desktop.calltracking import CallEvent, CallTracker, is_mine
 from ringohunt_desktop.clients.errors import ApiError, AuthError, RateLimited
 from ringohunt_desktop.domain import CallPhase, CallRecord
 from ringohunt_desktop.polling import CallPoller
+from ringohunt_desktop.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +69,8 @@ class CallWatcher(QObject):
             self._task = asyncio.ensure_future(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     def poll_now(self) -> None:
         """Skip the wait (e.g. the network came back, or the user asked to retry)."""
