@@ -266,6 +266,46 @@ def _apply(spec: SettingSpec, text: str, source: str) -> Any:
     return Secret(value) if spec.secret else value
 
 
+# Ordered upgrade steps of the user's settings file: UPGRADE_STEPS[n] turns the values of a
+# version-n file into version n+1. Version 0 is a file without [meta] (hand-written, or from
+# before versioning): its values are already in today's form.
+UpgradeStep = Callable[[dict[str, str]], dict[str, str]]
+UPGRADE_STEPS: tuple[UpgradeStep, ...] = (dict,)
+assert len(UPGRADE_STEPS) == SCHEMA_VERSION
+
+
+def settings_version(path: Path) -> int:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+        return int(parser.get("meta", "schema_version", fallback="0"))
+    except (configparser.Error, ValueError, UnicodeDecodeError):
+        return 0
+
+
+def upgrade_user_settings(paths: AppPaths) -> bool:
+    """Bring an older settings file to SCHEMA_VERSION, keeping a copy of the old one.
+
+    A file from a newer version is left alone (unknown keys are ignored on read).
+    Returns whether the file was rewritten.
+    """
+    path = paths.settings_file
+    if not path.exists():
+        return False
+    version = settings_version(path)
+    if version >= SCHEMA_VERSION:
+        return False
+    values, _ = read_ini(path)
+    for step in UPGRADE_STEPS[version:]:
+        values = step(values)
+    backup = path.with_name(f"{path.name}.v{version}.bak")
+    backup.write_bytes(path.read_bytes())
+    _write_settings(paths, values)
+    log.info("settings upgraded from version %d to %d (old file kept as %s)", version,
+             SCHEMA_VERSION, backup.name)
+    return True
+
+
 def load_config(
     paths: AppPaths,
     *,
@@ -280,6 +320,7 @@ def load_config(
     """
     env = os.environ if env is None else env
     machine_values, locked = machine_defaults(env)
+    upgrade_user_settings(paths)
     user_values, _ = read_ini(paths.settings_file)
     layers: list[tuple[str, Mapping[str, str]]] = [
         ("built-in", {}),
@@ -314,11 +355,16 @@ def save_user_settings(paths: AppPaths, values: Mapping[str, Any],
     refused = [k for k in values if k in set(locked) or (k in SPECS and SPECS[k].secret)]
     if refused:
         raise ConfigError(f"these settings cannot be saved here: {', '.join(sorted(refused))}")
-    parser = configparser.ConfigParser(interpolation=None)
     existing, _ = read_ini(paths.settings_file)
+    _write_settings(paths, {**existing,
+                            **{k: _to_text(v) for k, v in values.items() if k in SPECS}})
+
+
+def _write_settings(paths: AppPaths, values: Mapping[str, str]) -> None:
+    """Write the whole file atomically, stamped with the current schema version."""
+    parser = configparser.ConfigParser(interpolation=None)
     parser["meta"] = {"schema_version": str(SCHEMA_VERSION)}
-    merged = {**existing, **{k: _to_text(v) for k, v in values.items() if k in SPECS}}
-    parser[SECTION] = merged
+    parser[SECTION] = dict(values)
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     tmp = paths.settings_file.with_suffix(".tmp")
     with tmp.open("w", encoding="utf-8") as handle:

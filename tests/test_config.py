@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ringohunt_desktop import config as config_module
 from ringohunt_desktop.config import (
     MACHINE_CONFIG_ENV,
     ConfigError,
@@ -110,3 +111,28 @@ def test_service_addresses_must_be_https_except_to_this_computer(paths: AppPaths
     local = load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent",
                                     "RINGOHUNT_RINGOSTAT_URL": "http://127.0.0.1:8765"})
     assert local.ringostat_url == "http://127.0.0.1:8765"
+
+
+def test_an_unversioned_settings_file_is_upgraded_and_kept(paths: AppPaths) -> None:
+    paths.settings_file.write_text("[settings]\npop_mode = answer\n", encoding="utf-8")
+    config = load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"})
+    assert config.pop_mode == "answer"
+    assert config_module.settings_version(paths.settings_file) == config_module.SCHEMA_VERSION
+    assert (paths.config_dir / "settings.ini.v0.bak").read_text(encoding="utf-8").startswith(
+        "[settings]")
+
+
+def test_upgrade_steps_run_in_order(paths: AppPaths, monkeypatch: pytest.MonkeyPatch) -> None:
+    def rename_folder_key(values: dict[str, str]) -> dict[str, str]:
+        values = dict(values)
+        values["contacts_folder"] = values.pop("folder", "Contacts")
+        return values
+
+    monkeypatch.setattr(config_module, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(config_module, "UPGRADE_STEPS", (dict, rename_folder_key))
+    paths.settings_file.write_text("[meta]\nschema_version = 1\n[settings]\nfolder = Клієнти\n",
+                                   encoding="utf-8")
+    assert config_module.upgrade_user_settings(paths)
+    assert load_config(paths, env={MACHINE_CONFIG_ENV: "/nonexistent"}).contacts_folder == (
+        "Клієнти")
+    assert not config_module.upgrade_user_settings(paths)  # already current
