@@ -50,3 +50,11 @@ def test_a_long_array_yields_to_the_event_loop() -> None:
 
     assert len(asyncio.run(scenario())) == 50_000
     assert ticks > 1
+
+
+@pytest.mark.parametrize("piece", [1, 2, 3, 1 << 20])
+def test_text_is_decoded_in_pieces_without_splitting_characters(piece: int) -> None:
+    from ringohunt_desktop.clients.http import _decode_text_cooperatively
+
+    text = '["Олена Коваль", "Jan Kowalski", "✓ ok"]'
+    assert asyncio.run(_decode_text_cooperatively(text.encode("utf-8"), "utf-8", piece)) == text
