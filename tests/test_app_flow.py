@@ -450,3 +450,26 @@ def test_first_run_opens_the_wizard_and_a_saved_configuration_starts_the_service
         app.setup.window.close()
 
     runner.run(scenario())
+
+
+def test_calls_made_while_the_app_was_closed_reach_the_journal_on_start(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        first = await started(app_factory())
+        await until(lambda: first.services is not None and first.services.watcher.cycles > 0)
+        await first.shutdown()
+        while_closed = [await ring(sim, number, ring_seconds=0.2, talk_seconds=0.3)
+                        for number in ("0501112233", UNKNOWN_NUMBER)]
+        while_closed.append(await ring(sim, "0631234500", outcome="missed", ring_seconds=0.2))
+        await asyncio.sleep(1.0)  # let those calls end before the app comes back
+
+        second = await started(app_factory())
+        await until(lambda: all(second.calls.get(cid) is not None for cid in while_closed),
+                    what="the calls made while closed")
+        for call_id in while_closed:
+            stored = second.calls.get(call_id)
+            assert stored is not None
+            assert not stored.is_in_progress  # their final state, not a stale one
+        assert second.panels.panels() == []  # history does not pop
+
+    app_factory.run(scenario())
