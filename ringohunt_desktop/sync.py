@@ -202,13 +202,16 @@ class ContactSync:
     async def _store_batches(self, records: Sequence[NetHuntRecord], seen: set[str],
                              progress: Progress | None, *, total: int | None) -> int:
         stored = 0
-        fresh = [r for r in records if r.record_id not in seen]
-        for start in range(0, len(fresh), self._batch_size):
-            batch = fresh[start:start + self._batch_size]
-            stored += await self._writer.upsert(batch)
-            seen.update(r.record_id for r in batch)
-            if progress is not None:
-                progress(len(seen), total)
+        for start in range(0, len(records), self._batch_size):
+            # De-duplicating per batch keeps each slice of work on this thread short: an
+            # enumeration answer holds the whole folder, mostly records already seen.
+            batch = [r for r in records[start:start + self._batch_size]
+                     if r.record_id not in seen]
+            if batch:
+                stored += await self._writer.upsert(batch)
+                seen.update(r.record_id for r in batch)
+                if progress is not None:
+                    progress(len(seen), total)
             await asyncio.sleep(0)  # let Qt paint and the watcher poll between batches
         return stored
 

@@ -222,7 +222,8 @@ class ServiceHttp:
         enumeration answer), so a worker thread would still freeze the UI thread.
         """
         content = response.content
-        if len(content) < LARGE_BODY_BYTES or not content.lstrip().startswith(b"["):
+        first = re.compile(rb"\s*(.)", re.DOTALL).match(content)  # no copy of a 40 MB body
+        if len(content) < LARGE_BODY_BYTES or first is None or first.group(1) != b"[":
             return self.json(response)
         try:
             text = await _decode_text_cooperatively(content, response.encoding or "utf-8")
