@@ -114,6 +114,7 @@ class RingoHuntApp(QObject):
         self._calls_by_number: dict[str, CallRecord] = {}
         self._pending_dials: list[str] = []
         self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
+        self._started_at = datetime.now(UTC)
         self.contact_book: ContactBookWindow | None = None
         self.journal: JournalWindow | None = None
         self.tray = TrayController()
@@ -408,13 +409,15 @@ class RingoHuntApp(QObject):
             return
         # Without a panel on screen, a tray notification is how the agent hears of the call
         # (a panel is the notification; a balloon on top of it would hide the number).
-        if not event.live or self.paused or self.config.pop_mode == "off":
-            return
         number = phone.display_number(call.client_number, self.config.default_region)
-        if event.phase is CallPhase.RINGING:
-            self.tray.notify_call(self.tr("Incoming call"), number)
-        elif event.phase is CallPhase.MISSED:
+        if self.paused:
+            return
+        if event.phase is CallPhase.MISSED and call.started_at >= self._started_at:
+            # Also when it rang too briefly to be seen ringing between two polls; calls from
+            # before the app started are history and only count on the badge.
             self.tray.notify_call(self.tr("Missed call"), number)
+        elif event.phase is CallPhase.RINGING and event.live and self.config.pop_mode != "off":
+            self.tray.notify_call(self.tr("Incoming call"), number)
 
     def _pop(self, call: CallRecord) -> InsiderPanel:
         assert self.services is not None

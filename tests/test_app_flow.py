@@ -473,3 +473,29 @@ def test_calls_made_while_the_app_was_closed_reach_the_journal_on_start(
         assert second.panels.panels() == []  # history does not pop
 
     app_factory.run(scenario())
+
+
+def test_a_missed_call_too_short_to_be_seen_ringing_still_notifies(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ringohunt_desktop.calltracking import CallEvent
+    from ringohunt_desktop.domain import CallPhase, CallRecord, Direction
+
+    def missed(call_id: str, started: datetime) -> CallEvent:
+        call = CallRecord(call_id=call_id, started_at=started, caller="380960001122",
+                          destination="380441110000", direction=Direction.INCOMING,
+                          disposition="NO ANSWER")
+        return CallEvent(CallPhase.MISSED, call, live=False)  # first seen already finished
+
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.tray.fallback is not None
+        status = app.tray.fallback.statusBar()
+        app._on_call_event(missed("old", datetime.now(UTC) - timedelta(hours=1)))
+        assert status.currentMessage() == ""  # history from before the start: badge only
+        app._on_call_event(missed("new", datetime.now(UTC) + timedelta(seconds=1)))
+        assert status.currentMessage().startswith("Missed call")
+        assert app.panels.panels() == []
+
+    app_factory.run(scenario())
