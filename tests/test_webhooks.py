@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
+import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ringohunt_desktop.calltracking import AgentIdentity, CallTracker
-from ringohunt_desktop.domain import CallPhase, Direction, StaffMember
-from ringohunt_desktop.webhooks import InvalidEvent, event_to_call, parse_webhook_event
+from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
+from ringohunt_desktop.simulator import Simulator
+from ringohunt_desktop.webhooks import (
+    InvalidEvent,
+    RelaySource,
+    event_to_call,
+    parse_webhook_event,
+)
 
 AGENT = AgentIdentity.from_staff(StaffMember(4321, "Петренко Олена", "olena@demo-shop.ua", "101",
                                              ("demoshopua_olena",)))
@@ -82,3 +91,30 @@ def test_any_json_is_parsed_or_refused_cleanly(payload: object) -> None:
     call = event_to_call(event, AGENT)
     assert call.call_id
     assert call.billsec >= 0
+
+
+def test_relay_source_reads_the_simulated_relay_over_http(sim: Simulator) -> None:
+    """The subscription source against the simulator's relay: real HTTP, NDJSON events."""
+    ringing = httpx.post(sim.url + "/_sim/ring", json={
+        "agent": "demoshopua_olena", "caller": "0671234567", "ring_seconds": 0.1,
+        "talk_seconds": 0.1}).json()["call_id"]
+    missed = httpx.post(sim.url + "/_sim/ring", json={
+        "agent": "demoshopua_olena", "caller": "0501112233", "outcome": "missed",
+        "ring_seconds": 0.1}).json()["call_id"]
+    time.sleep(0.5)
+
+    async def read() -> list[CallRecord]:
+        async with httpx.AsyncClient(base_url=sim.relay_url) as client:
+            agent = AgentIdentity.from_staff(StaffMember(
+                4321, "Петренко Олена", "olena@demo-shop.ua", "101", ("demoshopua_olena",)))
+            return [call async for call in RelaySource(client, agent).snapshots()]
+
+    snapshots = asyncio.run(read())
+    tracker = CallTracker(AGENT)
+    events = [(e.call.call_id, e.phase) for e in tracker.ingest(snapshots)
+              if e.call.call_id in (ringing, missed)]
+    assert (ringing, CallPhase.RINGING) in events
+    assert (ringing, CallPhase.ENDED) in events
+    assert (missed, CallPhase.MISSED) in events
+    # The same events again (at-least-once delivery) announce nothing new.
+    assert tracker.ingest(asyncio.run(read())) == []

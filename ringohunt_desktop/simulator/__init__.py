@@ -77,7 +77,7 @@ class Simulator:
     def __init__(self, credentials: SimCredentials | None = None,
                  options: SimOptions | None = None, *, host: str = "127.0.0.1",
                  port: int = 0) -> None:
-        from ringohunt_desktop.simulator import nethunt, ringostat
+        from ringohunt_desktop.simulator import nethunt, relay, ringostat
 
         self.credentials = credentials or SimCredentials()
         self.options = options or SimOptions()
@@ -85,6 +85,7 @@ class Simulator:
         routes = [
             *nethunt.install(self.state, self.credentials, self.options),
             *ringostat.install(self.state, self.credentials, self.options),
+            *relay.relay_routes(),
         ]
         self._server = SimServer(self.state, routes, host=host, port=port)
 
@@ -103,6 +104,13 @@ class Simulator:
     @property
     def nethunt_url(self) -> str:
         return self.url + NETHUNT_PREFIX
+
+    @property
+    def relay_url(self) -> str:
+        """Base of the simulated webhook relay (``GET {relay_url}/events?agent=…``)."""
+        from ringohunt_desktop.simulator.relay import RELAY_PREFIX
+
+        return self.url + RELAY_PREFIX
 
     def app_environment(self) -> dict[str, str]:
         return self.credentials.app_environment(self.url)
