@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ringohunt_desktop.clients.http import release_gradually
 from ringohunt_desktop.clients.nethunt import NetHuntClient, NetHuntRecord
 from ringohunt_desktop.domain import Contact
 from ringohunt_desktop.store.contacts import ContactStore
@@ -158,6 +159,7 @@ class ContactSync:
         fetched = len(records)
         stored = await self._store_batches(records, seen, progress, total=len(records))
         enumerated = len(records) >= self._feed_cap
+        await release_gradually(records)
         if enumerated:
             log.info("Contacts folder exceeds the feed cap (%d); enumerating by phone digit",
                      self._feed_cap)
@@ -167,6 +169,7 @@ class ContactSync:
                     limit=ENUMERATION_LIMIT)
                 fetched += len(found)
                 stored += await self._store_batches(found, seen, progress, total=None)
+                await release_gradually(found)
         deleted = 0
         if not enumerated:
             # Only a complete listing can say a contact is gone.

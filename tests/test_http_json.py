@@ -1,15 +1,17 @@
-"""Large JSON arrays are decoded cooperatively, and exactly as json.loads would."""
+"""Large JSON arrays are decoded as a stream of elements, cooperatively, and exactly as
+json.loads would, wherever the network happened to split the bytes."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ringohunt_desktop.clients.http import _decode_array_cooperatively
+from ringohunt_desktop.clients.http import decode_json_array
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -18,21 +20,47 @@ values = st.recursive(
     max_leaves=12)
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.lists(values, max_size=30), st.sampled_from(["", " ", "\n  ", "\t"]))
-def test_same_result_as_json_loads(items: list[object], space: str) -> None:
-    text = json.dumps(items, indent=len(space) or None, ensure_ascii=False)
-    assert asyncio.run(_decode_array_cooperatively(space + text + space)) == json.loads(text)
+def split(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts} | {0, len(data)})
+    return [data[a:b] for a, b in itertools.pairwise(points)] or [b""]
 
 
-@pytest.mark.parametrize("text", ['{"a": 1}', "[1, 2", "[1 2]", "[1,]", "[1] x", "", "[1,,2]"])
+def decode(chunks: list[bytes]) -> list[object]:
+    return asyncio.run(decode_json_array(chunks))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(values, max_size=30), st.sampled_from(["", " ", "\n  ", "\t"]),
+       st.lists(st.integers(min_value=0, max_value=10**6), max_size=12))
+def test_same_result_as_json_loads_wherever_the_bytes_are_split(
+        items: list[object], space: str, cuts: list[int]) -> None:
+    text = space + json.dumps(items, indent=len(space) or None, ensure_ascii=False) + space
+    assert decode(split(text.encode("utf-8"), cuts)) == json.loads(text)
+
+
+@pytest.mark.parametrize("data", [b"[12, 345]", b'["\xd0\x9e\xd0\xbb"]', b"[true, 1.5e3]"])
+def test_values_cut_at_every_byte_decode_whole(data: bytes) -> None:
+    for cut in range(1, len(data)):
+        assert decode([data[:cut], data[cut:]]) == json.loads(data)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1}', "[1, 2", "[1 2]", "[1,]", "[1] x", "", "[1,,2]",
+                                  "[12", '["abc'])
 def test_broken_arrays_are_refused(text: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - json's own error type
-        asyncio.run(_decode_array_cooperatively(text))
+        decode([text.encode()])
 
 
-def test_a_long_array_yields_to_the_event_loop() -> None:
-    text = json.dumps([{"recordId": str(i), "fields": {"Name": "x" * 50}} for i in range(50_000)])
+def test_a_broken_element_is_refused_without_reading_the_rest_forever() -> None:
+    garbage = b'[{"a": "' + b"x" * (2 << 20)  # an unterminated two-megabyte string
+    with pytest.raises(ValueError, match="broken"):
+        decode([garbage[i:i + 65536] for i in range(0, len(garbage), 65536)])
+
+
+def test_a_long_array_yields_to_the_event_loop_and_frees_its_chunks() -> None:
+    body = json.dumps([{"recordId": str(i), "fields": {"Name": "x" * 50}}
+                       for i in range(50_000)]).encode()
+    chunks = [body[i:i + 65536] for i in range(0, len(body), 65536)]
     ticks = 0
 
     async def count_ticks() -> None:
@@ -44,17 +72,10 @@ def test_a_long_array_yields_to_the_event_loop() -> None:
     async def scenario() -> list[object]:
         ticker = asyncio.ensure_future(count_ticks())
         try:
-            return await _decode_array_cooperatively(text)
+            return await decode_json_array(chunks)
         finally:
             ticker.cancel()
 
     assert len(asyncio.run(scenario())) == 50_000
     assert ticks > 1
-
-
-@pytest.mark.parametrize("piece", [1, 2, 3, 1 << 20])
-def test_text_is_decoded_in_pieces_without_splitting_characters(piece: int) -> None:
-    from ringohunt_desktop.clients.http import _decode_text_cooperatively
-
-    text = '["Олена Коваль", "Jan Kowalski", "✓ ok"]'
-    assert asyncio.run(_decode_text_cooperatively(text.encode("utf-8"), "utf-8", piece)) == text
+    assert chunks == []  # handed over, so each chunk is freed once read

@@ -20,6 +20,7 @@ import logging
 import random
 import re
 import ssl
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -212,85 +213,145 @@ class ServiceHttp:
             if size > self._max_body:
                 raise BadResponse(self.service, f"answer larger than {self._max_body} bytes")
             chunks.append(chunk)
+        if size >= LARGE_BODY_BYTES and response.is_success:
+            # Joining 40 MB holds the interpreter lock for tens of ms: large answers stay in
+            # the pieces they arrived in, for json_async to decode as a stream.
+            response.extensions[_CHUNKS] = chunks
+            return
         response._content = b"".join(chunks)  # what .read() would set; .text/.json use it
 
+    def body(self, response: httpx.Response) -> bytes:
+        """The whole body (joined now if it was kept in pieces)."""
+        chunks = response.extensions.get(_CHUNKS)
+        return b"".join(chunks) if chunks is not None else response.content
+
     async def json_async(self, response: httpx.Response) -> Any:
-        """Like :meth:`json`, but a large array is decoded element by element, yielding to
-        the event loop every few milliseconds.
+        """Like :meth:`json`, but a large array is decoded as a stream of elements, yielding
+        to the event loop every few milliseconds.
 
         ``json.loads`` holds the interpreter lock for its whole run (a second for a 40 MB
         enumeration answer), so a worker thread would still freeze the UI thread.
         """
-        content = response.content
-        first = re.compile(rb"\s*(.)", re.DOTALL).match(content)  # no copy of a 40 MB body
-        if len(content) < LARGE_BODY_BYTES or first is None or first.group(1) != b"[":
+        chunks: list[bytes] | None = response.extensions.get(_CHUNKS)
+        if not chunks:
+            return self.json(response)
+        first = re.compile(rb"\s*(.)", re.DOTALL).match(chunks[0])
+        if first is None or first.group(1) != b"[":
             return self.json(response)
         try:
-            text = await _decode_text_cooperatively(content, response.encoding or "utf-8")
-            return await _decode_array_cooperatively(text)
+            return await decode_json_array(chunks, response.encoding or "utf-8")
         except (ValueError, UnicodeDecodeError, LookupError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON") from exc
+        finally:
+            response.extensions.pop(_CHUNKS, None)
 
     def json(self, response: httpx.Response) -> Any:
         """The body as JSON; an empty 2xx body is ``None``. Invalid JSON is a BadResponse."""
-        if not response.content.strip():
+        content = self.body(response)
+        if not content.strip():
             return None
         try:
-            return response.json()
-        except ValueError as exc:
+            return json.loads(content)
+        except (ValueError, UnicodeDecodeError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON") from exc
 
 
+_CHUNKS = "ringohunt.body_chunks"
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SLICE_SECONDS = 0.004
+_MAX_ELEMENT_CHARS = 1 << 20
 
 
-def _skip_whitespace(text: str, index: int) -> int:
-    match = _WHITESPACE.match(text, index)
-    return match.end() if match else index
+class _TextStream:
+    """Text decoded from byte chunks on demand, kept as a short rolling buffer."""
+
+    def __init__(self, chunks: list[bytes], encoding: str) -> None:
+        self._chunks = deque(chunks)
+        chunks.clear()  # the caller's list would otherwise keep every chunk alive
+        self._decoder = codecs.getincrementaldecoder(encoding)()
+        self.buffer = ""
+        self.index = 0
+        self.exhausted = False
+
+    def more(self) -> bool:
+        """Append the next decoded text (dropping what was read); False at the end."""
+        while self._chunks:
+            text = self._decoder.decode(self._chunks.popleft())
+            if text:
+                self.buffer = self.buffer[self.index:] + text
+                self.index = 0
+                return True
+        if not self.exhausted:
+            self.exhausted = True
+            text = self._decoder.decode(b"", final=True)
+            if text:
+                self.buffer = self.buffer[self.index:] + text
+                self.index = 0
+                return True
+        return False
+
+    def next_char(self) -> str:
+        """The next non-whitespace character ("" at the end), not consumed."""
+        while True:
+            match = _WHITESPACE.match(self.buffer, self.index)
+            self.index = match.end() if match else self.index
+            if self.index < len(self.buffer) or not self.more():
+                return self.buffer[self.index:self.index + 1]
 
 
-async def _decode_text_cooperatively(content: bytes, encoding: str,
-                                     piece: int = 1 << 20) -> str:
-    """Bytes to text a megabyte at a time: one 40 MB decode holds the lock for tens of ms."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    parts: list[str] = []
-    for start in range(0, len(content), piece):
-        parts.append(decoder.decode(content[start:start + piece]))
-        await asyncio.sleep(0)
-    parts.append(decoder.decode(b"", final=True))
-    return "".join(parts)
-
-
-async def _decode_array_cooperatively(text: str) -> list[Any]:
-    """Decode a JSON array, giving the event loop a turn every few milliseconds."""
+async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> list[Any]:
+    """Decode a JSON array from byte chunks, element by element, freeing the chunks as it
+    goes and giving the event loop a turn every few milliseconds."""
     decoder = json.JSONDecoder()
+    stream = _TextStream(chunks, encoding)
     loop = asyncio.get_running_loop()
-    index = _skip_whitespace(text, 0)
-    if text[index:index + 1] != "[":
+    if stream.next_char() != "[":
         raise ValueError("not an array")
-    index = _skip_whitespace(text, index + 1)
+    stream.index += 1
     items: list[Any] = []
-    if text[index:index + 1] == "]":
-        index += 1
+    if stream.next_char() == "]":
+        stream.index += 1
     else:
         slice_end = loop.time() + _SLICE_SECONDS
         while True:
-            item, index = decoder.raw_decode(text, index)
+            stream.next_char()
+            try:
+                item, end = decoder.raw_decode(stream.buffer, stream.index)
+                # A value cut by a chunk boundary can still decode ("12" of "123", "2.5" of
+                # "2.5e+20"): it is whole only once the "," or "]" after it is in the buffer.
+                after = _WHITESPACE.match(stream.buffer, end)
+                following = stream.buffer[after.end() if after else end:][:1]
+                complete = following in (",", "]") or stream.exhausted
+            except json.JSONDecodeError:
+                complete = False
+            if not complete:
+                # No record is a megabyte long: past that the data is broken, not cut.
+                too_long = len(stream.buffer) - stream.index > _MAX_ELEMENT_CHARS
+                if too_long or not stream.more():
+                    raise ValueError("an array element is broken or the array ends early")
+                continue
             items.append(item)
-            index = _skip_whitespace(text, index)
-            separator = text[index:index + 1]
-            index = _skip_whitespace(text, index + 1)
+            stream.index = end
+            separator = stream.next_char()
+            stream.index += 1
             if separator == "]":
                 break
             if separator != ",":
-                raise ValueError(f"expected ',' or ']' at {index}")
+                raise ValueError("expected ',' or ']' between array elements")
             if loop.time() > slice_end:
                 await asyncio.sleep(0)
                 slice_end = loop.time() + _SLICE_SECONDS
-    if text[index:].strip():
+    if stream.next_char():
         raise ValueError("extra data after the array")
     return items
+
+
+async def release_gradually(items: list[Any], step: int = 5000) -> None:
+    """Empty a big list a slice at a time: dropping 100,000 decoded records in one go is a
+    single 30+ ms deallocation that holds the interpreter lock."""
+    while items:
+        del items[-step:]
+        await asyncio.sleep(0)
 
 
 def expect(service: str, condition: bool, what: str) -> None:

@@ -19,7 +19,13 @@ from types import TracebackType
 from typing import Any
 
 from ringohunt_desktop.clients.errors import BadResponse
-from ringohunt_desktop.clients.http import RetryPolicy, ServiceHttp, build_client, expect
+from ringohunt_desktop.clients.http import (
+    RetryPolicy,
+    ServiceHttp,
+    build_client,
+    expect,
+    release_gradually,
+)
 from ringohunt_desktop.domain import Contact, Folder, NetHuntUser
 from ringohunt_desktop.secret import Secret
 
@@ -241,7 +247,10 @@ class NetHuntClient:
         return object_body(self.http, self.http.json(response), what)
 
     async def _records(self, path: str, params: Any) -> list[NetHuntRecord]:
-        return await _parse_records(await self._get_list(path, params, empty_on_404=True))
+        items = await self._get_list(path, params, empty_on_404=True)
+        records = await _parse_records(items)
+        await release_gradually(items)
+        return records
 
     async def _feed(self, trigger: str, folder_id: str, since: datetime | None, limit: int,
                     extra: Iterable[tuple[str, str]] = ()) -> list[Any]:
@@ -330,7 +339,10 @@ class NetHuntClient:
 
     async def new_records(self, folder_id: str, since: datetime | None = None,
                           limit: int = FEED_LIMIT) -> list[NetHuntRecord]:
-        return await _parse_records(await self._feed("new-record", folder_id, since, limit))
+        items = await self._feed("new-record", folder_id, since, limit)
+        records = await _parse_records(items)
+        await release_gradually(items)
+        return records
 
     async def updated_records(self, folder_id: str, since: datetime | None = None,
                               limit: int = FEED_LIMIT,
