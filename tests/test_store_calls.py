@@ -248,6 +248,25 @@ def test_text_filter_unselective_path(monkeypatch: pytest.MonkeyPatch, calls: Ca
     assert _ids(calls.query(text="0000005")) == ["c005"]
 
 
+@pytest.mark.parametrize("fragment", ["енко", "ко", "Ромашка", "ЕНКО"])
+def test_name_filter_gives_the_same_rows_on_the_many_contacts_path(
+        monkeypatch: pytest.MonkeyPatch, database: Database, calls: CallStore,
+        fragment: str) -> None:
+    from ringohunt_desktop.store import calls as calls_module
+
+    surnames = ["Петренко", "Коваленко", "Шевчук", "Мельник", "Бондаренко"]
+    ContactStore(database).upsert(
+        Contact(record_id=f"r{i:03d}", folder_id="f", name=f"Олена {surnames[i % 5]}",
+                phones=(f"+38067{i:07d}",), company="ТОВ Ромашка" if i % 7 == 0 else "")
+        for i in range(60))
+    calls.upsert(_call(f"c{i:03d}", i, client=f"38067{i % 80:07d}") for i in range(160))
+    few_contacts_path = _ids(calls.query(text=fragment))
+    assert few_contacts_path  # the data has matches for every fragment
+    monkeypatch.setattr(calls_module, "SELECTIVE_HITS", 3)  # now "many contacts" match
+    assert _ids(calls.query(text=fragment)) == few_contacts_path
+    assert _ids(calls.query(text=fragment, limit=5)) == few_contacts_path[:5]
+
+
 def test_naive_and_aware_times_order_consistently(calls: CallStore) -> None:
     naive = dataclasses.replace(_call("naive"), started_at=datetime(2024, 6, 1, 10, 0))
     aware = dataclasses.replace(_call("aware"), started_at=datetime(2024, 6, 1, 9, 30, tzinfo=UTC))
