@@ -229,3 +229,19 @@ def test_search_does_not_match_across_two_numbers() -> None:
     store = ContactStore(Database.in_memory())
     store.upsert([Contact("r1", "f", "Двоє", ("0671111111", "0502222222"))])
     assert store.search("1111050") == []
+
+
+def test_a_plus_query_is_the_start_of_an_international_number() -> None:
+    store = ContactStore(Database.in_memory())
+    store.upsert([
+        Contact(record_id="kyiv", folder_id="f", name="Київ", phones=("044 222 33 44",)),
+        Contact(record_id="lviv", folder_id="f", name="Львів", phones=("+380322443804",)),
+        Contact(record_id="warsaw", folder_id="f", name="Варшава", phones=("+48 22 123 45 67",)),
+    ])
+    assert [c.record_id for c in store.search("+38044")] == ["kyiv"]  # stored as 044…
+    assert [c.record_id for c in store.search("+380 32")] == ["lviv"]
+    # "3804" is inside Lviv's number, but "+3804" asks for numbers that start with it.
+    assert [c.record_id for c in store.search("+3804")] == ["kyiv"]
+    assert {c.record_id for c in store.search("+380")} == {"kyiv", "lviv"}
+    # A fragment without "+" matches anywhere (Kyiv's E.164 digits are 380442223344).
+    assert {c.record_id for c in store.search("3804")} == {"kyiv", "lviv"}

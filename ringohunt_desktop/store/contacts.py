@@ -185,6 +185,12 @@ class ContactStore:
         digits = digits_only(query) if numeric else ""
         key = match_key(query, region) if numeric else None
         done = key is not None and take(self._by_key(key))
+        if not done and numeric and query.lstrip().startswith("+") and digits:
+            # "+3806712…" is the start of an international number, not a fragment to find
+            # anywhere: an index range over the numbers' E.164 keys (a trigram search for
+            # digits that begin "380", which every number has, is the slowest kind).
+            take(self._e164_prefix("+" + digits, limit + len(found)))
+            done = True
         if not done:
             done = take(self._name_prefix(text, limit + len(found)))
         fragment = name_fragment(text)
@@ -219,6 +225,15 @@ class ContactStore:
             " (SELECT contact_id FROM contact_phones WHERE match_key = ?)"
             " ORDER BY c.name_fold, c.record_id",
             (key,),
+        ).fetchall()
+
+    def _e164_prefix(self, prefix: str, limit: int) -> list[_Row]:
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return self._db.connection.execute(
+            f"SELECT {_COLUMNS} FROM contacts c WHERE c.id IN"  # noqa: S608
+            " (SELECT contact_id FROM contact_phones WHERE match_key >= ? AND match_key < ?"
+            " LIMIT ?) ORDER BY c.name_fold, c.record_id",
+            (prefix, upper, limit),
         ).fetchall()
 
     def _name_prefix(self, text: str, limit: int) -> list[_Row]:
