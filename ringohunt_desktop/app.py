@@ -111,7 +111,6 @@ class RingoHuntApp(QObject):
         self.staff_names: dict[str, str] = {}
         self.paused = False
         self._open_dialogs: dict[str, CreateContactDialog] = {}
-        self._calls_by_number: dict[str, CallRecord] = {}
         self._pending_dials: list[str] = []
         self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
         self._started_at = datetime.now(UTC)
@@ -332,10 +331,11 @@ class RingoHuntApp(QObject):
         _bring_to_front(self.journal)
 
     def _open_number_in_crm(self, number: str) -> None:
-        contacts = self.contacts.find_by_number(number, self.config.default_region)
-        if self.services is not None and contacts:
-            result = self.services.lookup.cached(number)
-            contacts = list(result.contacts) if result is not None else contacts
+        if self.services is not None:
+            result = self.services.lookup.cached(number)  # the agent's pick comes first
+            contacts = list(result.contacts) if result is not None else []
+        else:
+            contacts = self.contacts.find_by_number(number, self.config.default_region)
         if contacts:
             self.open_in_crm(contacts[0])
 
@@ -422,7 +422,6 @@ class RingoHuntApp(QObject):
     def _pop(self, call: CallRecord) -> InsiderPanel:
         assert self.services is not None
         number = self.number_e164(call)
-        self._calls_by_number[number] = call
         self._anchor_panels_to_tray()
         panel = self.panels.show_call(
             call, phone.display_number(number, self.config.default_region), number_e164=number)

@@ -23,15 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
+from ringohunt_desktop.phone import digits_only
 
 _SIP_DISPLAY_FORM = re.compile(r'^\s*"?[^"<]*"?\s*<([^>]+)>\s*$')  # "name" <login>
 
 _PHASE_ORDER = {CallPhase.RINGING: 0, CallPhase.ANSWERED: 1, CallPhase.ENDED: 2,
                 CallPhase.MISSED: 2}
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
 
 
 def sip_identity(value: str) -> str:
@@ -56,7 +53,7 @@ class AgentIdentity:
         return cls(
             staff_id=member.staff_id,
             sip_logins=frozenset(s.lower() for s in member.sip_logins),
-            phone_directions=frozenset(d for d in map(_digits, member.phone_directions) if d),
+            phone_directions=frozenset(d for d in map(digits_only, member.phone_directions) if d),
             extension=member.extension,
             email=member.email.lower(),
             name=member.name,
@@ -77,7 +74,7 @@ def attribution(call: CallRecord, agent: AgentIdentity) -> str | None:
         return "employee"
     connected = sip_identity(call.connected_with)
     if connected and (connected in agent.sip_logins
-                      or _digits(connected) in agent.phone_directions):
+                      or digits_only(connected) in agent.phone_directions):
         return "connected"
     if call.direction is Direction.OUTGOING:
         caller = sip_identity(call.caller)

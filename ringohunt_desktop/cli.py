@@ -97,14 +97,13 @@ def overrides_from(args: argparse.Namespace) -> dict[str, str | None]:
 
 def stored_credentials() -> dict[str, str]:
     """Secrets from the OS keychain; none when no keychain is usable (the env may have them)."""
-    try:
-        from ringohunt_desktop.credentials import (
-            CredentialStoreUnavailable,
-            default_store,
-            load_credentials,
-        )
-    except ImportError:  # pragma: no cover - partial installs
-        return {}
+    # Imported here: keyring's backend discovery is not worth paying for in `sim`.
+    from ringohunt_desktop.credentials import (
+        CredentialStoreUnavailable,
+        default_store,
+        load_credentials,
+    )
+
     try:
         return load_credentials(default_store())
     except CredentialStoreUnavailable as exc:

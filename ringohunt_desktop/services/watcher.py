@@ -138,8 +138,8 @@ class CallWatcher(QObject):
         signal[event.phase].emit(event)
 
     def _set_status(self, status: WatchStatus, detail: str) -> None:
-        if status is not self._status or detail:
-            changed = status is not self._status
-            self._status = status
-            if changed or status is not WatchStatus.CONNECTED:
-                self.status_changed.emit(status.value, detail)
+        changed = status is not self._status
+        self._status = status
+        # A new state always; the same trouble again with a fresh reason (for the tooltip).
+        if changed or (detail and status is not WatchStatus.CONNECTED):
+            self.status_changed.emit(status.value, detail)

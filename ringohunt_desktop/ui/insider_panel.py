@@ -47,6 +47,7 @@ from ringohunt_desktop.domain import (
     LookupResult,
     LookupState,
 )
+from ringohunt_desktop.phone import caller_e164
 from ringohunt_desktop.ui import icons
 from ringohunt_desktop.ui.widgets import (
     ACCENT_ATTENTION,
@@ -122,14 +123,6 @@ def _direction_text(direction: Direction) -> str:
     return texts[direction]
 
 
-def _best_effort_e164(raw: str) -> str:
-    """Ringostat sends international digits without "+"; good enough until the lookup says."""
-    digits = "".join(ch for ch in raw if ch.isdigit())
-    if raw.strip().startswith("+") or len(digits) >= 11:
-        return f"+{digits}"
-    return raw.strip()
-
-
 class InsiderPanel(QWidget):
     """One call's pop-up card. Never takes keyboard focus; never activates its window."""
 
@@ -152,7 +145,8 @@ class InsiderPanel(QWidget):
         self._call = call
         self._phase = CallPhase.RINGING
         self._number_display = number_display
-        self._number_e164 = number_e164 or _best_effort_e164(call.client_number)
+        self._number_e164 = (number_e164 or caller_e164(call.client_number)
+                             or call.client_number.strip())
         self._lookup = LookupResult(LookupState.LOOKING, self._number_e164)
         self._contact: Contact | None = None
         self._manager_override = ""
