@@ -24,7 +24,7 @@ from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.config import Config, ConfigError, load_config
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
-from ringohunt_desktop.session import Session, SetupError
+from ringohunt_desktop.session import Session, SetupError, find_folder
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,6 @@ async def command_check(session: Session, out: TextIO) -> int:
     """
     from ringohunt_desktop.services.setup_checks import (
         check_agent,
-        find_folder,
         verify_folder_fields,
         verify_nethunt,
         verify_ringostat,

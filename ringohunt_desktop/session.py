@@ -5,7 +5,7 @@ first: who the agent is in Ringostat and which NetHunt folder holds the contacts
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ringohunt_desktop.calltracking import AgentIdentity
@@ -69,14 +69,25 @@ class Session:
         """The Contacts folder by ID or by name (case-insensitive), among readable folders."""
         wanted = self.config.contacts_folder.strip()
         folders = await self.nethunt.readable_folders()
-        for folder in folders:
-            if folder.folder_id == wanted:
-                return folder
-        for folder in folders:
-            if folder.name.casefold() == wanted.casefold():
-                return folder
-        names = ", ".join(f.name for f in folders) or "none"
-        raise SetupError(f"NetHunt folder {wanted!r} not found (readable folders: {names})")
+        folder = find_folder(folders, wanted)
+        if folder is None:
+            names = ", ".join(f.name for f in folders) or "none"
+            raise SetupError(f"NetHunt folder {wanted!r} not found (readable folders: {names})")
+        return folder
 
 
-__all__ = ["Agent", "ApiError", "Session", "SetupError"]
+def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
+    """A folder by ID, else by name (case-insensitive): how every part of the app resolves the
+    Contacts folder setting."""
+    wanted = wanted.strip()
+    candidates = list(folders)
+    for folder in candidates:
+        if folder.folder_id == wanted:
+            return folder
+    for folder in candidates:
+        if folder.name.casefold() == wanted.casefold():
+            return folder
+    return None
+
+
+__all__ = ["Agent", "ApiError", "Session", "SetupError", "find_folder"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,19 +225,6 @@ async def verify_folder_fields(client: NetHuntClient, folder_id: str) -> FolderF
         return FolderFieldsCheck(folder_id,
                                  error=translate("SetupChecks", "This folder has no fields."))
     return FolderFieldsCheck(folder_id, tuple(names))
-
-
-def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
-    """A folder by ID, else by name (case-insensitive); as ``Session`` resolves it."""
-    wanted = wanted.strip()
-    candidates = list(folders)
-    for folder in candidates:
-        if folder.folder_id == wanted:
-            return folder
-    for folder in candidates:
-        if folder.name.casefold() == wanted.casefold():
-            return folder
-    return None
 
 
 # ---------------------------------------------------------- checks with throwaway clients
