@@ -37,7 +37,13 @@ from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.ui import icons
 from ringohunt_desktop.ui.models import ContactColumn, ContactListModel, dial_form
-from ringohunt_desktop.ui.widgets import TEXT_MUTED, TEXT_PRIMARY, TEXT_SECONDARY, plain_label
+from ringohunt_desktop.ui.widgets import (
+    BUTTON_QSS,
+    TEXT_MUTED,
+    TEXT_PRIMARY,
+    TEXT_SECONDARY,
+    plain_label,
+)
 
 __all__ = ["ContactBookWindow"]
 
@@ -79,12 +85,7 @@ QProgressBar::chunk {{ background: #2563eb; border-radius: 3px; }}
     color: {TEXT_MUTED}; font-size: 8.5pt; font-weight: 600; margin-top: 10px;
 }}
 #phoneNumber {{ font-size: 10.5pt; font-weight: 600; }}
-QPushButton {{
-    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
-    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
-}}
-QPushButton:hover {{ background: #f1f4f9; }}
-QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}
+{BUTTON_QSS}
 QPushButton#callButton {{
     background: #2f9e5d; border-color: #2f9e5d; color: #ffffff; font-weight: 600;
 }}

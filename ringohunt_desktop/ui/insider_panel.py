@@ -54,6 +54,7 @@ from ringohunt_desktop.ui.widgets import (
     ACCENT_FAILED,
     ACCENT_FOUND,
     ACCENT_LOOKING,
+    BUTTON_QSS,
     TEXT_MUTED,
     TEXT_PRIMARY,
     TEXT_SECONDARY,
@@ -94,12 +95,7 @@ _STYLE = f"""
 QToolButton {{ border: none; border-radius: 4px; padding: 2px; background: transparent; }}
 QToolButton:hover {{ background: #eef1f6; }}
 QToolButton:checked {{ background: #e6eefc; }}
-QPushButton {{
-    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
-    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
-}}
-QPushButton:hover {{ background: #f1f4f9; }}
-QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}
+{BUTTON_QSS}
 QPushButton#primaryButton {{
     background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
 }}

@@ -39,7 +39,7 @@ from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
 from ringohunt_desktop.ui.models import JournalColumn, JournalModel, dial_form
-from ringohunt_desktop.ui.widgets import TEXT_MUTED, TEXT_PRIMARY, plain_label
+from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, TEXT_PRIMARY, plain_label
 
 __all__ = ["CallFilter", "JournalWindow", "Period"]
 
@@ -64,12 +64,7 @@ class Period(StrEnum):
 
 _STYLE: Final = f"""
 JournalWindow {{ background: #f5f7fa; }}
-QPushButton {{
-    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
-    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
-}}
-QPushButton:hover {{ background: #f1f4f9; }}
-QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}
+{BUTTON_QSS}
 QPushButton#filterButton {{ border-radius: 0px; padding: 5px 14px; margin: 0px; }}
 QPushButton#filterButton[position="first"] {{
     border-top-left-radius: 6px; border-bottom-left-radius: 6px;

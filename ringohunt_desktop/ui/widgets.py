@@ -25,6 +25,14 @@ TEXT_PRIMARY = "#1d2433"
 TEXT_SECONDARY = "#4a5568"
 TEXT_MUTED = "#7a8599"
 
+# The plain button every window shares; windows add their own accent buttons after it.
+BUTTON_QSS = f"""QPushButton {{
+    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
+    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
+}}
+QPushButton:hover {{ background: #f1f4f9; }}
+QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}"""
+
 # Analytics tools write these when they have no real value; showing them to an agent is noise.
 _UTM_PLACEHOLDERS = frozenset({"none", "null", "undefined", "-", "n/a", "not set", "direct"})
 
