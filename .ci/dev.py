@@ -22,13 +22,15 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 # Xvfb + a tray host + xdotool for the real-display tests, the xcb plugin's libraries,
-# and gnome-keyring for the one test against a real Secret Service keyring.
+# gnome-keyring for the one test against a real Secret Service keyring, and ICU's icupkg
+# plus a C toolchain for the build's slim ICU data library (resources/pyinstaller_slim_icu.py).
 DEBIAN_PACKAGES = [
     "xvfb", "trayer", "xdotool", "imagemagick", "fonts-dejavu-core",
     "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3",
     "gnome-keyring", "dbus", "dbus-x11",
+    "icu-devtools", "binutils", "gcc",
 ]
 
 
@@ -78,7 +80,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         ensure_debian_packages()
         ensure_venv("test")
-        run(PY, "-m", "ruff", "check", "ringohunt_desktop", "tests", "benchmarks")
+        run(PY, "-m", "ruff", "check", "ringohunt_desktop", "tests", "benchmarks", "resources")
         run(PY, "-m", "mypy")
         run(PY, "-m", "ringohunt_desktop.i18n_build")
         return subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)

@@ -150,6 +150,25 @@ async def check_http(sim_url: str | None) -> str:
     return f"{sim_url} answered 200"
 
 
+# Ukrainian alphabetical order (Ґ after Г, Є after Е, И before І before Ї). Qt sorts through
+# ICU; a bundle whose ICU data lost the collation tables (build.spec slims it on Linux)
+# sorts by code point instead and puts Є, І, Ї before А.
+UA_SORTED = ["Андрій", "Гнат", "Ґанна", "Дмитро", "Єва", "Євген", "Ирина", "Іван", "Їжак",
+             "Ольга", "Яків"]
+
+
+def check_ukrainian_collation() -> str:
+    import functools
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale(QLocale.Language.Ukrainian, QLocale.Country.Ukraine))
+    got = sorted(reversed(UA_SORTED), key=functools.cmp_to_key(collator.compare))
+    if got != UA_SORTED:
+        raise CheckFailedError(f"Ukrainian names sort as {' '.join(got)}")
+    return "Ukrainian collation ok"
+
+
 def check_qt() -> str:
     # Linux without a display: offscreen, instead of Qt aborting the process on xcb.
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
@@ -198,7 +217,9 @@ def check_qt() -> str:
         qasync_loop = qasync.QEventLoop(app)
         qasync_loop.close()
         platform_name = QGuiApplication.platformName()
-        return f"Qt {qVersion()} platform={platform_name}, {shown}, ui language={language}"
+        collation = check_ukrainian_collation()
+        return (f"Qt {qVersion()} platform={platform_name}, {shown}, ui language={language}, "
+                f"{collation}")
     finally:
         if existing is None:
             app.quit()
