@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -547,9 +548,23 @@ def _bring_to_front(window: QWidget) -> None:
     window.activateWindow()
 
 
+def prefer_x11_on_wayland(environ: MutableMapping[str, str]) -> None:
+    """On a Linux Wayland session, run on X11 (XWayland) unless the user chose a platform.
+
+    The Insider panel has to sit by the tray, and Wayland does not let a window place itself.
+    The frozen build carries no Wayland plugin for that reason (build.spec); naming the
+    platform also spares the log Qt's "could not find the wayland plugin" line on every start.
+    "xcb;wayland" still ends on Wayland where there is no XWayland and the plugin exists.
+    """
+    if (sys.platform.startswith("linux") and environ.get("WAYLAND_DISPLAY")
+            and not environ.get("QT_QPA_PLATFORM")):
+        environ["QT_QPA_PLATFORM"] = "xcb;wayland"
+
+
 def create_qapplication() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        prefer_x11_on_wayland(os.environ)
         app = QApplication(sys.argv[:1])
     app.setOrganizationName(ORG_NAME)
     app.setApplicationName(APP_ID)

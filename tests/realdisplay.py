@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,15 +102,18 @@ def wait_until(condition: object, timeout: float, what: str) -> None:
 
 
 @contextmanager
-def demo_app(env: dict[str, str], basedir: Path, *extra: str) -> Iterator[str]:
-    """Run ``ringohunt-desktop --demo`` on the display; yield the simulator's URL."""
+def demo_app(env: dict[str, str], basedir: Path, *extra: str,
+             command: Sequence[str] = (sys.executable, "-m", "ringohunt_desktop"),
+             ) -> Iterator[str]:
+    """Run ``ringohunt-desktop --demo`` (or a frozen build: ``command``) on the display;
+    yield the simulator's URL."""
     port = free_port()
     app_env = {k: v for k, v in env.items() if not k.startswith("RINGOHUNT_")}
     app_env["RINGOHUNT_MACHINE_CONFIG"] = os.devnull
     app_env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     log = (basedir / "app-output.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "ringohunt_desktop", "--basedir", str(basedir), "--demo",
+        [*command, "--basedir", str(basedir), "--demo",
          "--demo-port", str(port), "--demo-call-every", "0", *extra],
         env=app_env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -499,3 +499,17 @@ def test_a_missed_call_too_short_to_be_seen_ringing_still_notifies(
         assert app.panels.panels() == []
 
     app_factory.run(scenario())
+
+
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, "xcb;wayland"),
+    ({"WAYLAND_DISPLAY": "wayland-0", "QT_QPA_PLATFORM": "wayland"}, "wayland"),  # user's call
+    ({"DISPLAY": ":0"}, None),  # plain X11 session: Qt's own choice
+])
+def test_wayland_sessions_run_on_x11_so_the_panel_can_sit_by_the_tray(
+        monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: str | None) -> None:
+    from ringohunt_desktop.app import prefer_x11_on_wayland
+
+    monkeypatch.setattr("sys.platform", "linux")
+    prefer_x11_on_wayland(environ)
+    assert environ.get("QT_QPA_PLATFORM") == expected
