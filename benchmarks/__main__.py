@@ -59,7 +59,7 @@ def _processes(report: Report, quick: bool) -> None:
     sizes = RuntimeSizes.for_mode(quick)
     bench_cold_start(report, sizes)
     bench_idle(report, sizes)
-    bench_bundle(report)
+    bench_bundle(report, quick=quick)
 
 
 SECTIONS: tuple[Section, ...] = (

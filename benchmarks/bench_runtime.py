@@ -211,12 +211,28 @@ def bench_cold_start(report: Report, sizes: RuntimeSizes) -> None:
     report.details["cold_start"] = details
 
 
-def bench_bundle(report: Report) -> None:
-    if DEFAULT_DIST.is_dir():
-        report.set("bundle.size_mb", bundle_size_mb(DEFAULT_DIST),
-                   f"{DEFAULT_DIST.relative_to(ROOT)}, files only")
-    else:
-        report.not_measured(["bundle.size_mb"], "not built (no dist/RingoHunt)")
+def bench_bundle(report: Report, *, quick: bool) -> None:
+    if not DEFAULT_DIST.is_dir():
+        report.not_measured(["bundle.size_mb", "bundle.windows_estimate_mb"],
+                            "not built (no dist/RingoHunt)")
+        return
+    report.set("bundle.size_mb", bundle_size_mb(DEFAULT_DIST),
+               f"{DEFAULT_DIST.relative_to(ROOT)}, files only")
+    if quick:
+        report.not_measured(["bundle.windows_estimate_mb"],
+                            "full run only (downloads the 77 MB win_amd64 wheel)")
+        return
+    from benchmarks.windows_bundle import estimate
+
+    try:
+        qt, python = estimate(DEFAULT_DIST)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        report.not_measured(["bundle.windows_estimate_mb"], f"wheel not readable: {exc}")
+        return
+    report.set("bundle.windows_estimate_mb", (sum(qt.values()) + python) / 1e6,
+               f"ESTIMATE: win_amd64 PySide6 wheel by the build's rules "
+               f"({sum(qt.values()) / 1e6:.1f} MB) + this build's Python side "
+               f"({python / 1e6:.1f} MB)")
 
 
 # -- idle -------------------------------------------------------------------------------------
@@ -311,7 +327,7 @@ def bench_runtime(report: Report, quick: bool) -> None:
     bench_first_sync(report, sizes)
     bench_cold_start(report, sizes)
     bench_idle(report, sizes)
-    bench_bundle(report)
+    bench_bundle(report, quick=quick)
 
 
 def main(argv: list[str] | None = None) -> None:
