@@ -24,7 +24,7 @@ from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.config import Config, ConfigError, load_config
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
-from ringohunt_desktop.session import Session, SetupError, find_folder
+from ringohunt_desktop.session import Session, SetupError, find_folder, no_extension_error
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ EXIT_BAD_INPUT = 2
 EXIT_SERVICE = 3
 
 DIAL_SCHEMES = ("tel:", "callto:")
+COMMANDS = ("check", "lookup", "call", "journal", "sim", "selftest")
 
 
 class BadInput(Exception):
@@ -86,8 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
                      help="generate a live incoming call every N seconds")
     selftest = commands.add_parser("selftest", help="smoke test of an installed/frozen build")
     selftest.add_argument("--sim-url", default=None)
-    parser.add_argument("dial", nargs="?", help=argparse.SUPPRESS)  # tel:/callto: from the OS
     return parser
+
+
+def parse_command_line(parser: argparse.ArgumentParser,
+                       argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv``; a tel:/callto: link the OS passes (``RingoHunt.exe "%1"``, a .desktop
+    file's ``%u``) is taken out first and becomes ``args.dial``.
+
+    argparse cannot do this itself: the COMMAND subparsers claim the first positional
+    argument, so the link would be refused as an unknown command. A link after a command
+    (``call tel:…``) is that command's argument and is left alone.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    dial = None
+    for index, argument in enumerate(arguments):
+        if argument in COMMANDS:
+            break
+        if argument.lower().startswith(DIAL_SCHEMES):
+            dial = arguments.pop(index)
+            break
+    args = parser.parse_args(arguments)
+    args.dial = dial
+    return args
 
 
 def overrides_from(args: argparse.Namespace) -> dict[str, str | None]:
@@ -225,7 +247,7 @@ async def command_call(session: Session, number: str, out: TextIO) -> int:
     agent = await session.resolve_agent()
     extension = agent.identity.dial_extension
     if not extension:
-        raise SetupError("the agent has no SIP login or extension to call from")
+        raise no_extension_error()
     await session.ringostat.click_to_call(extension, target.lstrip("+"))
     out.write(f"calling {phone.display_number(target, session.config.default_region)} "
               f"from {extension}\n")
@@ -322,7 +344,7 @@ def demo_simulator(args: argparse.Namespace) -> AbstractContextManager[Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_command_line(parser, argv)
     if args.command == "sim":
         logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
         return run_simulator(args)
@@ -331,8 +353,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         basedir = args.basedir or Path.cwd() / "selftest-basedir"
         return asyncio.run(run_selftest(basedir=basedir, sim_url=args.sim_url))
-    if args.dial and not args.dial.lower().startswith(DIAL_SCHEMES):
-        parser.error(f"unknown command {args.dial!r}")
     paths = AppPaths.resolve(args.basedir).ensure()
     _setup_logging(paths, args)
     simulator_context: AbstractContextManager[Any] = (

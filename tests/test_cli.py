@@ -128,3 +128,39 @@ def test_network_down_exits_3(basedir: Path) -> None:
 def test_demo_check_needs_no_settings(basedir: Path) -> None:
     result = run_cli(basedir, {}, "--demo", "check")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("argv", "dial", "command"), [
+    (["tel:+380671234567"], "tel:+380671234567", None),  # Windows: RingoHunt.exe "%1"
+    (["callto:+380671234567"], "callto:+380671234567", None),
+    (["--minimized", "TEL:0671234567"], "TEL:0671234567", None),  # schemes are case-blind
+    (["--basedir", "/tmp/x", "tel:0671234567"], "tel:0671234567", None),  # .desktop %u
+    (["call", "tel:+380671234567"], None, "call"),  # the link is call's NUMBER
+    ([], None, None),
+])
+def test_a_tel_link_from_the_os_becomes_a_dial_not_an_unknown_command(
+        argv: list[str], dial: str | None, command: str | None) -> None:
+    from ringohunt_desktop.cli import build_parser, parse_command_line
+
+    args = parse_command_line(build_parser(), argv)
+    assert (args.dial, args.command) == (dial, command)
+
+
+def test_commands_known_to_the_link_scanner_are_the_parsers_commands() -> None:
+    import argparse
+
+    from ringohunt_desktop.cli import COMMANDS, build_parser
+
+    subparsers = next(action for action in build_parser()._actions
+                      if isinstance(action, argparse._SubParsersAction))
+    assert set(COMMANDS) == set(subparsers.choices)
+
+
+def test_anything_else_in_the_command_position_is_still_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ringohunt_desktop.cli import build_parser, parse_command_line
+
+    with pytest.raises(SystemExit) as exit_info:
+        parse_command_line(build_parser(), ["mailto:someone@example.com"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
