@@ -210,3 +210,36 @@ def test_lock_of_a_crashed_process_is_stale(qtbot: QtBot, name: str) -> None:
         assert blocker.args == [{"action": "show"}]
     finally:
         instance.release()
+
+
+@pytest.mark.slow
+def test_a_clicked_tel_link_dials_through_the_running_app(tmp_path: Path) -> None:
+    """What the OS does for a tel: link (RingoHunt.exe "%1", a .desktop file's %u): start the
+    app with the link; the running copy places exactly one click-to-call and the new one
+    exits at once."""
+    import os
+    import time
+
+    import httpx
+
+    from tests.realdisplay import demo_app
+
+    basedir = tmp_path / "basedir"
+    basedir.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with demo_app(env, basedir) as url:
+        second = subprocess.run(
+            [sys.executable, "-m", "ringohunt_desktop", "--basedir", str(basedir),
+             "tel:+380-67-123-45-67"],
+            env={k: v for k, v in env.items() if not k.startswith("RINGOHUNT_")},
+            capture_output=True, text=True, timeout=60, check=False)
+        assert second.returncode == 0, second.stderr
+        deadline = time.monotonic() + 15
+        while True:
+            calls = [r for r in httpx.get(url + "/_sim/requests", timeout=5).json()
+                     if r["path"] == "/callback/outward_call"]
+            if calls or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    assert len(calls) == 1
+    assert "destination=380671234567" in calls[0]["body"]
