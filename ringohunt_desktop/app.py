@@ -53,6 +53,7 @@ from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.sync import ContactSync
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
+from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.insider_panel import InsiderPanel, PanelStack
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.tray import TrayController, TrayState
@@ -169,15 +170,20 @@ class RingoHuntApp(QObject):
 
     async def _set_up_services(self) -> None:
         """Resolve the agent and folder; on failure say why and try again by itself."""
+        reported = ""
         while True:
             try:
                 self.services = await self._build_services()
-            except SetupError as exc:
-                self.tray.set_state(TrayState.BAD_CREDENTIALS, str(exc))
-            except AuthError as exc:
-                self.tray.set_state(TrayState.BAD_CREDENTIALS, exc.user_message)
-            except ApiError as exc:
-                self.tray.set_state(TrayState.OFFLINE, exc.user_message)
+            except (SetupError, ApiError) as exc:
+                detail = english_detail(exc)
+                if detail != reported:  # the same trouble every 15 s is said once
+                    log.info("services not started (retrying every %.0fs): %s",
+                             SETUP_RETRY_SECONDS, detail)
+                    self._record_error(detail)
+                    reported = detail
+                state = (TrayState.BAD_CREDENTIALS if isinstance(exc, SetupError | AuthError)
+                         else TrayState.OFFLINE)
+                self.tray.set_state(state, describe(exc))
             else:
                 self.services.watcher.start()
                 self.services.sync.start()
@@ -274,9 +280,13 @@ class RingoHuntApp(QObject):
         services.crm.existing_contact_found.connect(self._on_existing_contact)
         services.crm.create_failed.connect(self._on_create_failed)
         self._wire_dialer(services.dialer)
-        watcher.status_changed.connect(lambda _status, detail: self._record_error(detail))
-        services.crm.create_failed.connect(lambda _number, reason: self._record_error(reason))
-        services.dialer.call_failed.connect(lambda _number, reason: self._record_error(reason))
+        # The diagnostics keep the precise English reason; the agent sees it in words.
+        watcher.status_changed.connect(
+            lambda _status, failure: self._record_error(english_detail(failure)))
+        services.crm.create_failed.connect(
+            lambda _number, failure: self._record_error(english_detail(failure)))
+        services.dialer.call_failed.connect(
+            lambda _number, failure: self._record_error(english_detail(failure)))
         services.sync.failed.connect(self._record_error)
         services.sync.progress.connect(self._on_sync_progress)
         services.sync.synced.connect(self._on_synced)
@@ -285,7 +295,8 @@ class RingoHuntApp(QObject):
         """Every click-to-call says what happens: calling…, then success or the reason."""
         region = self.config.default_region
         dialer.refused.connect(
-            lambda _text, reason: self.tray.notify_call(self.tr("Cannot call"), reason))
+            lambda _text, failure: self.tray.notify_call(self.tr("Cannot call"),
+                                                         describe(failure)))
         dialer.calling.connect(lambda number: self.tray.notify_call(
             self.tr("Calling…"), phone.display_number(number, region)))
         dialer.call_placed.connect(lambda number: self.tray.notify_call(
@@ -293,7 +304,8 @@ class RingoHuntApp(QObject):
             self.tr("Your phone rings first; pick up to be connected to {number}.").format(
                 number=phone.display_number(number, region))))
         dialer.call_failed.connect(
-            lambda _number, reason: self.tray.notify_call(self.tr("Call failed"), reason))
+            lambda _number, failure: self.tray.notify_call(self.tr("Call failed"),
+                                                           describe(failure)))
 
     def dial(self, target: str) -> None:
         """Click-to-call from anywhere (tel: links, the CLI's second instance, windows)."""
@@ -374,10 +386,11 @@ class RingoHuntApp(QObject):
             return TrayState.STARTING
         return _TRAY_STATE[self.services.watcher.status]
 
-    def _on_watch_status(self, status: str, detail: str) -> None:
+    def _on_watch_status(self, status: str, failure: ApiError | None) -> None:
         if self.paused and status == WatchStatus.CONNECTED.value:
             return
-        self.tray.set_state(_TRAY_STATE[WatchStatus(status)], detail)
+        self.tray.set_state(_TRAY_STATE[WatchStatus(status)],
+                            describe(failure) if failure is not None else "")
 
     def _store_calls(self, calls: list[CallRecord]) -> None:
         changed = self.calls.upsert(calls)
@@ -515,10 +528,19 @@ class RingoHuntApp(QObject):
         if dialog is not None:
             dialog.show_existing(contact)
 
-    def _on_create_failed(self, number_e164: str, message: str) -> None:
+    def _on_create_failed(self, number_e164: str, failure: ApiError) -> None:
         dialog = self._open_dialogs.get(number_e164)
         if dialog is not None:
-            dialog.show_error(message)
+            dialog.show_error(describe(failure))
+
+
+def english_detail(failure: BaseException | None) -> str:
+    """The precise English reason of a failure, for the log and the diagnostics."""
+    if failure is None:
+        return ""
+    if isinstance(failure, ApiError):
+        return failure.user_message
+    return str(failure)
 
 
 class _DialLinkFilter(QObject):

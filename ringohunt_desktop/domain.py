@@ -152,13 +152,18 @@ class LookupState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class LookupResult:
-    """What the caller lookup knows about one number at a given moment."""
+    """What the caller lookup knows about one number at a given moment.
+
+    A FAILED result has ``error``, the precise English reason (logs, diagnostics), and
+    usually ``failure``, the error itself, which the UI words in the agent's language.
+    """
 
     state: LookupState
     number_e164: str
     contacts: tuple[Contact, ...] = ()
     error: str = ""
     from_cache: bool = False
+    failure: Exception | None = field(default=None, compare=False)
 
     @property
     def contact(self) -> Contact | None:

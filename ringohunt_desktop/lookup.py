@@ -123,7 +123,8 @@ class CallerLookup:
             contacts = await self.search_remote(number_e164)
         except ApiError as exc:
             log.info("lookup of a caller failed: %s", exc.user_message)
-            return LookupResult(LookupState.FAILED, number_e164, error=exc.user_message)
+            return LookupResult(LookupState.FAILED, number_e164, error=exc.user_message,
+                                failure=exc)
         return self._result(number_e164, contacts)
 
     async def search_remote(self, number_e164: str) -> list[Contact]:

@@ -7,8 +7,9 @@ Three kinds of text reach this module:
 * whatever the CRM holds, which is messy (``+38 (063) 555-12-34``, ``044 222 33 44``…).
 
 Strict functions (:func:`parse_phone`, :func:`to_e164`, :func:`parse_dial_target`) never guess:
-what ``phonenumbers`` does not call a valid number raises :class:`InvalidNumber`, whose message
-can be shown to the agent as is. Lenient functions (:func:`display_number`, :func:`match_key`,
+what ``phonenumbers`` does not call a valid number raises :class:`InvalidNumber`: its message is
+the precise English reason (CLI, logs), its :class:`NumberProblem` what the UI words in the
+agent's language. Lenient functions (:func:`display_number`, :func:`match_key`,
 :func:`digits_only`) never raise.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from urllib.parse import unquote
 
 import phonenumbers
@@ -24,6 +26,7 @@ from phonenumbers import NumberParseException, PhoneNumberFormat
 
 __all__ = [
     "InvalidNumber",
+    "NumberProblem",
     "PhoneNumber",
     "digits_only",
     "display_number",
@@ -69,13 +72,38 @@ _DIAL_ALLOWED_RE = re.compile(
 )
 
 
-class InvalidNumber(ValueError):
-    """The text is not a usable phone number. ``str(error)`` is a sentence for the agent."""
+class NumberProblem(StrEnum):
+    """Why a text is not a usable phone number."""
 
-    def __init__(self, message: str, text: str = "") -> None:
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    MISPLACED_PLUS = "misplaced_plus"
+    LETTERS = "letters"
+    BAD_CHARACTER = "bad_character"  # ``detail`` is the character
+    TOO_FEW_DIGITS = "too_few_digits"
+    TOO_MANY_DIGITS = "too_many_digits"
+    NOT_VALID = "not_valid"  # the right shape, but no such number
+    EXTENSION = "extension"  # an internal extension where a full number is needed
+    WRONG_SCHEME = "wrong_scheme"  # a link that is not tel:/callto:; ``detail`` is the scheme
+    NO_NUMBER = "no_number"  # a tel:/callto: link without a number
+
+
+class InvalidNumber(ValueError):
+    """The text is not a usable phone number.
+
+    ``str(error)`` is the precise English sentence (CLI, logs). ``problem`` says why, ``shown``
+    is the offending text as one short line (empty for :attr:`NumberProblem.EMPTY`) and
+    ``detail`` the character or scheme at fault, so the UI can say it in the agent's language.
+    """
+
+    def __init__(self, message: str, text: str = "", *, problem: NumberProblem,
+                 shown: str = "", detail: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.text = text
+        self.problem = problem
+        self.shown = shown
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +115,22 @@ class PhoneNumber:
     is_extension: bool
 
 
-def _quote(text: str) -> str:
+def _shown(text: str) -> str:
     """The user's text for an error message: one line, not absurdly long."""
     shown = " ".join(text.split())
     if len(shown) > 40:
         shown = shown[:39] + "…"
-    return f"«{shown}»"
+    return shown
+
+
+def _quote(text: str) -> str:
+    return f"«{_shown(text)}»"
+
+
+def _invalid(problem: NumberProblem, message: str, text: str, quoted: str,
+             detail: str = "") -> InvalidNumber:
+    """An :class:`InvalidNumber` whose message quotes ``quoted`` as the agent wrote it."""
+    return InvalidNumber(message, text, problem=problem, shown=_shown(quoted), detail=detail)
 
 
 def digits_only(text: str) -> str:
@@ -117,15 +155,18 @@ def _check_characters(text: str) -> None:
         elif ch == "+":
             plus_count += 1
             if seen_digit or plus_count > 1:
-                raise InvalidNumber(f"{_quote(text)} has a «+» in the wrong place", text)
+                raise _invalid(NumberProblem.MISPLACED_PLUS,
+                               f"{_quote(text)} has a «+» in the wrong place", text, text)
         elif ch.isspace() or ch in _SEPARATORS:
             continue
         elif ch.isalpha():
-            raise InvalidNumber(f"{_quote(text)} is not a phone number: it contains letters", text)
+            raise _invalid(NumberProblem.LETTERS,
+                           f"{_quote(text)} is not a phone number: it contains letters",
+                           text, text)
         else:
-            raise InvalidNumber(
-                f"{_quote(text)} is not a phone number: «{ch}» cannot be part of one", text
-            )
+            raise _invalid(NumberProblem.BAD_CHARACTER,
+                           f"{_quote(text)} is not a phone number: «{ch}» cannot be part of one",
+                           text, text, ch)
 
 
 def _clean(text: str) -> tuple[str, str]:
@@ -135,16 +176,20 @@ def _clean(text: str) -> tuple[str, str]:
     """
     stripped = unicodedata.normalize("NFKC", text).strip()
     if not stripped:
-        raise InvalidNumber("The phone number is empty", text)
+        raise InvalidNumber("The phone number is empty", text, problem=NumberProblem.EMPTY)
     if len(stripped) > _MAX_INPUT_CHARS:
-        raise InvalidNumber(f"{_quote(stripped)} is too long to be a phone number", text)
+        raise _invalid(NumberProblem.TOO_LONG,
+                       f"{_quote(stripped)} is too long to be a phone number", text, stripped)
     without_extension, _extension = _strip_extension(stripped)
     _check_characters(without_extension)
     digits = digits_only(without_extension)
     if len(digits) < _MIN_DIGITS:
-        raise InvalidNumber(f"{_quote(stripped)} is not a phone number", text)
+        raise _invalid(NumberProblem.TOO_FEW_DIGITS, f"{_quote(stripped)} is not a phone number",
+                       text, stripped)
     if len(digits) > _MAX_DIGITS:
-        raise InvalidNumber(f"{_quote(stripped)} has too many digits for a phone number", text)
+        raise _invalid(NumberProblem.TOO_MANY_DIGITS,
+                       f"{_quote(stripped)} has too many digits for a phone number", text,
+                       stripped)
     return without_extension, digits
 
 
@@ -176,7 +221,8 @@ def parse_phone(text: str, region: str = DEFAULT_REGION) -> PhoneNumber:
         if old_trunk is not None:
             number = _parse_valid("0" + old_trunk.group(1), region)
     if number is None:
-        raise InvalidNumber(f"{_quote(text)} is not a valid phone number", text)
+        raise _invalid(NumberProblem.NOT_VALID, f"{_quote(text)} is not a valid phone number",
+                       text, text)
     return PhoneNumber(
         e164=phonenumbers.format_number(number, PhoneNumberFormat.E164),
         region=phonenumbers.region_code_for_number(number),
@@ -188,9 +234,9 @@ def to_e164(text: str, region: str = DEFAULT_REGION) -> str:
     """The E.164 form (``+380671234567``); raises :class:`InvalidNumber`, also for extensions."""
     number = parse_phone(text, region)
     if number.is_extension:
-        raise InvalidNumber(
-            f"{_quote(text)} is an internal extension, not a full phone number", text
-        )
+        raise _invalid(NumberProblem.EXTENSION,
+                       f"{_quote(text)} is an internal extension, not a full phone number",
+                       text, text)
     return number.e164
 
 
@@ -319,9 +365,10 @@ def parse_dial_target(text: str, region: str = DEFAULT_REGION) -> str:
     """
     stripped = text.strip()
     if not stripped:
-        raise InvalidNumber("The phone number is empty", text)
+        raise InvalidNumber("The phone number is empty", text, problem=NumberProblem.EMPTY)
     if len(stripped) > 2 * _MAX_INPUT_CHARS:
-        raise InvalidNumber(f"{_quote(stripped)} is too long to be a phone number", text)
+        raise _invalid(NumberProblem.TOO_LONG,
+                       f"{_quote(stripped)} is too long to be a phone number", text, stripped)
     target = stripped
     lowered = stripped.lower()
     scheme = next((s for s in _DIAL_SCHEMES if lowered.startswith(s)), None)
@@ -333,24 +380,29 @@ def parse_dial_target(text: str, region: str = DEFAULT_REGION) -> str:
         target = unquote(target)
     elif _URL_SCHEME_RE.match(stripped):
         shown_scheme = stripped.split(":", 1)[0]
-        raise InvalidNumber(
+        raise _invalid(
+            NumberProblem.WRONG_SCHEME,
             f"{_quote(stripped)} cannot be dialled: only tel: and callto: links are accepted,"
             f" not {shown_scheme}:",
-            text,
+            text, stripped, shown_scheme,
         )
     if not target.strip():
-        raise InvalidNumber(f"{_quote(stripped)} has no phone number in it", text)
+        raise _invalid(NumberProblem.NO_NUMBER, f"{_quote(stripped)} has no phone number in it",
+                       text, stripped)
     if any(ch.isalpha() for ch in target):
-        raise InvalidNumber(f"{_quote(stripped)} cannot be dialled: it contains letters", text)
+        raise _invalid(NumberProblem.LETTERS,
+                       f"{_quote(stripped)} cannot be dialled: it contains letters", text,
+                       stripped)
     if not _DIAL_ALLOWED_RE.fullmatch(target):
         bad = next(ch for ch in target if not _DIAL_ALLOWED_RE.fullmatch(ch))
-        raise InvalidNumber(
+        raise _invalid(
+            NumberProblem.BAD_CHARACTER,
             f"{_quote(stripped)} cannot be dialled: «{bad}» cannot be part of a phone number",
-            text,
+            text, stripped, bad,
         )
     number = parse_phone(target, region)
     if number.is_extension:
-        raise InvalidNumber(
-            f"{_quote(stripped)} is an internal extension, not a full phone number", text
-        )
+        raise _invalid(NumberProblem.EXTENSION,
+                       f"{_quote(stripped)} is an internal extension, not a full phone number",
+                       text, stripped)
     return number.e164

@@ -5,8 +5,9 @@ first: who the agent is in Ringostat and which NetHunt folder holds the contacts
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ringohunt_desktop.calltracking import AgentIdentity
 from ringohunt_desktop.clients.errors import ApiError
@@ -19,8 +20,28 @@ from ringohunt_desktop.domain import Folder, StaffMember
 log = logging.getLogger(__name__)
 
 
+class SetupProblem(StrEnum):
+    """What the user must fix in the settings."""
+
+    MISSING_SETTINGS = "missing_settings"  # params: ``missing`` (comma-separated keys)
+    AGENT_NOT_FOUND = "agent_not_found"  # params: ``agent``
+    FOLDER_NOT_FOUND = "folder_not_found"  # params: ``folder``, ``readable`` (names)
+    NO_EXTENSION = "no_extension"  # the agent has no SIP login or extension to call from
+
+
 class SetupError(Exception):
-    """Something the user must fix in the settings (not a network problem)."""
+    """Something the user must fix in the settings (not a network problem).
+
+    ``str(error)`` is the precise English reason (CLI, logs); ``problem`` and ``params`` let
+    the UI say it in the agent's language.
+    """
+
+    def __init__(self, problem: SetupProblem, message: str,
+                 params: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.message = message
+        self.params: dict[str, str] = dict(params or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +56,9 @@ class Session:
     def __init__(self, config: Config, *, retry: RetryPolicy | None = None) -> None:
         missing = config.missing_credentials
         if missing:
-            raise SetupError("missing settings: " + ", ".join(missing))
+            raise SetupError(SetupProblem.MISSING_SETTINGS,
+                             "missing settings: " + ", ".join(missing),
+                             {"missing": ", ".join(missing)})
         self.config = config
         self.ringostat = RingostatClient(
             config.ringostat_url, config.ringostat_auth_key, config.ringostat_project_id,
@@ -61,8 +84,9 @@ class Session:
         member = match_staff(members, self.config.agent)
         if member is None:
             raise SetupError(
+                SetupProblem.AGENT_NOT_FOUND,
                 f"agent {self.config.agent!r} is not in the Ringostat staff list "
-                "(use the agent's SIP login or login e-mail)")
+                "(use the agent's SIP login or login e-mail)", {"agent": self.config.agent})
         return Agent(member, AgentIdentity.from_staff(member))
 
     async def resolve_contacts_folder(self) -> Folder:
@@ -72,7 +96,10 @@ class Session:
         folder = find_folder(folders, wanted)
         if folder is None:
             names = ", ".join(f.name for f in folders) or "none"
-            raise SetupError(f"NetHunt folder {wanted!r} not found (readable folders: {names})")
+            raise SetupError(
+                SetupProblem.FOLDER_NOT_FOUND,
+                f"NetHunt folder {wanted!r} not found (readable folders: {names})",
+                {"folder": wanted, "readable": names})
         return folder
 
 
@@ -90,4 +117,11 @@ def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     return None
 
 
-__all__ = ["Agent", "ApiError", "Session", "SetupError", "find_folder"]
+def no_extension_error() -> SetupError:
+    """The agent has nothing to place a call from (the dialer and the CLI's ``call``)."""
+    return SetupError(SetupProblem.NO_EXTENSION,
+                      "the agent has no SIP login or extension to call from")
+
+
+__all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "find_folder",
+           "no_extension_error"]

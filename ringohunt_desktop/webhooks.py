@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import httpx
 
 from ringohunt_desktop.calltracking import AgentIdentity
-from ringohunt_desktop.clients.errors import AuthError, BadResponse, TransientError
+from ringohunt_desktop.clients.errors import AuthError, BadResponse, Reason, TransientError
 from ringohunt_desktop.domain import CallRecord, Direction, normalise_disposition
 
 log = logging.getLogger(__name__)
@@ -160,16 +160,18 @@ class RelaySource:
                                            timeout=httpx.Timeout(10.0, read=None)) as response:
                 if response.status_code in (401, 403):
                     raise AuthError("relay", "the relay refused the credentials",
-                                    status=response.status_code)
+                                    reason=Reason.CREDENTIALS, status=response.status_code)
                 if response.status_code != 200:
                     raise TransientError("relay", f"relay answered {response.status_code}",
+                                         reason=Reason.SERVICE_ERROR,
                                          status=response.status_code)
                 async for line in response.aiter_lines():
                     call = self._parse_line(line)
                     if call is not None:
                         yield call
         except httpx.TransportError as exc:
-            raise TransientError("relay", "the event stream was interrupted") from exc
+            raise TransientError("relay", "the event stream was interrupted",
+                                 reason=Reason.DROPPED) from exc
 
     def _parse_line(self, line: str) -> CallRecord | None:
         if not line.strip():

@@ -105,6 +105,7 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     stall the coroutine; style-models.md §7).
     """
     import qasync
+    import shiboken6
 
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
@@ -120,8 +121,39 @@ def qloop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
         asyncio.set_event_loop(None)
+        # A cancelled call_later keeps its Qt timer in qasync's timer object until it fires
+        # (the app's 15 s setup retry, a 30 s back-off), and close() only flags it stopped.
+        # Left to the cyclic GC, that object may be freed on a simulator thread, where Qt
+        # cannot unregister its timers: the timer then fires into freed memory, a segfault a
+        # few tests later. Destroy it here, on the thread that owns it.
+        timer = getattr(loop, "_timer", None)
+        if timer is not None and shiboken6.isValid(timer):
+            shiboken6.delete(timer)
     if errors:
         pytest.fail(f"errors in the event loop: {errors}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def uk_qm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Ukrainian translation compiled from the .ts as it is in the tree (not a stale .qm)."""
+    from ringohunt_desktop import i18n_build
+
+    target = tmp_path_factory.mktemp("uk_qm") / "ringohunt_uk.qm"
+    return i18n_build.compile_ts(i18n_build.I18N_DIR / "ringohunt_uk.ts", target)
+
+
+@pytest.fixture
+def uk_translator(qapp: Any, uk_qm: Path) -> Iterator[None]:
+    """The Ukrainian UI for one test: our translator installed, removed afterwards."""
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(str(uk_qm))
+    qapp.installTranslator(translator)
+    try:
+        yield
+    finally:
+        qapp.removeTranslator(translator)
 
 
 def signal_future(signal: Any, predicate: Callable[..., bool] | None = None

@@ -354,9 +354,10 @@ def test_click_to_call_failure_is_reported_and_not_retried(
                                json={"service": "ringostat", "error_rate": 1.0})).raise_for_status()
         failed = signal_future(app.services.dialer.call_failed)
         app.dial("+380501112233")
-        number, reason = await asyncio.wait_for(failed, 10)
+        number, failure = await asyncio.wait_for(failed, 10)
         assert number == "+380501112233"
-        assert "503" in reason
+        assert failure.status == 503
+        assert "503" in failure.user_message
         await clear_faults(sim)
         assert len(await outward_calls(sim)) == 1
 

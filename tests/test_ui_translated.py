@@ -4,6 +4,7 @@ source strings."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ringohunt_desktop import i18n, i18n_build
+from ringohunt_desktop.clients.errors import AuthError, Reason, TransientError
 from ringohunt_desktop.domain import (
     CallPhase,
     CallRecord,
@@ -37,6 +39,7 @@ from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
+from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.tray import TrayController, TrayState
@@ -71,6 +74,28 @@ def test_every_string_in_the_code_has_a_ukrainian_translation(extracted_ts: Path
                if translation.get("type") == "unfinished"]
     assert not missing, ("run `python -m ringohunt_desktop.i18n_build --update` and translate:\n"
                          + "\n".join(missing))
+
+
+def test_every_translate_call_names_its_context_literally() -> None:
+    """lupdate skips ``translate(CONTEXT, "…")`` with a variable context: such strings never
+    reach the .ts and show in English whatever the language (the tray's states once did)."""
+    skipped = []
+    for path in i18n_build.source_files():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            qt_call = (isinstance(func, ast.Attribute) and func.attr == "translate"
+                       and isinstance(func.value, ast.Name)
+                       and func.value.id in ("QCoreApplication", "QApplication"))
+            alias = isinstance(func, ast.Name) and func.id == "translate"
+            if not (qt_call or alias):
+                continue  # QPainter.translate, str.translate…
+            literal = [a for a in node.args[:2]
+                       if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            if len(literal) < 2:
+                skipped.append(f"{path.name}:{node.lineno}")
+    assert skipped == []
 
 
 def _pattern(source: str) -> re.Pattern[str]:
@@ -146,6 +171,10 @@ def test_windows_show_no_english_in_the_ukrainian_ui(
         LookupResult(LookupState.AMBIGUOUS, "+380671234567", (CONTACT, CONTACT)),
         LookupResult(LookupState.UNKNOWN, "+380671234567"),
         LookupResult(LookupState.FAILED, "+380671234567", error="x"),
+        LookupResult(LookupState.FAILED, "+380671234567",
+                     error="NetHunt: the service did not answer in time",
+                     failure=TransientError("NetHunt", "the service did not answer in time",
+                                            reason=Reason.TIMEOUT)),
     ]
     for result in results:
         panel = InsiderPanel(CALL, "+380 67 123 4567")
@@ -160,6 +189,11 @@ def test_windows_show_no_english_in_the_ukrainian_ui(
     tray.show()
     assert tray.fallback is not None
     shown["main window"] = english_on_screen(tray.fallback, ukrainian)
+    refused = AuthError("Ringostat", "credentials refused (bad key)", reason=Reason.CREDENTIALS)
+    tray.set_state(TrayState.BAD_CREDENTIALS, describe(refused))
+    shown["tray tooltip"] = [line for line in tray.tooltip().splitlines()
+                             if any(p.match(line) for p in ukrainian)
+                             or "refused" in line or not re.search("[А-Яа-яІіЇїЄє]", line)]
     tray.menu.aboutToShow.emit()
     shown["tray menu"] = sorted(a.text() for a in tray.menu.actions()
                                 if any(p.match(a.text()) for p in ukrainian))

@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="+573"/>
+        <location filename="../../ringohunt_desktop/app.py" line="+603"/>
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -128,7 +128,7 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+113"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+114"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
@@ -272,7 +272,7 @@
 <context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+177"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+176"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -414,9 +414,167 @@
 <context>
     <name>CrmService</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/crm.py" line="+65"/>
+        <location filename="../../ringohunt_desktop/services/crm.py" line="+66"/>
         <source>The CRM lookup failed unexpectedly.</source>
         <translation>Пошук у CRM неочікувано завершився помилкою.</translation>
+    </message>
+</context>
+<context>
+    <name>Failures</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/failures.py" line="+33"/>
+        <source>Something went wrong; the details are in the log (tray menu → Save diagnostics).</source>
+        <translation>Щось пішло не так; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot connect to {service}. Check the internet connection.</source>
+        <translation>Немає зв’язку з {service}. Перевірте підключення до інтернету.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} did not answer in time. Try again.</source>
+        <translation>{service} не відповів вчасно — спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The connection to {service} broke off. Try again.</source>
+        <translation>Зв’язок із {service} обірвався — спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} did not accept your keys. Check them in Settings.</source>
+        <translation>{service} не прийняв ваші ключі доступу — перевірте їх у Налаштуваннях.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} is getting too many requests. Wait a minute and try again.</source>
+        <translation>{service} отримує забагато запитів — зачекайте хвилину й спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{service} has a failure on its side (error {status}). Try again in a minute.</source>
+        <translation>Збій на боці {service} (помилка {status}) — спробуйте ще раз за хвилину.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{service} has a failure on its side. Try again in a minute.</source>
+        <translation>Збій на боці {service} — спробуйте ще раз за хвилину.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} no longer has this record; it may have been deleted.</source>
+        <translation>У {service} більше немає цього запису — можливо, його видалили.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} refused the request. Check the details and try again.</source>
+        <translation>{service} відхилив запит — перевірте дані й спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{service} sent an answer RingoHunt cannot read. Try again later.</source>
+        <translation>{service} надіслав відповідь, яку RingoHunt не може прочитати — спробуйте пізніше.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The phone number is empty.</source>
+        <translation>Номер телефону не вказано.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» is too long to be a phone number.</source>
+        <translation>Текст «{number}» задовгий для номера телефону.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» has a «+» in the wrong place.</source>
+        <translation>У «{number}» знак «+» стоїть не на своєму місці.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» is not a phone number: it contains letters.</source>
+        <translation>«{number}» — не номер телефону: у ньому є літери.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» is not a phone number: «{character}» cannot be part of one.</source>
+        <translation>«{number}» — не номер телефону: символу «{character}» у номері бути не може.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>«{number}» is not a phone number: too few digits.</source>
+        <translation>«{number}» — не номер телефону: замало цифр.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» has too many digits for a phone number.</source>
+        <translation>У «{number}» забагато цифр для номера телефону.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» is not a valid phone number. Check the digits.</source>
+        <translation>«{number}» — неправильний номер телефону. Перевірте цифри.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» is an internal extension, not a full phone number.</source>
+        <translation>«{number}» — внутрішній номер, а не повний номер телефону.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» cannot be dialled: only tel: and callto: links can be.</source>
+        <translation>На «{number}» не можна зателефонувати: підтримуються лише посилання tel: і callto:.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>«{number}» has no phone number in it.</source>
+        <translation>У «{number}» немає номера телефону.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Some settings are missing. Open Settings and enter your keys.</source>
+        <translation>Не всі налаштування заповнено. Відкрийте Налаштування та введіть ключі.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ringostat has no employee «{agent}». Open Settings and choose yourself in the list.</source>
+        <translation>У Ringostat немає працівника «{agent}». Відкрийте Налаштування й оберіть себе у списку.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>NetHunt has no folder «{folder}» you can read. Open Settings and choose the contacts folder.</source>
+        <translation>У NetHunt немає доступної вам папки «{folder}». Відкрийте Налаштування й оберіть папку контактів.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>You have no SIP login or extension to call from. Ask your Ringostat administrator to add one.</source>
+        <translation>У вас немає SIP-логіна чи внутрішнього номера, з якого можна дзвонити. Попросіть адміністратора Ringostat його додати.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>cannot connect (network or service down)</source>
+        <translation>немає з’єднання: мережа або сервіс недоступні</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the service did not answer in time</source>
+        <translation>сервіс не відповів вчасно</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the connection was dropped</source>
+        <translation>з’єднання обірвалося</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>too many requests</source>
+        <translation>забагато запитів</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>service error {status}</source>
+        <translation>збій сервісу, помилка {status}</translation>
     </message>
 </context>
 <context>
@@ -527,7 +685,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+117"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+115"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -547,13 +705,13 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+103"/>
-        <location line="+378"/>
+        <location line="+96"/>
+        <location line="+383"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-374"/>
+        <location line="-379"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -583,12 +741,12 @@
         <translation>Не вдалося перевірити CRM</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+132"/>
         <source>The CRM is not responding.</source>
         <translation>CRM не відповідає.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-129"/>
         <source>Retry</source>
         <translation>Повторити</translation>
     </message>
@@ -627,12 +785,12 @@
     </message>
     <message>
         <location line="-25"/>
-        <location line="+98"/>
+        <location line="+105"/>
         <source>{count} contacts share this number</source>
         <translation>Контактів із цим номером: {count}</translation>
     </message>
     <message>
-        <location line="-95"/>
+        <location line="-102"/>
         <source>Who is calling? Pick one to see the details.</source>
         <translation>Хто телефонує? Виберіть контакт, щоб побачити подробиці.</translation>
     </message>
@@ -662,7 +820,7 @@
         <translation>пропущено</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>not in CRM</source>
         <translation>немає в CRM</translation>
     </message>
@@ -675,7 +833,62 @@
 <context>
     <name>JournalModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+87"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="-127"/>
+        <source>In progress</source>
+        <translation>Триває</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Missed, handled</source>
+        <translation>Пропущено, опрацьовано</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Answered</source>
+        <translation>Прийнято</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Busy</source>
+        <translation>Зайнято</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Failed</source>
+        <translation>Не вдалося</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No answer</source>
+        <translation>Без відповіді</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Incoming</source>
+        <translation>Вхідний</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outgoing</source>
+        <translation>Вихідний</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback</source>
+        <translation>Зворотний</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Other</source>
+        <translation>Інший</translation>
+    </message>
+    <message>
+        <location line="+194"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
@@ -708,7 +921,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+140"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+135"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -917,23 +1130,23 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="-424"/>
+        <location filename="../../ringohunt_desktop/app.py" line="-452"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+130"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Calling…</source>
         <translation>Виклик…</translation>
     </message>
@@ -953,12 +1166,12 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+122"/>
+        <location line="+125"/>
         <source>Missed call</source>
         <translation>Пропущений дзвінок</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -978,7 +1191,7 @@
         <translation>Діагностику збережено</translation>
     </message>
     <message>
-        <location line="-42"/>
+        <location line="-39"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1166,7 +1379,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+65"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+66"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1256,7 +1469,7 @@
         <translation>У цій папці немає полів.</translation>
     </message>
     <message>
-        <location line="+115"/>
+        <location line="+102"/>
         <source>The test failed unexpectedly; the details are in the log.</source>
         <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
     </message>
@@ -1282,7 +1495,47 @@
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+117"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="-68"/>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connected</source>
+        <translation>Підключено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connected (checking for calls every few seconds)</source>
+        <translation>Підключено (перевірка дзвінків кожні кілька секунд)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline: no connection, retrying</source>
+        <translation>Немає з’єднання, пробуємо знову</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sign-in refused: check Settings</source>
+        <translation>Вхід відхилено: перевірте Налаштування</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Pop-ups paused</source>
+        <translation>Спливні вікна призупинено</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open journal ({count} missed)</source>
+        <translation>Відкрити журнал (пропущених: {count})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Open journal</source>
+        <translation>Відкрити журнал</translation>
+    </message>
+    <message>
+        <location line="+164"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>

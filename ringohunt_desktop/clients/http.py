@@ -36,6 +36,7 @@ from ringohunt_desktop.clients.errors import (
     BadResponse,
     NotFound,
     RateLimited,
+    Reason,
     RequestRejected,
     TransientError,
 )
@@ -177,17 +178,21 @@ class ServiceHttp:
             response = await self.client.send(request, stream=True)
         except httpx.ConnectError as exc:
             raise TransientError(self.service, "cannot connect (network or service down)",
-                                 never_sent=True) from exc
+                                 reason=Reason.OFFLINE, never_sent=True) from exc
         except httpx.TimeoutException as exc:
-            raise TransientError(self.service, "the service did not answer in time") from exc
+            raise TransientError(self.service, "the service did not answer in time",
+                                 reason=Reason.TIMEOUT) from exc
         except httpx.TransportError as exc:
-            raise TransientError(self.service, "the connection was dropped") from exc
+            raise TransientError(self.service, "the connection was dropped",
+                                 reason=Reason.DROPPED) from exc
         try:
             await self._read_bounded(response)
         except httpx.TimeoutException as exc:
-            raise TransientError(self.service, "the service did not answer in time") from exc
+            raise TransientError(self.service, "the service did not answer in time",
+                                 reason=Reason.TIMEOUT) from exc
         except httpx.TransportError as exc:
-            raise TransientError(self.service, "the connection was dropped") from exc
+            raise TransientError(self.service, "the connection was dropped",
+                                 reason=Reason.DROPPED) from exc
         finally:
             await response.aclose()
         status = response.status_code
@@ -195,15 +200,19 @@ class ServiceHttp:
             return response
         reason = error_text(response)
         if status in (401, 403):
-            raise AuthError(self.service, f"credentials refused ({reason})", status=status)
+            raise AuthError(self.service, f"credentials refused ({reason})",
+                            reason=Reason.CREDENTIALS, status=status)
         if status == 429:
-            raise RateLimited(self.service, "too many requests",
+            raise RateLimited(self.service, "too many requests", reason=Reason.RATE_LIMITED,
                               retry_after=parse_retry_after(response.headers.get("Retry-After")))
         if status >= 500:
-            raise TransientError(self.service, f"service error {status}", status=status)
+            raise TransientError(self.service, f"service error {status}",
+                                 reason=Reason.SERVICE_ERROR, status=status)
         if status == 404:
-            raise NotFound(self.service, f"not found ({reason})", status=status)
-        raise RequestRejected(self.service, f"request refused: {reason}", status=status)
+            raise NotFound(self.service, f"not found ({reason})", reason=Reason.NOT_FOUND,
+                           status=status)
+        raise RequestRejected(self.service, f"request refused: {reason}",
+                              reason=Reason.REJECTED, status=status)
 
     async def _read_bounded(self, response: httpx.Response) -> None:
         chunks: list[bytes] = []
@@ -211,7 +220,8 @@ class ServiceHttp:
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             if size > self._max_body:
-                raise BadResponse(self.service, f"answer larger than {self._max_body} bytes")
+                raise BadResponse(self.service, f"answer larger than {self._max_body} bytes",
+                                  reason=Reason.BAD_ANSWER)
             chunks.append(chunk)
         if size >= LARGE_BODY_BYTES and response.is_success:
             # Joining 40 MB holds the interpreter lock for tens of ms: large answers stay in
@@ -241,7 +251,8 @@ class ServiceHttp:
         try:
             return await decode_json_array(chunks, response.encoding or "utf-8")
         except (ValueError, UnicodeDecodeError, LookupError) as exc:
-            raise BadResponse(self.service, "the answer is not valid JSON") from exc
+            raise BadResponse(self.service, "the answer is not valid JSON",
+                              reason=Reason.BAD_ANSWER) from exc
         finally:
             response.extensions.pop(_CHUNKS, None)
 
@@ -253,7 +264,8 @@ class ServiceHttp:
         try:
             return json.loads(content)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise BadResponse(self.service, "the answer is not valid JSON") from exc
+            raise BadResponse(self.service, "the answer is not valid JSON",
+                              reason=Reason.BAD_ANSWER) from exc
 
 
 _CHUNKS = "ringohunt.body_chunks"
@@ -357,7 +369,7 @@ async def release_gradually(items: list[Any], step: int = 5000) -> None:
 def expect(service: str, condition: bool, what: str) -> None:
     """Raise BadResponse when the answer's shape is not what the contract says."""
     if not condition:
-        raise BadResponse(service, f"unexpected answer: {what}")
+        raise BadResponse(service, f"unexpected answer: {what}", reason=Reason.BAD_ANSWER)
 
 
 __all__ = [

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from ringohunt_desktop.clients.errors import BadResponse
+from ringohunt_desktop.clients.errors import BadResponse, Reason
 from ringohunt_desktop.clients.http import (
     RetryPolicy,
     ServiceHttp,
@@ -267,7 +267,8 @@ class NetHuntClient:
         item = raw[0] if isinstance(raw, list) and raw else raw
         user = item.get("user") if isinstance(item, dict) else None
         if not isinstance(user, dict):
-            raise BadResponse(SERVICE, "unexpected answer: auth-test has no user")
+            raise BadResponse(SERVICE, "unexpected answer: auth-test has no user",
+                              reason=Reason.BAD_ANSWER)
         return NetHuntUser(_text(user, "personalName"), _text(user, "emailAddress"))
 
     async def readable_folders(self) -> list[Folder]:

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ringohunt_desktop.clients.errors import BadResponse, RequestRejected
+from ringohunt_desktop.clients.errors import BadResponse, Reason, RequestRejected
 from ringohunt_desktop.clients.http import RetryPolicy, ServiceHttp, build_client, expect
 from ringohunt_desktop.domain import CallRecord, Direction, StaffMember, normalise_disposition
 from ringohunt_desktop.secret import Secret
@@ -198,7 +198,8 @@ class RingostatClient:
         # Failures arrive with HTTP 200 (§1.5): without this check they would look successful.
         error = payload.get("error")
         if error:
-            raise RequestRejected(SERVICE, f"{method} refused: {rpc_error_text(error)}")
+            raise RequestRejected(SERVICE, f"{method} refused: {rpc_error_text(error)}",
+                                  reason=Reason.REJECTED)
         expect(SERVICE, "result" in payload, f"{method} answered without a result")
         return payload["result"]
 
@@ -220,7 +221,7 @@ def unwrap_list(payload: Any, keys: Iterable[str], what: str) -> list[Any]:
                 return list(payload[key])
     if isinstance(payload, list):
         return payload
-    raise BadResponse(SERVICE, f"unexpected answer: {what} is not a list")
+    raise BadResponse(SERVICE, f"unexpected answer: {what} is not a list", reason=Reason.BAD_ANSWER)
 
 
 def rpc_error_text(error: Any) -> str:
@@ -261,20 +262,24 @@ def parse_calldate(value: Any, tz: tzinfo) -> datetime:
         try:
             return datetime.fromtimestamp(value, tz)
         except (OverflowError, OSError, ValueError) as exc:
-            raise BadResponse(SERVICE, f"unexpected answer: calldate {value!r}") from exc
+            raise BadResponse(SERVICE, f"unexpected answer: calldate {value!r}",
+                              reason=Reason.BAD_ANSWER) from exc
     text = _text(value)
     if not text:
-        raise BadResponse(SERVICE, "unexpected answer: a call without calldate")
+        raise BadResponse(SERVICE, "unexpected answer: a call without calldate",
+                          reason=Reason.BAD_ANSWER)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}") from exc
+        raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}",
+                          reason=Reason.BAD_ANSWER) from exc
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=tz)
     try:
         return parsed.astimezone(tz)
     except OverflowError as exc:
-        raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}") from exc
+        raise BadResponse(SERVICE, f"unexpected answer: calldate {text[:40]!r}",
+                          reason=Reason.BAD_ANSWER) from exc
 
 
 def match_staff(members: Iterable[StaffMember], identity: str) -> StaffMember | None:
@@ -360,7 +365,8 @@ def parse_staff(result: Any) -> list[StaffMember]:
         return [_staff_member(entry, str(key)) for key, entry in result.items()]
     if isinstance(result, list):
         return [_staff_member(entry) for entry in result]
-    raise BadResponse(SERVICE, "unexpected answer: the staff list is neither object nor list")
+    raise BadResponse(SERVICE, "unexpected answer: the staff list is neither object nor list",
+                      reason=Reason.BAD_ANSWER)
 
 
 __all__ = [

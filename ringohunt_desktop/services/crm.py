@@ -21,13 +21,14 @@ class CrmService(QObject):
         lookup_updated (LookupResult): first LOOKING (or the local answer), then the result.
         contact_created (str number_e164, Contact): a new contact exists in NetHunt.
         existing_contact_found (str number_e164, Contact): creating was not needed.
-        create_failed (str number_e164, str message): nothing was created; the form is kept.
+        create_failed (str number_e164, ApiError): nothing was created; the form is kept.
+            The error's ``reason`` is for the agent (ui.failures), ``user_message`` for logs.
     """
 
     lookup_updated = Signal(object)
     contact_created = Signal(str, object)
     existing_contact_found = Signal(str, object)
-    create_failed = Signal(str, str)
+    create_failed = Signal(str, object)
 
     def __init__(self, lookup: CallerLookup, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +80,7 @@ class CrmService(QObject):
             outcome = await self._lookup.create_contact(draft)
         except ApiError as exc:
             log.info("creating a contact failed: %s", exc.user_message)
-            self.create_failed.emit(draft.phone_e164, exc.user_message)
+            self.create_failed.emit(draft.phone_e164, exc)
             return
         signal = self.contact_created if outcome.created else self.existing_contact_found
         signal.emit(draft.phone_e164, outcome.contact)

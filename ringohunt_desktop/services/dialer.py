@@ -11,22 +11,27 @@ from PySide6.QtCore import QObject, Signal
 from ringohunt_desktop import phone
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.ringostat import RingostatClient
+from ringohunt_desktop.session import no_extension_error
 
 log = logging.getLogger(__name__)
 
 
 class Dialer(QObject):
     """Signals:
-        refused (str text, str reason): not a dialable number; nothing was sent.
+        refused (str text, InvalidNumber | SetupError): not a dialable number, or nothing to
+            call from; nothing was sent.
         calling (str number_e164): the request is on its way ("calling…").
         call_placed (str number_e164): Ringostat accepted it; the agent's phone rings first.
-        call_failed (str number_e164, str reason): Ringostat refused or could not be reached.
+        call_failed (str number_e164, ApiError): Ringostat refused or could not be reached.
+
+    The errors say why in a machine-readable way for the UI (ui.failures) and in English for
+    the logs.
     """
 
-    refused = Signal(str, str)
+    refused = Signal(str, object)
     calling = Signal(str)
     call_placed = Signal(str)
-    call_failed = Signal(str, str)
+    call_failed = Signal(str, object)
 
     def __init__(self, ringostat: RingostatClient, extension: str, *, region: str = "UA",
                  parent: QObject | None = None) -> None:
@@ -42,10 +47,13 @@ class Dialer(QObject):
         try:
             target = phone.parse_dial_target(text, self._region)
         except phone.InvalidNumber as exc:
-            self.refused.emit(text, str(exc))
+            log.info("click-to-call refused: not a number (%s)", exc.problem)  # no number logged
+            self.refused.emit(text, exc)
             return False
         if not self._extension:
-            self.refused.emit(text, "no SIP login or extension to call from")
+            error = no_extension_error()
+            log.info("click-to-call refused: %s", error)
+            self.refused.emit(text, error)
             return False
         if target in self._pending:
             return True  # a second click while the first request is out is the same call
@@ -63,7 +71,7 @@ class Dialer(QObject):
             await self._ringostat.click_to_call(self._extension, target.lstrip("+"))
         except ApiError as exc:
             log.info("click-to-call failed: %s", exc.user_message)
-            self.call_failed.emit(target, exc.user_message)
+            self.call_failed.emit(target, exc)
         else:
             self.call_placed.emit(target)
         finally:

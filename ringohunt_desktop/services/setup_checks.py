@@ -32,6 +32,7 @@ from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
 from ringohunt_desktop.domain import Folder, NetHuntUser, StaffMember
 from ringohunt_desktop.secret import Secret
+from ringohunt_desktop.ui.failures import reason_phrase
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +134,13 @@ def ringostat_error_text(exc: ApiError, project_id: str) -> str:
     if isinstance(exc, TransientError):
         return translate(
             "SetupChecks", "Cannot reach Ringostat ({reason}). Check the internet connection "
-            "and test again.").format(reason=exc.message)
+            "and test again.").format(reason=reason_phrase(exc))
     if isinstance(exc, RequestRejected | NotFound):
         return translate(
             "SetupChecks", "Ringostat refused project {project}: {reason}. Check the project "
-            "ID.").format(project=project_id, reason=exc.message)
+            "ID.").format(project=project_id, reason=reason_phrase(exc))
     return translate("SetupChecks", "Ringostat answered in an unexpected way ({reason})."
-                     ).format(reason=exc.message)
+                     ).format(reason=reason_phrase(exc))
 
 
 def nethunt_error_text(exc: ApiError) -> str:
@@ -153,12 +154,12 @@ def nethunt_error_text(exc: ApiError) -> str:
     if isinstance(exc, TransientError):
         return translate(
             "SetupChecks", "Cannot reach NetHunt ({reason}). Check the internet connection "
-            "and test again.").format(reason=exc.message)
+            "and test again.").format(reason=reason_phrase(exc))
     if isinstance(exc, NotFound):
         return translate("SetupChecks",
                          "NetHunt does not know this folder any more. Choose another one.")
     return translate("SetupChecks", "NetHunt answered in an unexpected way ({reason})."
-                     ).format(reason=exc.message)
+                     ).format(reason=reason_phrase(exc))
 
 
 # ---------------------------------------------------------------- checks on an open client

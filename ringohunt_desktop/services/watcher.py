@@ -35,7 +35,8 @@ class CallWatcher(QObject):
             each phase once; ``event.live`` is False for calls first seen already finished.
         calls_fetched (list[CallRecord]): every row of the agent's calls in the last window,
             for the journal (merged by call id there).
-        status_changed (str, str): WatchStatus value and a plain-words detail.
+        status_changed (str, ApiError | None): WatchStatus value and, when something is
+            wrong, the error (its ``reason`` for the agent, its ``user_message`` for logs).
         speaking_changed (bool): the agent's SIP line is in a call.
     """
 
@@ -44,7 +45,7 @@ class CallWatcher(QObject):
     call_ended = Signal(object)
     call_missed = Signal(object)
     calls_fetched = Signal(list)
-    status_changed = Signal(str, str)
+    status_changed = Signal(str, object)
     speaking_changed = Signal(bool)
 
     def __init__(self, poller: CallPoller, tracker: CallTracker, *, interval: float = 1.5,
@@ -85,16 +86,16 @@ class CallWatcher(QObject):
                 failures = 0
             except AuthError as exc:
                 self._poller.mark_failed()
-                self._set_status(WatchStatus.BAD_CREDENTIALS, exc.user_message)
+                self._set_status(WatchStatus.BAD_CREDENTIALS, exc)
                 delay = AUTH_RETRY
             except RateLimited as exc:
                 self._poller.mark_failed()
-                self._set_status(WatchStatus.OFFLINE, exc.user_message)
+                self._set_status(WatchStatus.OFFLINE, exc)
                 delay = max(exc.retry_after, self._interval)
             except ApiError as exc:
                 failures += 1
                 self._poller.mark_failed()
-                self._set_status(WatchStatus.OFFLINE, exc.user_message)
+                self._set_status(WatchStatus.OFFLINE, exc)
                 delay = min(self._interval * 2 ** failures, MAX_BACKOFF)
             except Exception:
                 # A bug must not stop call pop-ups for the rest of the shift: log and go on.
@@ -112,7 +113,7 @@ class CallWatcher(QObject):
         """One poll: fetch, announce phase changes, hand the rows to the journal."""
         result = await self._poller.poll_once()
         self.cycles += 1
-        self._set_status(WatchStatus.CONNECTED, "")
+        self._set_status(WatchStatus.CONNECTED, None)
         tracker = self._tracker
         mine = [c for c in result.rows if is_mine(
             c, tracker.agent, include_unassigned_missed=tracker.include_unassigned_missed)]
@@ -137,9 +138,9 @@ class CallWatcher(QObject):
                   CallPhase.ENDED: self.call_ended, CallPhase.MISSED: self.call_missed}
         signal[event.phase].emit(event)
 
-    def _set_status(self, status: WatchStatus, detail: str) -> None:
+    def _set_status(self, status: WatchStatus, failure: ApiError | None) -> None:
         changed = status is not self._status
         self._status = status
         # A new state always; the same trouble again with a fresh reason (for the tooltip).
-        if changed or (detail and status is not WatchStatus.CONNECTED):
-            self.status_changed.emit(status.value, detail)
+        if changed or (failure is not None and status is not WatchStatus.CONNECTED):
+            self.status_changed.emit(status.value, failure)

@@ -49,6 +49,7 @@ from ringohunt_desktop.domain import (
 )
 from ringohunt_desktop.phone import caller_e164
 from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.widgets import (
     ACCENT_ATTENTION,
     ACCENT_FAILED,
@@ -400,9 +401,7 @@ class InsiderPanel(QWidget):
             self._set_accent(ACCENT_ATTENTION)
         elif state is LookupState.FAILED:
             self._set_name(self.tr("Could not check the CRM"), muted=True)
-            self.message_label.setText(
-                single_line(self._lookup.error) or self.tr("The CRM is not responding.")
-            )
+            self.message_label.setText(self._failure_text())
             self.message_label.setVisible(True)
             self._set_primary(self.tr("Retry"))
             self._set_accent(ACCENT_FAILED)
@@ -524,9 +523,16 @@ class InsiderPanel(QWidget):
             if manager.strip():
                 details.append(self.tr("Manager: {name}").format(name=single_line(manager)))
         elif self._lookup.state is LookupState.FAILED:
-            details.append(single_line(self._lookup.error))
+            details.append(self._failure_text())
         self.setAccessibleName(name)
         self.setAccessibleDescription(", ".join(d for d in details if d))
+
+    def _failure_text(self) -> str:
+        """Why the lookup failed, in the agent's language (``error`` is English, for logs)."""
+        failure = self._lookup.failure
+        if failure is not None:
+            return describe(failure)
+        return single_line(self._lookup.error) or self.tr("The CRM is not responding.")
 
     def _spoken_name(self) -> str:
         state = self._lookup.state

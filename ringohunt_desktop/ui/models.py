@@ -52,7 +52,8 @@ NEEDS_ATTENTION_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 3  # -> bool: miss
 # A missed call nobody has dealt with yet: a soft red row, readable with the selection colour.
 MISSED_BACKGROUND: Final = QColor("#fdecea")
 MISSED_TEXT: Final = QColor("#b3261e")
-_CONTEXT: Final = "JournalModel"
+# Free functions translate in the "JournalModel" context, written out in every call: lupdate
+# skips translate() with a variable context.
 
 
 def dial_form(raw: str, region: str = DEFAULT_REGION) -> str:
@@ -74,33 +75,31 @@ def format_duration(seconds: int) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
-
-
 def call_status_text(row: JournalRow) -> str:
     """A short outcome for the agent: Answered, Missed, No answer, Busy…"""
     call = row.call
     if call.is_in_progress:
-        return _translate("In progress")
+        return QCoreApplication.translate("JournalModel", "In progress")
     if call.is_missed:
-        return _translate("Missed, handled") if row.handled else _translate("Missed")
+        if row.handled:
+            return QCoreApplication.translate("JournalModel", "Missed, handled")
+        return QCoreApplication.translate("JournalModel", "Missed")
     if call.is_answered:
-        return _translate("Answered")
+        return QCoreApplication.translate("JournalModel", "Answered")
     disposition = normalise_disposition(call.disposition)
     if disposition == "BUSY":
-        return _translate("Busy")
+        return QCoreApplication.translate("JournalModel", "Busy")
     if disposition in ("FAILED", "CONGESTION", "CHANUNAVAIL"):
-        return _translate("Failed")
-    return _translate("No answer")
+        return QCoreApplication.translate("JournalModel", "Failed")
+    return QCoreApplication.translate("JournalModel", "No answer")
 
 
 def _direction_text(direction: Direction) -> str:
     texts = {
-        Direction.INCOMING: _translate("Incoming"),
-        Direction.OUTGOING: _translate("Outgoing"),
-        Direction.CALLBACK: _translate("Callback"),
-        Direction.OTHER: _translate("Other"),
+        Direction.INCOMING: QCoreApplication.translate("JournalModel", "Incoming"),
+        Direction.OUTGOING: QCoreApplication.translate("JournalModel", "Outgoing"),
+        Direction.CALLBACK: QCoreApplication.translate("JournalModel", "Callback"),
+        Direction.OTHER: QCoreApplication.translate("JournalModel", "Other"),
     }
     return texts[direction]
 

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.widgets import plain_label
 
-_CONTEXT = "TrayController"
-
+# Free functions translate in the "TrayController" context, written out in every call: lupdate
+# skips translate() with a variable context.
 
 class TrayState(StrEnum):
     STARTING = "starting"
@@ -40,28 +40,28 @@ class TrayState(StrEnum):
 def state_text(state: TrayState) -> str:
     """What the state means, in the words an agent would use."""
     texts = {
-        TrayState.STARTING: QCoreApplication.translate(_CONTEXT, "Starting…"),
-        TrayState.CONNECTED: QCoreApplication.translate(_CONTEXT, "Connected"),
+        TrayState.STARTING: QCoreApplication.translate("TrayController", "Starting…"),
+        TrayState.CONNECTED: QCoreApplication.translate("TrayController", "Connected"),
         TrayState.POLLING: QCoreApplication.translate(
-            _CONTEXT, "Connected (checking for calls every few seconds)"
+            "TrayController", "Connected (checking for calls every few seconds)"
         ),
         TrayState.OFFLINE: QCoreApplication.translate(
-            _CONTEXT, "Offline: no connection, retrying"
+            "TrayController", "Offline: no connection, retrying"
         ),
         TrayState.BAD_CREDENTIALS: QCoreApplication.translate(
-            _CONTEXT, "Sign-in refused: check Settings"
+            "TrayController", "Sign-in refused: check Settings"
         ),
-        TrayState.PAUSED: QCoreApplication.translate(_CONTEXT, "Pop-ups paused"),
+        TrayState.PAUSED: QCoreApplication.translate("TrayController", "Pop-ups paused"),
     }
     return texts[state]
 
 
 def journal_text(missed: int) -> str:
     if missed > 0:
-        return QCoreApplication.translate(_CONTEXT, "Open journal ({count} missed)").format(
+        return QCoreApplication.translate("TrayController", "Open journal ({count} missed)").format(
             count=missed
         )
-    return QCoreApplication.translate(_CONTEXT, "Open journal")
+    return QCoreApplication.translate("TrayController", "Open journal")
 
 
 class FallbackMainWindow(QMainWindow):

@@ -1,0 +1,135 @@
+"""Why something failed, in the agent's language: the one place that words failures for the UI.
+
+The layers below Qt (clients, phone, session, lookup) raise errors that carry a
+machine-readable cause next to their precise English message: :class:`ApiError.reason
+<ringohunt_desktop.clients.errors.Reason>`, :class:`InvalidNumber.problem
+<ringohunt_desktop.phone.NumberProblem>`, :class:`SetupError.problem
+<ringohunt_desktop.session.SetupProblem>`. The services hand the error itself to the
+application, which shows :func:`describe` of it (a short sentence that says what the agent can
+do) and keeps the English message for the logs, the diagnostics and the CLI.
+
+Every string is translated with the literal context ``"Failures"`` written out in each call:
+lupdate only extracts ``translate("Context", "text")`` with both as literals (a variable
+context is silently skipped). Service names (Ringostat, NetHunt) are never translated.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from ringohunt_desktop.clients.errors import ApiError, Reason
+from ringohunt_desktop.phone import InvalidNumber, NumberProblem
+from ringohunt_desktop.session import SetupError, SetupProblem
+
+
+def describe(failure: BaseException) -> str:
+    """A short sentence for the agent: what went wrong and what to do about it."""
+    if isinstance(failure, ApiError):
+        return describe_api_error(failure)
+    if isinstance(failure, InvalidNumber):
+        return describe_invalid_number(failure)
+    if isinstance(failure, SetupError):
+        return describe_setup_error(failure)
+    return QCoreApplication.translate(
+        "Failures", "Something went wrong; the details are in the log (tray menu → Save "
+                  "diagnostics).")
+
+
+def describe_api_error(error: ApiError) -> str:
+    texts = {
+        Reason.OFFLINE: QCoreApplication.translate(
+            "Failures", "Cannot connect to {service}. Check the internet connection."),
+        Reason.TIMEOUT: QCoreApplication.translate(
+            "Failures", "{service} did not answer in time. Try again."),
+        Reason.DROPPED: QCoreApplication.translate(
+            "Failures", "The connection to {service} broke off. Try again."),
+        Reason.CREDENTIALS: QCoreApplication.translate(
+            "Failures", "{service} did not accept your keys. Check them in Settings."),
+        Reason.RATE_LIMITED: QCoreApplication.translate(
+            "Failures", "{service} is getting too many requests. Wait a minute and try again."),
+        Reason.SERVICE_ERROR: (
+            QCoreApplication.translate(
+                "Failures", "{service} has a failure on its side (error {status}). Try again "
+                          "in a minute.")
+            if error.status is not None else QCoreApplication.translate(
+                "Failures", "{service} has a failure on its side. Try again in a minute.")),
+        Reason.NOT_FOUND: QCoreApplication.translate(
+            "Failures", "{service} no longer has this record; it may have been deleted."),
+        Reason.REJECTED: QCoreApplication.translate(
+            "Failures", "{service} refused the request. Check the details and try again."),
+        Reason.BAD_ANSWER: QCoreApplication.translate(
+            "Failures", "{service} sent an answer RingoHunt cannot read. Try again later."),
+    }
+    return texts[error.reason].format(service=error.service, status=error.status)
+
+
+def describe_invalid_number(error: InvalidNumber) -> str:
+    texts = {
+        NumberProblem.EMPTY: QCoreApplication.translate(
+            "Failures", "The phone number is empty."),
+        NumberProblem.TOO_LONG: QCoreApplication.translate(
+            "Failures", "«{number}» is too long to be a phone number."),
+        NumberProblem.MISPLACED_PLUS: QCoreApplication.translate(
+            "Failures", "«{number}» has a «+» in the wrong place."),
+        NumberProblem.LETTERS: QCoreApplication.translate(
+            "Failures", "«{number}» is not a phone number: it contains letters."),
+        NumberProblem.BAD_CHARACTER: QCoreApplication.translate(
+            "Failures", "«{number}» is not a phone number: «{character}» cannot be part of "
+                      "one."),
+        NumberProblem.TOO_FEW_DIGITS: QCoreApplication.translate(
+            "Failures", "«{number}» is not a phone number: too few digits."),
+        NumberProblem.TOO_MANY_DIGITS: QCoreApplication.translate(
+            "Failures", "«{number}» has too many digits for a phone number."),
+        NumberProblem.NOT_VALID: QCoreApplication.translate(
+            "Failures", "«{number}» is not a valid phone number. Check the digits."),
+        NumberProblem.EXTENSION: QCoreApplication.translate(
+            "Failures", "«{number}» is an internal extension, not a full phone number."),
+        NumberProblem.WRONG_SCHEME: QCoreApplication.translate(
+            "Failures", "«{number}» cannot be dialled: only tel: and callto: links can be."),
+        NumberProblem.NO_NUMBER: QCoreApplication.translate(
+            "Failures", "«{number}» has no phone number in it."),
+    }
+    return texts[error.problem].format(number=error.shown, character=error.detail)
+
+
+def describe_setup_error(error: SetupError) -> str:
+    texts = {
+        SetupProblem.MISSING_SETTINGS: QCoreApplication.translate(
+            "Failures", "Some settings are missing. Open Settings and enter your keys."),
+        SetupProblem.AGENT_NOT_FOUND: QCoreApplication.translate(
+            "Failures", "Ringostat has no employee «{agent}». Open Settings and choose yourself "
+                      "in the list."),
+        SetupProblem.FOLDER_NOT_FOUND: QCoreApplication.translate(
+            "Failures", "NetHunt has no folder «{folder}» you can read. Open Settings and "
+                      "choose the contacts folder."),
+        SetupProblem.NO_EXTENSION: QCoreApplication.translate(
+            "Failures", "You have no SIP login or extension to call from. Ask your Ringostat "
+                      "administrator to add one."),
+    }
+    return texts[error.problem].format(**{"agent": "", "folder": "", **error.params})
+
+
+def reason_phrase(error: ApiError) -> str:
+    """The reason alone, for a sentence that names the service itself (the setup checks).
+
+    Network trouble is worded in the agent's language; in English it reads exactly as
+    ``error.message`` does, so the CLI's ``check`` keeps its output. What the service said
+    (a refusal, an unexpected answer) is quoted as it is.
+    """
+    phrases = {
+        Reason.OFFLINE: QCoreApplication.translate(
+            "Failures", "cannot connect (network or service down)"),
+        Reason.TIMEOUT: QCoreApplication.translate(
+            "Failures", "the service did not answer in time"),
+        Reason.DROPPED: QCoreApplication.translate("Failures", "the connection was dropped"),
+        Reason.RATE_LIMITED: QCoreApplication.translate("Failures", "too many requests"),
+    }
+    if error.reason is Reason.SERVICE_ERROR and error.status is not None:
+        return QCoreApplication.translate("Failures", "service error {status}").format(
+            status=error.status)
+    phrase = phrases.get(error.reason)
+    return phrase if phrase is not None else error.message
+
+
+__all__ = ["describe", "describe_api_error", "describe_invalid_number", "describe_setup_error",
+           "reason_phrase"]
