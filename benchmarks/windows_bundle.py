@@ -16,6 +16,7 @@ is a real second executable on Windows. An estimate, labelled as one wherever it
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import re
 import subprocess
 import sys
@@ -44,15 +45,16 @@ PLUGIN_DIRS = {
 EXTRA_BINARIES = ("libEGL.dll", "libGLESv2.dll", "d3dcompiler_47.dll", "opengl32sw.dll")
 # Only Linux bundles these (keyring's Secret Service backend; Windows uses Credential Manager).
 LINUX_ONLY_PYTHON = ("cryptography/", "_cffi_backend")
-PYSIDE_VERSION = "6.11.3"
 
 
 def fetch_wheels(into: Path) -> Path:
-    """Download and unpack the win_amd64 PySide6-Essentials and shiboken6 wheels."""
+    """Download and unpack the win_amd64 PySide6-Essentials and shiboken6 wheels of the
+    version installed here (the one the Linux build was made with)."""
+    version = importlib.metadata.version("PySide6-Essentials")
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
          "--platform", "win_amd64", "--python-version", "3.11", "-d", str(into),
-         f"PySide6-Essentials=={PYSIDE_VERSION}", f"shiboken6=={PYSIDE_VERSION}"],
+         f"PySide6-Essentials=={version}", f"shiboken6=={version}"],
         check=True)
     site = into / "site-packages"
     for wheel in into.glob("*.whl"):
