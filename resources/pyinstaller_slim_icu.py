@@ -69,6 +69,12 @@ _TOOL_PACKAGES = {
 }
 
 
+def missing_tools() -> list[str]:
+    """The build tools this step needs that are not on PATH (``$CC`` stands in for cc)."""
+    return [name for name in _TOOL_PACKAGES
+            if shutil.which(name) is None and not (name == "cc" and os.environ.get("CC"))]
+
+
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
@@ -111,10 +117,10 @@ def list_items(package: Path) -> list[str]:
 
 def slim_icu_library(library: Path, workdir: Path) -> Path:
     """Build the slim twin of ``library`` in ``workdir`` and return its path (same file name)."""
-    missing = [f"{name} ({package})" for name, package in _TOOL_PACKAGES.items()
-               if shutil.which(name) is None and not (name == "cc" and os.environ.get("CC"))]
+    missing = missing_tools()
     if missing:
-        raise SlimIcuUnavailableError(f"missing {', '.join(missing)}")
+        raise SlimIcuUnavailableError(
+            f"missing {', '.join(f'{name} ({_TOOL_PACKAGES[name]})' for name in missing)}")
     workdir.mkdir(parents=True, exist_ok=True)
     symbol, package = extract_data_package(library, workdir)
     items = list_items(package)

@@ -5,7 +5,6 @@ offscreen, clean quit). This is the CI smoke test of issue 5."""
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import subprocess
 import sys
 import time
@@ -42,7 +41,10 @@ def frozen_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
          "--distpath", str(dist), "--workpath", str(work), str(ROOT / "build.spec")],
         cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
     assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-4000:]
-    slim_icu_tools = all(shutil.which(t) for t in ("icupkg", "objcopy", "nm", "cc"))
+    sys.path.insert(0, str(ROOT / "resources"))
+    from pyinstaller_slim_icu import missing_tools
+
+    slim_icu_tools = not missing_tools()
     for icu_data in (dist / "RingoHunt").rglob("libicudata.so.*"):
         if slim_icu_tools and not icu_data.is_symlink():
             # The full library is 31 MB; the spec's slim one ~4.5 MB (test_slim_icu.py).

@@ -44,7 +44,7 @@ def _wheel_icu_data() -> Path:
     found = sorted((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
     if not sys.platform.startswith("linux") or not found:
         pytest.skip("this PySide6 wheel ships no ICU (only Linux wheels do)")
-    missing = [tool for tool in ("icupkg", "objcopy", "nm", "cc") if shutil.which(tool) is None]
+    missing = slim.missing_tools()
     if missing:
         pytest.skip(f"slim-ICU build tools missing: {', '.join(missing)} "
                     "(apt-get install icu-devtools binutils gcc)")
