@@ -77,12 +77,12 @@ class SyncResult:
 
 async def measure_first_sync(sim_url: str, basedir: Path) -> SyncResult:
     from ringohunt_desktop.config import load_config
-    from ringohunt_desktop.lookup import CallerLookup, FieldMap
+    from ringohunt_desktop.core.lookup import CallerLookup, FieldMap
+    from ringohunt_desktop.core.session import Session
+    from ringohunt_desktop.core.sync import ContactSync
     from ringohunt_desktop.paths import AppPaths
-    from ringohunt_desktop.session import Session
     from ringohunt_desktop.store.contacts import ContactStore
     from ringohunt_desktop.store.db import Database
-    from ringohunt_desktop.sync import ContactSync
 
     paths = AppPaths.under(basedir).ensure()
     config = load_config(paths, env=app_environment(sim_url))
@@ -117,7 +117,7 @@ async def measure_first_sync(sim_url: str, basedir: Path) -> SyncResult:
 
 def bench_first_sync(report: Report, sizes: RuntimeSizes) -> None:
     try:
-        import ringohunt_desktop.sync  # noqa: F401
+        import ringohunt_desktop.core.sync  # noqa: F401
     except ImportError:
         report.not_measured(SYNC_KEYS, "not measured (sync not available)")
         return

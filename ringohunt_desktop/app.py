@@ -23,9 +23,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__, phone
 from ringohunt_desktop.autostart import default_command, set_autostart
-from ringohunt_desktop.calltracking import CallEvent, CallTracker
 from ringohunt_desktop.clients.errors import ApiError, AuthError
 from ringohunt_desktop.config import Config
+from ringohunt_desktop.core.calltracking import CallEvent, CallTracker
+from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
+from ringohunt_desktop.core.polling import CallPoller
+from ringohunt_desktop.core.session import Session, SetupError
+from ringohunt_desktop.core.sync import ContactSync
 from ringohunt_desktop.credentials import CredentialStore, MemoryStore, default_store
 from ringohunt_desktop.diagnostics import save_diagnostics
 from ringohunt_desktop.domain import (
@@ -36,21 +40,17 @@ from ringohunt_desktop.domain import (
     LookupState,
     NewContact,
 )
-from ringohunt_desktop.lookup import CallerLookup, FieldMap, PickMemory
 from ringohunt_desktop.paths import AppPaths
-from ringohunt_desktop.polling import CallPoller
 from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.services.sync_service import SyncService
 from ringohunt_desktop.services.tasks import cancel_and_wait
 from ringohunt_desktop.services.watcher import CallWatcher, WatchStatus
-from ringohunt_desktop.session import Session, SetupError
-from ringohunt_desktop.single_instance import SingleInstance, default_server_name
+from ringohunt_desktop.shell.single_instance import SingleInstance, default_server_name
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
-from ringohunt_desktop.sync import ContactSync
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
 from ringohunt_desktop.ui.failures import describe
@@ -638,8 +638,8 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
             overrides: Mapping[str, str | None] | None = None) -> int:
     import qasync
 
-    from ringohunt_desktop.i18n import install_translator
     from ringohunt_desktop.logging_setup import install_excepthook, install_qt_message_handler
+    from ringohunt_desktop.shell.i18n import install_translator
 
     qt_app = create_qapplication()
     install_translator(qt_app, config.language)

@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ringohunt_desktop import APP_NAME, __version__, phone
-from ringohunt_desktop.calltracking import is_mine
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.config import Config, ConfigError, load_config
+from ringohunt_desktop.core.calltracking import is_mine
+from ringohunt_desktop.core.session import Session, SetupError, find_folder, no_extension_error
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
-from ringohunt_desktop.session import Session, SetupError, find_folder, no_extension_error
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ async def command_check(session: Session, out: TextIO) -> int:
 
 
 async def command_lookup(session: Session, number: str, out: TextIO) -> int:
-    from ringohunt_desktop.lookup import CallerLookup, FieldMap
+    from ringohunt_desktop.core.lookup import CallerLookup, FieldMap
 
     e164 = _number_or_bad_input(number, session.config.default_region)
     folder = await session.resolve_contacts_folder()
@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
         return run_simulator(args)
     if args.command == "selftest":
-        from ringohunt_desktop.selftest import run_selftest
+        from ringohunt_desktop.shell.selftest import run_selftest
 
         basedir = args.basedir or Path.cwd() / "selftest-basedir"
         return asyncio.run(run_selftest(basedir=basedir, sim_url=args.sim_url))

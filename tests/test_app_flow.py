@@ -480,7 +480,7 @@ def test_a_missed_call_too_short_to_be_seen_ringing_still_notifies(
         app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from ringohunt_desktop.calltracking import CallEvent
+    from ringohunt_desktop.core.calltracking import CallEvent
     from ringohunt_desktop.domain import CallPhase, CallRecord, Direction
 
     def missed(call_id: str, started: datetime) -> CallEvent:

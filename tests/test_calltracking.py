@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ringohunt_desktop.calltracking import AgentIdentity, CallTracker, attribution, is_mine
+from ringohunt_desktop.core.calltracking import AgentIdentity, CallTracker, attribution, is_mine
 from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
 
 T0 = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)

@@ -34,6 +34,7 @@ from ringohunt_desktop.clients.ringostat import (
     parse_staff,
     unwrap_list,
 )
+from ringohunt_desktop.core.session import SetupError, SetupProblem, no_extension_error
 from ringohunt_desktop.phone import (
     InvalidNumber,
     NumberProblem,
@@ -43,7 +44,6 @@ from ringohunt_desktop.phone import (
 )
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.services.dialer import Dialer
-from ringohunt_desktop.session import SetupError, SetupProblem, no_extension_error
 from ringohunt_desktop.ui.failures import describe, reason_phrase
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ringohunt_desktop"
@@ -374,8 +374,8 @@ def test_dialer_refusals_carry_the_cause(qapp: QCoreApplication) -> None:
 
 
 def test_the_errors_module_has_no_qt() -> None:
-    for module in ("clients/errors.py", "clients/http.py", "phone.py", "session.py",
-                   "lookup.py", "domain.py"):
+    for module in ("clients/errors.py", "clients/http.py", "phone.py", "core/session.py",
+                   "core/lookup.py", "domain.py"):
         source = (PACKAGE / module).read_text(encoding="utf-8")
         assert "PySide6" not in source, module
     assert errors.Reason.OFFLINE == "offline"

@@ -45,8 +45,8 @@ from ringohunt_desktop.domain import (
 )
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.secret import Secret
+from ringohunt_desktop.shell.single_instance import KNOWN_ACTIONS, MAX_MESSAGE_BYTES, parse_message
 from ringohunt_desktop.simulator.ringostat import ALL_FIELDS
-from ringohunt_desktop.single_instance import KNOWN_ACTIONS, MAX_MESSAGE_BYTES, parse_message
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
 from ringohunt_desktop.ui.widgets import single_line
 

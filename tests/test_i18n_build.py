@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
-from ringohunt_desktop import i18n, i18n_build
+from ringohunt_desktop import i18n_build
+from ringohunt_desktop.shell import i18n
 
 TS = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>

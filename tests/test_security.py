@@ -29,6 +29,7 @@ from ringohunt_desktop.config import (
     ConfigError,
     load_config,
 )
+from ringohunt_desktop.core.session import Session, SetupError
 from ringohunt_desktop.diagnostics import save_diagnostics
 from ringohunt_desktop.domain import LookupState, NewContact
 from ringohunt_desktop.logging_setup import (
@@ -38,10 +39,9 @@ from ringohunt_desktop.logging_setup import (
     teardown_logging,
 )
 from ringohunt_desktop.paths import AppPaths
-from ringohunt_desktop.session import Session, SetupError
+from ringohunt_desktop.shell.single_instance import SingleInstance
 from ringohunt_desktop.simulator import SimCredentials, Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
-from ringohunt_desktop.single_instance import SingleInstance
 from tests.conftest import signal_future
 from tests.test_app_flow import AppRunner, panel_for, ring, started, until
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QDir
 from PySide6.QtNetwork import QLocalSocket
 from pytestqt.qtbot import QtBot
 
-from ringohunt_desktop.single_instance import (
+from ringohunt_desktop.shell.single_instance import (
     MAX_MESSAGE_BYTES,
     SingleInstance,
     default_server_name,
@@ -100,7 +100,7 @@ def test_malformed_messages_are_ignored(
 ) -> None:
     received: list[dict[str, str]] = []
     first.message_received.connect(received.append)
-    with caplog.at_level(logging.INFO, logger="ringohunt_desktop.single_instance"):
+    with caplog.at_level(logging.INFO, logger="ringohunt_desktop.shell.single_instance"):
         _raw_send(name, payload)
         # A valid message sent afterwards proves the bad one was processed (and dropped)
         # and that the server still works.
@@ -172,7 +172,7 @@ def test_message_from_another_process(qtbot: QtBot, first: SingleInstance, name:
     code = (
         "import sys\n"
         "from PySide6.QtCore import QCoreApplication\n"
-        "from ringohunt_desktop.single_instance import SingleInstance\n"
+        "from ringohunt_desktop.shell.single_instance import SingleInstance\n"
         "app = QCoreApplication([])\n"
         "instance = SingleInstance(sys.argv[1])\n"
         "if instance.claim():\n"
@@ -194,7 +194,7 @@ def test_lock_of_a_crashed_process_is_stale(qtbot: QtBot, name: str) -> None:
     code = (
         "import os, sys\n"
         "from PySide6.QtCore import QCoreApplication\n"
-        "from ringohunt_desktop.single_instance import SingleInstance\n"
+        "from ringohunt_desktop.shell.single_instance import SingleInstance\n"
         "app = QCoreApplication([])\n"
         "ok = SingleInstance(sys.argv[1]).claim()\n"
         "sys.stdout.flush()\n"

@@ -98,7 +98,7 @@ def _probe(folder: Path, version: str, words: list[str]) -> dict[str, object]:
 
 def test_slim_library_serves_ukrainian_data_and_falls_back_to_root_for_the_rest(
         tmp_path: Path) -> None:
-    from ringohunt_desktop.selftest import UA_SORTED
+    from ringohunt_desktop.shell.selftest import UA_SORTED
 
     original = _wheel_icu_data()
     version = original.name.rsplit(".", 1)[1]

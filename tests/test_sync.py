@@ -11,13 +11,13 @@ import pytest
 
 from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
+from ringohunt_desktop.core.lookup import CallerLookup, FieldMap
+from ringohunt_desktop.core.sync import ContactSync
 from ringohunt_desktop.domain import Contact
-from ringohunt_desktop.lookup import CallerLookup, FieldMap
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.simulator import SimOptions, Simulator
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
-from ringohunt_desktop.sync import ContactSync
 
 T = TypeVar("T")
 FEED_CAP = 120

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget, QWizard
 
-from ringohunt_desktop import i18n
 from ringohunt_desktop.config import Config, load_config, read_ini, save_user_settings
 from ringohunt_desktop.credentials import CredentialStoreUnavailable, MemoryStore
 from ringohunt_desktop.i18n_build import I18N_DIR, compile_ts
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.services.setup_controller import SetupController
+from ringohunt_desktop.shell import i18n
 from ringohunt_desktop.simulator import SimCredentials, Simulator
 from ringohunt_desktop.simulator.nethunt import FOLDER_IDS
 from ringohunt_desktop.ui.settings_dialog import FirstRunWizard

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ringohunt_desktop import i18n, i18n_build
+from ringohunt_desktop import i18n_build
 from ringohunt_desktop.clients.errors import AuthError, Reason, TransientError
 from ringohunt_desktop.domain import (
     CallPhase,
@@ -34,6 +34,7 @@ from ringohunt_desktop.domain import (
     LookupResult,
     LookupState,
 )
+from ringohunt_desktop.shell import i18n
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ringohunt_desktop.calltracking import AgentIdentity, CallTracker
-from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
-from ringohunt_desktop.simulator import Simulator
-from ringohunt_desktop.webhooks import (
+from ringohunt_desktop.core.calltracking import AgentIdentity, CallTracker
+from ringohunt_desktop.core.webhooks import (
     InvalidEvent,
     RelaySource,
     event_to_call,
     parse_webhook_event,
 )
+from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
+from ringohunt_desktop.simulator import Simulator
 
 AGENT = AgentIdentity.from_staff(StaffMember(4321, "Петренко Олена", "olena@demo-shop.ua", "101",
                                              ("demoshopua_olena",)))

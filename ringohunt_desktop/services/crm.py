@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.core.lookup import CallerLookup
 from ringohunt_desktop.domain import Contact, LookupResult, LookupState, NewContact
-from ringohunt_desktop.lookup import CallerLookup
 
 log = logging.getLogger(__name__)
 

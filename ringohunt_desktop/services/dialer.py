@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from ringohunt_desktop import phone
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.ringostat import RingostatClient
-from ringohunt_desktop.session import no_extension_error
+from ringohunt_desktop.core.session import no_extension_error
 
 log = logging.getLogger(__name__)
 

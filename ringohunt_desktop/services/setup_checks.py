@@ -6,7 +6,7 @@ network or credential problem. No widgets: :class:`SetupChecker` runs the tests 
 the running (qasync) loop and reports them through signals.
 
 The ``verify_*`` functions take an open client, so the CLI's ``check`` command shares them
-with a long-lived :class:`~ringohunt_desktop.session.Session`.
+with a long-lived :class:`~ringohunt_desktop.core.session.Session`.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QObject, Signal
 
 from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.core.sync import ContactSync, SyncReport
 from ringohunt_desktop.services.tasks import cancel_and_wait
-from ringohunt_desktop.sync import ContactSync, SyncReport
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
-from ringohunt_desktop.calltracking import CallEvent, CallTracker, is_mine
 from ringohunt_desktop.clients.errors import ApiError, AuthError, RateLimited
+from ringohunt_desktop.core.calltracking import CallEvent, CallTracker, is_mine
+from ringohunt_desktop.core.polling import CallPoller
 from ringohunt_desktop.domain import CallPhase, CallRecord
-from ringohunt_desktop.polling import CallPoller
 from ringohunt_desktop.services.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)

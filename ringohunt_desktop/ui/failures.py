@@ -4,7 +4,7 @@ The layers below Qt (clients, phone, session, lookup) raise errors that carry a
 machine-readable cause next to their precise English message: :class:`ApiError.reason
 <ringohunt_desktop.clients.errors.Reason>`, :class:`InvalidNumber.problem
 <ringohunt_desktop.phone.NumberProblem>`, :class:`SetupError.problem
-<ringohunt_desktop.session.SetupProblem>`. The services hand the error itself to the
+<ringohunt_desktop.core.session.SetupProblem>`. The services hand the error itself to the
 application, which shows :func:`describe` of it (a short sentence that says what the agent can
 do) and keeps the English message for the logs, the diagnostics and the CLI.
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from ringohunt_desktop.clients.errors import ApiError, Reason
+from ringohunt_desktop.core.session import SetupError, SetupProblem
 from ringohunt_desktop.phone import InvalidNumber, NumberProblem
-from ringohunt_desktop.session import SetupError, SetupProblem
 
 
 def describe(failure: BaseException) -> str:

@@ -29,7 +29,7 @@ _installed: list[QTranslator] = []
 
 def translation_dirs() -> list[Path]:
     """Where our ``.qm`` files may be, most specific first."""
-    dirs = [Path(__file__).resolve().parent.parent / I18N_SUBDIR]
+    dirs = [Path(__file__).resolve().parents[2] / I18N_SUBDIR]  # the project (or bundle) root
     meipass = getattr(sys, "_MEIPASS", None)
     if meipass:
         dirs.append(Path(meipass) / I18N_SUBDIR)

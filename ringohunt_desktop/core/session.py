@@ -9,12 +9,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ringohunt_desktop.calltracking import AgentIdentity
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
 from ringohunt_desktop.config import Config
+from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.domain import Folder, StaffMember
 
 log = logging.getLogger(__name__)

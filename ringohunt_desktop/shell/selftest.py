@@ -4,7 +4,7 @@ Each check proves one thing PyInstaller is known to break when a hook or data fi
 missing: phonenumbers' region data, keyring's entry-point backends, httpx + truststore,
 the Qt platform plugin, our translations, logging to a file. One line per check on stdout
 (``ok``/``FAIL``/``skip``), exit code 0 only when nothing failed. Also runnable as
-``python -m ringohunt_desktop.selftest --basedir DIR [--sim-url URL]``.
+``python -m ringohunt_desktop.shell.selftest --basedir DIR [--sim-url URL]``.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def check_qt() -> str:
     from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPixmap
     from PySide6.QtWidgets import QApplication, QLabel, QSystemTrayIcon
 
-    from ringohunt_desktop.i18n import find_qm, install_translator
+    from ringohunt_desktop.shell.i18n import find_qm, install_translator
 
     existing = QCoreApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(
@@ -265,7 +265,7 @@ async def run_selftest(*, basedir: Path, sim_url: str | None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ringohunt_desktop.selftest",
+    parser = argparse.ArgumentParser(prog="python -m ringohunt_desktop.shell.selftest",
                                      description="smoke test of an installed/frozen build")
     parser.add_argument("--basedir", type=Path, required=True)
     parser.add_argument("--sim-url", default=None)

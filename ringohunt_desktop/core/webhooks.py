@@ -20,8 +20,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from ringohunt_desktop.calltracking import AgentIdentity
 from ringohunt_desktop.clients.errors import AuthError, BadResponse, Reason, TransientError
+from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.domain import CallRecord, Direction, normalise_disposition
 
 log = logging.getLogger(__name__)

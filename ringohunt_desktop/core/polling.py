@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ringohunt_desktop.calltracking import AgentIdentity
 from ringohunt_desktop.clients.ringostat import RingostatClient
+from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.domain import CallRecord
 
 MAX_CATCH_UP = timedelta(days=7)
