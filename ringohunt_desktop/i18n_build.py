@@ -10,11 +10,13 @@ Both tools ship inside the PySide6-Essentials wheel, so no Qt SDK is needed.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from xml.etree import ElementTree
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -30,14 +32,13 @@ class ToolNotFoundError(RuntimeError):
 def find_tool(name: str) -> list[str]:
     """Command for ``lrelease``/``lupdate``: the wheel's binary, else the pyside6-* wrapper."""
     exe = ".exe" if sys.platform == "win32" else ""
-    try:
-        import PySide6
-
-        binary = Path(PySide6.__file__).resolve().parent / f"{name}{exe}"
+    # Located, not imported: the tools sit in the wheel's folder, and this build step
+    # needs no Qt loaded.
+    spec = importlib.util.find_spec("PySide6")
+    if spec is not None and spec.origin:
+        binary = Path(spec.origin).resolve().parent / f"{name}{exe}"
         if binary.is_file():
             return [str(binary)]
-    except ImportError:
-        pass
     # The console-script wrapper lives next to the interpreter in a venv even if the venv's
     # bin dir is not on PATH (CI calls .venv/bin/python directly).
     scripts = Path(sys.executable).parent
@@ -75,12 +76,45 @@ def update_ts(i18n_dir: Path, languages: Sequence[str] = DEFAULT_LANGUAGES,
     sources = source_files(package_dir)
     for ts_file in ts_files:
         lang = ts_file.stem.removeprefix(TS_PREFIX)
-        subprocess.run(  # noqa: S603
-            [*find_tool("lupdate"), "-locations", "relative", "-target-language", lang,
-             *map(str, sources), "-ts", str(ts_file)],
-            check=True, capture_output=True, text=True,
-        )
+        command = [*find_tool("lupdate"), "-locations", "relative", "-target-language", lang,
+                   *map(str, sources), "-ts", str(ts_file)]
+        subprocess.run(command, check=True, capture_output=True, text=True)  # noqa: S603
+        if carry_moved_translations(ts_file):
+            # Once more, so lupdate writes the file in its own layout and drops the entries
+            # whose translation moved with their string.
+            subprocess.run([*command[:1], "-no-obsolete", *command[1:]],  # noqa: S603
+                           check=True, capture_output=True, text=True)
     return ts_files
+
+
+def carry_moved_translations(ts_file: Path) -> int:
+    """A string that moved to another class gets a new context, and lupdate files it as new
+    beside the old, now vanished, entry: untranslated, or with the old translation marked
+    unfinished, which lrelease leaves out. Give it the old translation, finished.
+    Returns how many strings were carried over."""
+    tree = ElementTree.parse(ts_file)  # noqa: S314 (our own translation file)
+    gone: dict[str, str] = {}
+    for message in tree.iter("message"):
+        translation = message.find("translation")
+        source = message.findtext("source")
+        if (translation is not None and source is not None and translation.text
+                and translation.get("type") in ("vanished", "obsolete")):
+            gone.setdefault(source, translation.text)
+    carried = 0
+    for message in tree.iter("message"):
+        translation = message.find("translation")
+        source = message.findtext("source")
+        if (translation is not None and source in gone
+                and translation.get("type") == "unfinished"
+                and translation.text in (None, "", gone[source])):
+            translation.text = gone[source]
+            del translation.attrib["type"]
+            carried += 1
+    if carried:
+        body = ElementTree.tostring(tree.getroot(), encoding="unicode")
+        ts_file.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body
+                           + "\n", encoding="utf-8")
+    return carried
 
 
 def build_all(i18n_dir: Path = I18N_DIR) -> list[Path]:

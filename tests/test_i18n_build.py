@@ -62,6 +62,31 @@ def test_update_extracts_tr_strings(tmp_path: Path) -> None:
     assert 'language="uk"' in text
 
 
+def test_a_string_moved_to_another_class_keeps_its_translation(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    widget = package / "w.py"
+
+    def tr_in(class_name: str) -> str:
+        return ("from PySide6.QtWidgets import QWidget\n\n\n"
+                f"class {class_name}(QWidget):\n    def f(self):\n"
+                "        return self.tr('Missed call')\n")
+
+    widget.write_text(tr_in("Old"), encoding="utf-8")
+    (ts_file,) = i18n_build.update_ts(tmp_path / "i18n", package_dir=package)
+    ts_file.write_text(ts_file.read_text(encoding="utf-8").replace(
+        '<translation type="unfinished"></translation>',
+        "<translation>Пропущений дзвінок</translation>"), encoding="utf-8")
+    widget.write_text(tr_in("New"), encoding="utf-8")  # the string moved to another class
+
+    i18n_build.update_ts(tmp_path / "i18n", package_dir=package)
+    text = ts_file.read_text(encoding="utf-8")
+    assert "<name>New</name>" in text
+    assert "<name>Old</name>" not in text
+    assert "<translation>Пропущений дзвінок</translation>" in text
+    assert "unfinished" not in text
+
+
 def test_project_ts_compiles_and_has_no_unfinished_strings(tmp_path: Path) -> None:
     ts = i18n_build.I18N_DIR / "ringohunt_uk.ts"
     if not ts.exists():
