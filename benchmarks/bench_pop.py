@@ -6,7 +6,7 @@ work never competes with the app for this process's GIL. The app's own first con
 fills the local index; then NetHunt is slowed to a realistic 300 ms (``POST /_sim/faults``).
 
 * **Event → painted** (UI path): a synthetic ringing :class:`CallEvent` goes into
-  ``app._on_call_event`` — exactly what the :class:`CallWatcher` signal delivers — and the
+  ``app.popups.show_call_event`` — exactly what the :class:`CallWatcher` signal delivers — and the
   clock stops at the first ``QEvent.Paint`` of the panel's number label (showing the
   number) and of its name label (showing the final name). Paints are seen by an event filter
   on the ``QApplication``, so the moment is when Qt actually repaints the widget, not when its
@@ -54,13 +54,14 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from benchmarks.report import POLL_INTERVAL_S, Report, percentile
 from ringohunt_desktop import phone
-from ringohunt_desktop.app import RingoHuntApp, create_qapplication
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.config import load_config
 from ringohunt_desktop.core.calltracking import CallEvent
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap
 from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, LookupState
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.crm import CrmService
+from ringohunt_desktop.shell.launch import create_qapplication
 from ringohunt_desktop.simulator import SimCredentials
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
 
@@ -304,8 +305,8 @@ async def pop_once(app: RingoHuntApp, probe: PaintProbe, call: CallRecord) -> Po
     """Deliver one ringing event; wait for the number and the final name to be painted."""
     probe.clear()
     started = time.perf_counter()
-    app._on_call_event(CallEvent(CallPhase.RINGING, call, live=True))
-    panel = app.panels.panel(call.call_id)
+    app.popups.show_call_event(CallEvent(CallPhase.RINGING, call, live=True))
+    panel = app.popups.panels.panel(call.call_id)
     assert panel is not None, "no panel popped"
     await until(lambda: panel.lookup.state is not LookupState.LOOKING, what="the lookup")
     number_text, name_text = panel.number_label.text(), panel.name_label.text()
@@ -315,7 +316,7 @@ async def pop_once(app: RingoHuntApp, probe: PaintProbe, call: CallRecord) -> Po
                           what="the name painted")
     sample = PopSample((number_at - started) * 1000, (name_at - started) * 1000,
                        panel.lookup.state, panel.lookup.from_cache)
-    app.panels.close_panel(call.call_id)
+    app.popups.panels.close_panel(call.call_id)
     await asyncio.sleep(0.03)  # let the close settle before the next call
     return sample
 
@@ -342,11 +343,11 @@ async def polled_pops(app: RingoHuntApp, client: httpx.AsyncClient, probe: Paint
 
     def timed(event: CallEvent) -> None:
         event_at.setdefault(event.call.call_id, time.perf_counter())
-        app._on_call_event(event)
+        app.popups.show_call_event(event)
 
-    # Put a stopwatch in front of the app's own slot for ringing events.
-    watcher.call_ringing.disconnect(app._on_call_event)
-    watcher.call_ringing.connect(timed)
+    # Put a stopwatch in front of the pop-ups' own slot for call events.
+    watcher.call_changed.disconnect(app.popups.show_call_event)
+    watcher.call_changed.connect(timed)
     rng = random.Random(SEED)
     try:
         for number in numbers:
@@ -357,7 +358,7 @@ async def polled_pops(app: RingoHuntApp, client: httpx.AsyncClient, probe: Paint
                 "caller": number, "ring_seconds": 3, "talk_seconds": 1})
             response.raise_for_status()
             call_id = str(response.json()["call_id"])
-            panel: InsiderPanel = await until(lambda c=call_id: app.panels.panel(c),  # type: ignore[misc]
+            panel: InsiderPanel = await until(lambda c=call_id: app.popups.panels.panel(c),  # type: ignore[misc]
                                               what="the polled call's panel")
             text = panel.number_label.text()
             painted = await until(
@@ -365,10 +366,10 @@ async def polled_pops(app: RingoHuntApp, client: httpx.AsyncClient, probe: Paint
                 what="the polled call's number painted")
             results.detection_ms.append((painted - rung) * 1000)
             results.polled_event_to_number_ms.append((painted - event_at[call_id]) * 1000)
-            app.panels.close_panel(call_id)
+            app.popups.panels.close_panel(call_id)
     finally:
-        watcher.call_ringing.disconnect(timed)
-        watcher.call_ringing.connect(app._on_call_event)
+        watcher.call_changed.disconnect(timed)
+        watcher.call_changed.connect(app.popups.show_call_event)
 
 
 async def measure_pops(sizes: PopSizes, sim_url: str, basedir: Path) -> PopResults:

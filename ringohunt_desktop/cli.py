@@ -22,7 +22,9 @@ from ringohunt_desktop import APP_NAME, __version__, phone
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.config import Config, ConfigError, load_config
 from ringohunt_desktop.core.calltracking import is_mine
-from ringohunt_desktop.core.session import Session, SetupError, find_folder, no_extension_error
+from ringohunt_desktop.core.dialing import dial_target, place_call
+from ringohunt_desktop.core.problems import SetupError
+from ringohunt_desktop.core.session import Session, find_folder
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
 
@@ -243,12 +245,10 @@ async def command_lookup(session: Session, number: str, out: TextIO) -> int:
 
 
 async def command_call(session: Session, number: str, out: TextIO) -> int:
-    target = _dial_target_or_bad_input(number, session.config.default_region)
-    agent = await session.resolve_agent()
+    agent = await session.resolve_agent()  # the number was checked before connecting
     extension = agent.identity.dial_extension
-    if not extension:
-        raise no_extension_error()
-    await session.ringostat.click_to_call(extension, target.lstrip("+"))
+    target = dial_target(number, session.config.default_region, extension)
+    await place_call(session.ringostat, extension, target)
     out.write(f"calling {phone.display_number(target, session.config.default_region)} "
               f"from {extension}\n")
     return EXIT_OK
@@ -373,7 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # The installer's machine-wide Run entry cannot be removed per user; this is how
             # the user's "start at login: off" wins over it.
             return EXIT_OK
-        from ringohunt_desktop.app import run_gui
+        from ringohunt_desktop.shell.launch import run_gui
 
         return run_gui(config, paths, demo=simulator,
                        minimized=args.minimized or args.autostart, dial=args.dial,

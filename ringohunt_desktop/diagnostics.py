@@ -46,14 +46,13 @@ def collect_versions() -> dict[str, str]:
         "platform": platform.platform(),
         "machine": platform.machine(),
     }
-    try:
-        import PySide6
-        from PySide6.QtCore import qVersion
-
-        versions["qt"] = qVersion()
-        versions["pyside6"] = PySide6.__version__
-    except ImportError as exc:  # diagnostics must work even when Qt is broken
-        versions["qt"] = f"unavailable ({exc})"
+    # Read from the Qt the app has loaded, never imported here: this module has no Qt, and
+    # diagnostics must work even when Qt is broken.
+    qt_core = sys.modules.get("PySide6.QtCore")
+    versions["qt"] = str(qt_core.qVersion()) if qt_core is not None else "not loaded"
+    pyside = sys.modules.get("PySide6")
+    versions["pyside6"] = (str(getattr(pyside, "__version__", ""))
+                           or _dist_version("PySide6-Essentials"))
     for dist in ("httpx", "qasync", "keyring", "phonenumbers", "truststore"):
         versions[dist] = _dist_version(dist)
     return versions

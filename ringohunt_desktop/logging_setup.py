@@ -122,8 +122,14 @@ def _format_exception(exc_info: Any) -> str:
 
 _installed_handlers: list[logging.Handler] = []
 _fault_file: IO[str] | None = None
-_previous_qt_handler: Any = None
-_qt_handler_installed = False
+# Undo steps other layers hand in (Qt's message handler, from shell/qt_log.py): this module
+# has no Qt of its own.
+_teardown_hooks: list[Callable[[], None]] = []
+
+
+def on_teardown(hook: Callable[[], None]) -> None:
+    """Run ``hook`` at the next :func:`teardown_logging` that restores everything."""
+    _teardown_hooks.append(hook)
 
 
 def setup_logging(log_dir: Path, *, verbose: bool = False,
@@ -192,45 +198,8 @@ def teardown_logging(*, restore_qt: bool = True) -> None:
         _fault_file = None
     logging.captureWarnings(False)
     if restore_qt:
-        uninstall_qt_message_handler()
-
-
-_QT_LOGGER = "qt"
-
-
-def install_qt_message_handler() -> None:
-    """Route qDebug/qWarning/qCritical into logging (logger ``qt.<category>``)."""
-    global _previous_qt_handler, _qt_handler_installed
-    from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
-
-    levels = {
-        QtMsgType.QtDebugMsg: logging.DEBUG,
-        QtMsgType.QtInfoMsg: logging.INFO,
-        QtMsgType.QtWarningMsg: logging.WARNING,
-        QtMsgType.QtCriticalMsg: logging.ERROR,
-        QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }
-
-    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        category = context.category or "default"
-        name = _QT_LOGGER if category == "default" else f"{_QT_LOGGER}.{category}"
-        logging.getLogger(name).log(levels.get(mode, logging.WARNING), "%s", message)
-
-    previous = qInstallMessageHandler(handler)
-    if not _qt_handler_installed:
-        _previous_qt_handler = previous
-    _qt_handler_installed = True
-
-
-def uninstall_qt_message_handler() -> None:
-    global _previous_qt_handler, _qt_handler_installed
-    if not _qt_handler_installed:
-        return
-    from PySide6.QtCore import qInstallMessageHandler
-
-    qInstallMessageHandler(_previous_qt_handler)
-    _previous_qt_handler = None
-    _qt_handler_installed = False
+        while _teardown_hooks:
+            _teardown_hooks.pop()()
 
 
 ExceptHook = Callable[[type[BaseException], BaseException, TracebackType | None], Any]

@@ -25,6 +25,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 __all__ = [
+    "CallerNumber",
     "InvalidNumber",
     "NumberProblem",
     "PhoneNumber",
@@ -317,6 +318,20 @@ def caller_e164(text: str, region: str = DEFAULT_REGION) -> str | None:
         return _international_digits_key(text)
     except Exception:  # phonenumbers on pathological input
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class CallerNumber:
+    """Who is calling, worked out once per call: the E.164 form the CRM is searched with
+    (an extension or junk stays as reported: shown, not searched) and the agent-facing form."""
+
+    e164: str
+    display: str
+
+    @classmethod
+    def of(cls, reported: str, region: str = DEFAULT_REGION) -> CallerNumber:
+        e164 = caller_e164(reported, region) or reported.strip()
+        return cls(e164, display_number(e164, region))
 
 
 def match_key(text: str, region: str = DEFAULT_REGION) -> str | None:

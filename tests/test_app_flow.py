@@ -15,10 +15,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from ringohunt_desktop.app import RingoHuntApp
 from ringohunt_desktop.config import load_config
-from ringohunt_desktop.domain import LookupState, NewContact
+from ringohunt_desktop.domain import CallPhase, LookupState, NewContact
 from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.simulator import Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
@@ -106,8 +106,8 @@ async def started(app: RingoHuntApp) -> RingoHuntApp:
 
 
 async def panel_for(app: RingoHuntApp, call_id: str) -> InsiderPanel:
-    await until(lambda: app.panels.panel(call_id), 15, "the Insider panel")
-    panel = app.panels.panel(call_id)
+    await until(lambda: app.popups.panels.panel(call_id), 15, "the Insider panel")
+    panel = app.popups.panels.panel(call_id)
     assert panel is not None
     return panel
 
@@ -251,7 +251,8 @@ def test_create_from_the_panel_switches_it_to_open_in_crm(
         panel = await panel_for(app, call_id)
         await until(lambda: panel.lookup.state is LookupState.UNKNOWN, what="unknown")
         panel.create_contact_requested.emit(panel.number_e164, panel.call)
-        dialog = app._open_dialogs[panel.number_e164]
+        dialog = app.create_dialogs.dialog(panel.number_e164)
+        assert dialog is not None
         dialog.name_edit.setText("Ольга Нова")
         dialog.submit()
         dialog.submit()  # pressed twice
@@ -269,8 +270,9 @@ def test_create_failure_keeps_the_form_and_creates_nothing(
     async def scenario() -> None:
         app = await started(app_factory())
         assert app.services is not None
-        app.open_create_dialog(UNKNOWN_NUMBER)
-        dialog = app._open_dialogs[UNKNOWN_NUMBER]
+        app.create_dialogs.open(UNKNOWN_NUMBER)
+        dialog = app.create_dialogs.dialog(UNKNOWN_NUMBER)
+        assert dialog is not None
         dialog.name_edit.setText("Ольга Нова")
         await set_faults(sim, error_rate=1.0)
         failed = signal_future(app.services.crm.create_failed)
@@ -396,7 +398,8 @@ def test_missed_badge_counts_calls_not_yet_seen_in_the_journal(
         app.open_journal()
         assert app.tray.missed == 0  # seeing the journal clears the badge…
         unhandled_before = app.calls.unhandled_missed_count()
-        missed = signal_future(app.services.watcher.call_missed)
+        missed = signal_future(app.services.watcher.call_changed,
+                               lambda event: event.phase is CallPhase.MISSED)
         await ring(sim, UNKNOWN_NUMBER, outcome="missed", ring_seconds=0.3)
         await asyncio.wait_for(missed, 10)
         await until(lambda: app.tray.missed == 1, what="the badge to count the new call")
@@ -439,7 +442,7 @@ def test_first_run_opens_the_wizard_and_a_saved_configuration_starts_the_service
 
     async def scenario() -> None:
         app.start()
-        assert isinstance(app.setup.window, FirstRunWizard)
+        assert isinstance(app.setup_windows.window, FirstRunWizard)
         assert app.tray.state is TrayState.BAD_CREDENTIALS
         assert app.services is None  # nothing to connect with yet
         ready = signal_future(app.ready)
@@ -448,7 +451,7 @@ def test_first_run_opens_the_wizard_and_a_saved_configuration_starts_the_service
                                                        overrides={"poll_interval": "0.2"}))
         await asyncio.wait_for(ready, 15)
         assert app.services is not None
-        app.setup.window.close()
+        app.setup_windows.window.close()
 
     runner.run(scenario())
 
@@ -471,7 +474,7 @@ def test_calls_made_while_the_app_was_closed_reach_the_journal_on_start(
             stored = second.calls.get(call_id)
             assert stored is not None
             assert not stored.is_in_progress  # their final state, not a stale one
-        assert second.panels.panels() == []  # history does not pop
+        assert second.popups.panels.panels() == []  # history does not pop
 
     app_factory.run(scenario())
 
@@ -493,11 +496,11 @@ def test_a_missed_call_too_short_to_be_seen_ringing_still_notifies(
         app = await started(app_factory())
         assert app.tray.fallback is not None
         status = app.tray.fallback.statusBar()
-        app._on_call_event(missed("old", datetime.now(UTC) - timedelta(hours=1)))
+        app.popups.show_call_event(missed("old", datetime.now(UTC) - timedelta(hours=1)))
         assert status.currentMessage() == ""  # history from before the start: badge only
-        app._on_call_event(missed("new", datetime.now(UTC) + timedelta(seconds=1)))
+        app.popups.show_call_event(missed("new", datetime.now(UTC) + timedelta(seconds=1)))
         assert status.currentMessage().startswith("Missed call")
-        assert app.panels.panels() == []
+        assert app.popups.panels.panels() == []
 
     app_factory.run(scenario())
 
@@ -509,7 +512,7 @@ def test_a_missed_call_too_short_to_be_seen_ringing_still_notifies(
 ])
 def test_wayland_sessions_run_on_x11_so_the_panel_can_sit_by_the_tray(
         monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: str | None) -> None:
-    from ringohunt_desktop.app import prefer_x11_on_wayland
+    from ringohunt_desktop.shell.launch import prefer_x11_on_wayland
 
     monkeypatch.setattr("sys.platform", "linux")
     prefer_x11_on_wayland(environ)

@@ -59,16 +59,17 @@ def test_a_call_is_announced_once_per_phase_in_order() -> None:
     talking = replace(ringing, disposition="IN PROGRESS", connected_with="demoshopua_olena")
     ended = replace(talking, disposition="ANSWERED", billsec=42)
 
-    assert [(e.phase, e.live) for e in tracker.ingest([ringing])] == [(CallPhase.RINGING, True)]
-    assert tracker.ingest([ringing]) == []
-    assert [e.phase for e in tracker.ingest([talking])] == [CallPhase.ANSWERED]
-    assert [e.phase for e in tracker.ingest([ended])] == [CallPhase.ENDED]
-    assert tracker.ingest([ringing, talking, ended]) == []  # late rows never re-announce
+    first = tracker.ingest([ringing]).events
+    assert [(e.phase, e.live) for e in first] == [(CallPhase.RINGING, True)]
+    assert tracker.ingest([ringing]).events == []
+    assert [e.phase for e in tracker.ingest([talking]).events] == [CallPhase.ANSWERED]
+    assert [e.phase for e in tracker.ingest([ended]).events] == [CallPhase.ENDED]
+    assert tracker.ingest([ringing, talking, ended]).events == []  # late rows never re-announce
 
 
 def test_a_call_first_seen_talking_is_announced_as_ringing_then_answered() -> None:
     talking = row(disposition="IN PROGRESS", connected="demoshopua_olena")
-    events = CallTracker(OLENA).ingest([talking])
+    events = CallTracker(OLENA).ingest([talking]).events
     assert [(e.phase, e.live) for e in events] == [(CallPhase.RINGING, True),
                                                     (CallPhase.ANSWERED, True)]
 
@@ -77,7 +78,7 @@ def test_ringing_then_no_answer_is_missed_and_live() -> None:
     tracker = CallTracker(OLENA)
     tracker.ingest([row()])
     # Ringostat drops the employee from unanswered rows (employee_number -1).
-    events = tracker.ingest([row(employee=None, disposition="NO ANSWER")])
+    events = tracker.ingest([row(employee=None, disposition="NO ANSWER")]).events
     assert [(e.phase, e.live) for e in events] == [(CallPhase.MISSED, True)]
 
 
@@ -85,7 +86,7 @@ def test_calls_first_seen_finished_are_history_not_pop_ups() -> None:
     events = CallTracker(OLENA).ingest([
         row("a", disposition="ANSWERED", billsec=30, connected="demoshopua_olena"),
         row("b", employee=None, disposition="NO ANSWER", minutes=1),
-    ])
+    ]).events
     assert [(e.call.call_id, e.phase, e.live) for e in events] == [
         ("a", CallPhase.ENDED, False), ("b", CallPhase.MISSED, False)]
 
@@ -93,7 +94,7 @@ def test_calls_first_seen_finished_are_history_not_pop_ups() -> None:
 def test_colleagues_calls_are_ignored() -> None:
     assert CallTracker(OLENA).ingest([row(employee=4322),
                                       row("x", employee=4322, disposition="ANSWERED",
-                                          billsec=3)]) == []
+                                          billsec=3)]).events == []
 
 
 def test_memory_is_bounded() -> None:

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from ringohunt_desktop.clients import errors
 from ringohunt_desktop.clients.errors import (
     ApiError,
     AuthError,
@@ -34,7 +33,7 @@ from ringohunt_desktop.clients.ringostat import (
     parse_staff,
     unwrap_list,
 )
-from ringohunt_desktop.core.session import SetupError, SetupProblem, no_extension_error
+from ringohunt_desktop.core.problems import SetupError, SetupProblem, no_extension_error
 from ringohunt_desktop.phone import (
     InvalidNumber,
     NumberProblem,
@@ -44,7 +43,7 @@ from ringohunt_desktop.phone import (
 )
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.services.dialer import Dialer
-from ringohunt_desktop.ui.failures import describe, reason_phrase
+from ringohunt_desktop.services.failures import describe, reason_phrase
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ringohunt_desktop"
 CYRILLIC = re.compile("[А-Яа-яІіЇїЄєҐґ]")
@@ -371,11 +370,3 @@ def test_dialer_refusals_carry_the_cause(qapp: QCoreApplication) -> None:
     assert no_line.problem is SetupProblem.NO_EXTENSION
     assert str(no_line) == str(no_extension_error())
     assert "SIP" in describe(no_line)
-
-
-def test_the_errors_module_has_no_qt() -> None:
-    for module in ("clients/errors.py", "clients/http.py", "phone.py", "core/session.py",
-                   "core/lookup.py", "domain.py"):
-        source = (PACKAGE / module).read_text(encoding="utf-8")
-        assert "PySide6" not in source, module
-    assert errors.Reason.OFFLINE == "offline"

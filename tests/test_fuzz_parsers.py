@@ -530,7 +530,7 @@ def test_crm_text_never_renders_as_markup(qapp: QApplication, name: str, company
     contact = Contact("rec-1", "contacts", name, ("+380671234567",), company, manager,
                       link="https://nethunt.com/web/#nethunt/x")
     other = Contact("rec-2", "contacts", company, ("+380671234567",), name, manager)
-    panel = InsiderPanel(call, "+380 67 123 4567", number_e164="+380671234567")
+    panel = InsiderPanel(call, phone.CallerNumber("+380671234567", "+380 67 123 4567"))
     try:
         for result in (LookupResult(LookupState.FOUND, "+380671234567", (contact,)),
                        LookupResult(LookupState.AMBIGUOUS, "+380671234567", (contact, other)),

@@ -25,6 +25,7 @@ from ringohunt_desktop.logging_setup import (
     teardown_logging,
 )
 from ringohunt_desktop.secret import Secret
+from ringohunt_desktop.shell import qt_log
 
 RINGOSTAT_KEY = "rs-0f9e8d7c6b5a-SECRET"
 NETHUNT_KEY = "nh-a1b2c3d4e5f6-SECRET"
@@ -132,10 +133,10 @@ def test_qt_messages_are_routed_into_logging(tmp_path: Path, logging_sandbox: No
                                              caplog: pytest.LogCaptureFixture) -> None:
     from PySide6.QtCore import qDebug
 
-    logging_setup.install_qt_message_handler()
+    qt_log.install_qt_message_handler()
     with caplog.at_level(logging.DEBUG, logger="qt"):
         qDebug("hello from Qt")
-    logging_setup.uninstall_qt_message_handler()
+    qt_log.uninstall_qt_message_handler()
     assert any(r.name.startswith("qt") and r.getMessage() == "hello from Qt"
                for r in caplog.records)
 

@@ -29,7 +29,8 @@ from ringohunt_desktop.config import (
     ConfigError,
     load_config,
 )
-from ringohunt_desktop.core.session import Session, SetupError
+from ringohunt_desktop.core.problems import SetupError
+from ringohunt_desktop.core.session import Session
 from ringohunt_desktop.diagnostics import save_diagnostics
 from ringohunt_desktop.domain import LookupState, NewContact
 from ringohunt_desktop.logging_setup import (

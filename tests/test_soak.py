@@ -32,10 +32,10 @@ import httpx
 import pytest
 
 from ringohunt_desktop import phone
-from ringohunt_desktop.app import RingoHuntApp
 from ringohunt_desktop.clients.ringostat import parse_call_row
 from ringohunt_desktop.core.calltracking import AgentIdentity, is_mine
 from ringohunt_desktop.domain import NewContact
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.simulator import SimOptions, Simulator
 from ringohunt_desktop.simulator.people import AGENTS, KNOWN_CONTACTS, UNKNOWN_NUMBER
 from ringohunt_desktop.ui.tray import TrayState

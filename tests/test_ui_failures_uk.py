@@ -14,9 +14,9 @@ import pytest
 from ringohunt_desktop.clients.errors import ApiError, Reason
 from ringohunt_desktop.domain import LookupState
 from ringohunt_desktop.phone import InvalidNumber
+from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.simulator import Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER
-from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.tray import TrayState
 from tests.conftest import signal_future
 from tests.test_app_flow import (
@@ -61,8 +61,9 @@ def test_a_failed_create_shows_a_ukrainian_banner_and_keeps_the_form(
     async def scenario() -> None:
         app = await started(app_factory())
         assert app.services is not None
-        app.open_create_dialog(UNKNOWN_NUMBER)
-        dialog = app._open_dialogs[UNKNOWN_NUMBER]
+        app.create_dialogs.open(UNKNOWN_NUMBER)
+        dialog = app.create_dialogs.dialog(UNKNOWN_NUMBER)
+        assert dialog is not None
         dialog.name_edit.setText("Ольга Нова")
         await set_faults(sim, **faults)
         failed = signal_future(app.services.crm.create_failed)

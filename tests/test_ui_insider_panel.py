@@ -20,6 +20,7 @@ from ringohunt_desktop.domain import (
     LookupResult,
     LookupState,
 )
+from ringohunt_desktop.phone import CallerNumber
 from ringohunt_desktop.ui.insider_panel import PANEL_WIDTH, InsiderPanel, PanelStack
 
 pytestmark = [
@@ -32,6 +33,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "ui"
 
 NUMBER = "+380671234567"
 DISPLAY = "+380 67 123 4567"
+CALLER = CallerNumber("+380671234567", DISPLAY)
 MARKUP_NAME = "<b>Bold</b> <img src=x onerror=alert(1)> Тест"
 MARKUP_COMPANY = "<i>Evil Corp</i>"
 
@@ -62,7 +64,7 @@ def make_call(call_id: str = "call-1", *, direction: Direction = Direction.INCOM
 
 @pytest.fixture
 def panel(qtbot: QtBot) -> InsiderPanel:
-    widget = InsiderPanel(make_call(), DISPLAY)
+    widget = InsiderPanel(make_call(), CALLER)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -190,7 +192,7 @@ def test_markup_in_crm_data_is_shown_literally(panel: InsiderPanel) -> None:
 
 
 def test_markup_in_the_error_and_utm_is_literal(qtbot: QtBot) -> None:
-    widget = InsiderPanel(make_call(utm=("<b>src</b>", "(none)", "")), DISPLAY)
+    widget = InsiderPanel(make_call(utm=("<b>src</b>", "(none)", "")), CALLER)
     qtbot.addWidget(widget)
     widget.set_lookup(LookupResult(LookupState.FAILED, NUMBER, error="<a href=x>boom</a>"))
     assert widget.message_label.text() == "<a href=x>boom</a>"
@@ -198,7 +200,7 @@ def test_markup_in_the_error_and_utm_is_literal(qtbot: QtBot) -> None:
 
 
 def test_utm_placeholders_are_hidden(qtbot: QtBot) -> None:
-    widget = InsiderPanel(make_call(utm=("(direct)", "(none)", "(not set)")), DISPLAY)
+    widget = InsiderPanel(make_call(utm=("(direct)", "(none)", "(not set)")), CALLER)
     qtbot.addWidget(widget)
     assert not widget.utm_label.isVisibleTo(widget)
 
@@ -256,7 +258,7 @@ def test_showing_the_panel_does_not_steal_focus(qtbot: QtBot) -> None:
     editor.setFocus()
     qtbot.waitUntil(editor.hasFocus)
 
-    widget = InsiderPanel(make_call(), DISPLAY)
+    widget = InsiderPanel(make_call(), CALLER)
     qtbot.addWidget(widget)
     flags = widget.windowFlags()
     for flag in (Qt.WindowType.Tool, Qt.WindowType.FramelessWindowHint,
@@ -297,8 +299,8 @@ def available() -> QRect:
 
 
 def test_stack_places_newest_nearest_the_tray_corner(qtbot: QtBot, stack: PanelStack) -> None:
-    first = stack.show_call(make_call("a"), DISPLAY)
-    second = stack.show_call(make_call("b"), DISPLAY)
+    first = stack.show_call(make_call("a"), CALLER)
+    second = stack.show_call(make_call("b"), CALLER)
     qtbot.waitExposed(second)
     area = available()
 
@@ -315,27 +317,27 @@ def test_stack_places_newest_nearest_the_tray_corner(qtbot: QtBot, stack: PanelS
 
 
 def test_stack_reuses_a_panel_per_call(stack: PanelStack) -> None:
-    first = stack.show_call(make_call("a"), DISPLAY)
-    assert stack.show_call(make_call("a"), DISPLAY) is first
+    first = stack.show_call(make_call("a"), CALLER)
+    assert stack.show_call(make_call("a"), CALLER) is first
     assert stack.panel("a") is first
     assert stack.panel("zzz") is None
 
 
 def test_stack_caps_panels_closing_the_oldest_unpinned(qtbot: QtBot, stack: PanelStack) -> None:
-    a = stack.show_call(make_call("a"), DISPLAY)
-    stack.show_call(make_call("b"), DISPLAY)
-    stack.show_call(make_call("c"), DISPLAY)
+    a = stack.show_call(make_call("a"), CALLER)
+    stack.show_call(make_call("b"), CALLER)
+    stack.show_call(make_call("c"), CALLER)
     a.set_pinned(True)
 
     with qtbot.waitSignal(stack.panel_closed) as closed:
-        stack.show_call(make_call("d"), DISPLAY)
+        stack.show_call(make_call("d"), CALLER)
     assert closed.args == ["b"]
     assert [p.call.call_id for p in stack.panels()] == ["a", "c", "d"]
 
 
 def test_stack_relayouts_when_a_panel_closes(qtbot: QtBot, stack: PanelStack) -> None:
-    a = stack.show_call(make_call("a"), DISPLAY)
-    b = stack.show_call(make_call("b"), DISPLAY)
+    a = stack.show_call(make_call("a"), CALLER)
+    b = stack.show_call(make_call("b"), CALLER)
     bottom_slot = b.geometry().bottom()
     b.close()
     qtbot.waitUntil(lambda: a.geometry().bottom() == bottom_slot)
@@ -343,8 +345,8 @@ def test_stack_relayouts_when_a_panel_closes(qtbot: QtBot, stack: PanelStack) ->
 
 
 def test_finished_call_autocloses_unless_pinned(qtbot: QtBot, stack: PanelStack) -> None:
-    stack.show_call(make_call("a"), DISPLAY)
-    pinned = stack.show_call(make_call("b"), DISPLAY)
+    stack.show_call(make_call("a"), CALLER)
+    pinned = stack.show_call(make_call("b"), CALLER)
     pinned.set_pinned(True)
 
     stack.call_updated(make_call("a"), CallPhase.ENDED)
@@ -361,7 +363,7 @@ def test_finished_call_autocloses_unless_pinned(qtbot: QtBot, stack: PanelStack)
 
 def test_autoclose_zero_keeps_panels(qtbot: QtBot) -> None:
     stack = PanelStack(autoclose_seconds=0)
-    stack.show_call(make_call("a"), DISPLAY)
+    stack.show_call(make_call("a"), CALLER)
     stack.call_finished("a")
     qtbot.wait(100)
     assert stack.panel("a") is not None
@@ -370,8 +372,8 @@ def test_autoclose_zero_keeps_panels(qtbot: QtBot) -> None:
 
 
 def test_close_all_closes_pinned_too(qtbot: QtBot, stack: PanelStack) -> None:
-    stack.show_call(make_call("a"), DISPLAY).set_pinned(True)
-    stack.show_call(make_call("b"), DISPLAY)
+    stack.show_call(make_call("a"), CALLER).set_pinned(True)
+    stack.show_call(make_call("b"), CALLER)
     stack.close_all()
     assert stack.panels() == []
 
@@ -381,8 +383,8 @@ def test_anchor_at_the_top_stacks_downward(qtbot: QtBot) -> None:
     tray_icon = QRect(QPoint(area.right() - 40, area.top()), QPoint(area.right() - 20, area.top()
                                                                      + 20))
     stack = PanelStack(autoclose_seconds=0, anchor=tray_icon)
-    first = stack.show_call(make_call("a"), DISPLAY)
-    second = stack.show_call(make_call("b"), DISPLAY)
+    first = stack.show_call(make_call("a"), CALLER)
+    second = stack.show_call(make_call("b"), CALLER)
     try:
         assert second.geometry().top() == area.top() + 12
         assert first.geometry().top() > second.geometry().bottom()
@@ -410,7 +412,7 @@ def test_render_states(qtbot: QtBot) -> None:
                    LookupResult(LookupState.FOUND, NUMBER, (EVIL,))),
     }
     for name, (call, phase, result) in cases.items():
-        widget = InsiderPanel(call, DISPLAY)
+        widget = InsiderPanel(call, CALLER)
         qtbot.addWidget(widget)
         widget.update_call(call, phase)
         widget.set_lookup(result)

@@ -25,6 +25,7 @@ from ringohunt_desktop.shell import i18n
 from ringohunt_desktop.simulator import SimCredentials, Simulator
 from ringohunt_desktop.simulator.nethunt import FOLDER_IDS
 from ringohunt_desktop.ui.settings_dialog import FirstRunWizard
+from ringohunt_desktop.ui.setup_windows import SetupWindows
 from tests.conftest import signal_future
 
 pytestmark = pytest.mark.gui
@@ -72,7 +73,7 @@ class SetupRunner:
         self.env = {"RINGOHUNT_MACHINE_CONFIG": os.devnull,
                     "RINGOHUNT_RINGOSTAT_URL": sim.ringostat_url,
                     "RINGOHUNT_NETHUNT_URL": sim.nethunt_url}
-        self.controllers: list[SetupController] = []
+        self.controllers: list[SetupWindows] = []
         self.autostart_calls: list[bool] = []
 
     def config(self, credentials: dict[str, str] | None = None, **env: str) -> Config:
@@ -80,21 +81,24 @@ class SetupRunner:
         return load_config(self.paths, env=self.env, credentials=credentials,
                            overrides={"request_timeout": "3"})
 
-    def controller(self, store: Any = None, config: Config | None = None) -> SetupController:
+    def controller(self, store: Any = None, config: Config | None = None) -> SetupWindows:
+        """The setup windows over a controller, as the app builds them."""
         controller = SetupController(store if store is not None else MemoryStore(), self.paths,
                                      config or self.config(), env=self.env,
                                      overrides={"request_timeout": "3"},
                                      apply_autostart=self.autostart_calls.append)
-        self.controllers.append(controller)
-        return controller
+        windows = SetupWindows(controller)
+        self.controllers.append(windows)
+        return windows
 
     def run(self, scenario: Coroutine[Any, Any, None]) -> None:
         async def with_shutdown() -> None:
             try:
                 await scenario
             finally:
-                for controller in self.controllers:
-                    await controller.aclose()
+                for windows in self.controllers:
+                    await windows.controller.aclose()
+                    windows.close()
 
         self.loop.run_until_complete(with_shutdown())
 
@@ -218,7 +222,7 @@ def test_wizard_with_good_keys_saves_settings_and_secrets_apart(
         behaviour.autostart_check.setChecked(False)
         assert not runner.paths.settings_file.exists()  # nothing saved before Finish
         assert finish_button(wizard).isEnabled()
-        saved = signal_future(controller.configuration_saved)
+        saved = signal_future(controller.controller.configuration_saved)
         finish_button(wizard).click()
         (config,) = await asyncio.wait_for(saved, 5)
         assert not wizard.isVisible()
@@ -460,7 +464,7 @@ def test_settings_dialog_changes_a_key_only_in_the_store(
         form.ringostat.test_button.click()
         await until(lambda: not form.ringostat.busy, what="the Ringostat test")
         assert dialog.save_button.isEnabled()
-        saved = signal_future(controller.configuration_saved)
+        saved = signal_future(controller.controller.configuration_saved)
         dialog.save_button.click()
         await asyncio.wait_for(saved, 5)
 

@@ -34,13 +34,14 @@ from ringohunt_desktop.domain import (
     LookupResult,
     LookupState,
 )
+from ringohunt_desktop.phone import CallerNumber
+from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.shell import i18n
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialog
-from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.tray import TrayController, TrayState
@@ -178,7 +179,7 @@ def test_windows_show_no_english_in_the_ukrainian_ui(
                                             reason=Reason.TIMEOUT)),
     ]
     for result in results:
-        panel = InsiderPanel(CALL, "+380 67 123 4567")
+        panel = InsiderPanel(CALL, CallerNumber("+380671234567", "+380 67 123 4567"))
         panel.set_lookup(result)
         panel.update_call(CALL, CallPhase.MISSED)
         shown[f"panel {result.state}"] = english_on_screen(panel, ukrainian)

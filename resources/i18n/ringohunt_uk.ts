@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="+603"/>
+        <location filename="../../ringohunt_desktop/shell/launch.py" line="+72"/>
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -123,6 +123,19 @@
         <location line="+9"/>
         <source>Behaviour</source>
         <translation>Поведінка</translation>
+    </message>
+</context>
+<context>
+    <name>CallPopups</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+83"/>
+        <source>Missed call</source>
+        <translation>Пропущений дзвінок</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Incoming call</source>
+        <translation>Вхідний дзвінок</translation>
     </message>
 </context>
 <context>
@@ -300,7 +313,7 @@
 <context>
     <name>CreateContactDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+67"/>
+        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+69"/>
         <source>Create contact</source>
         <translation>Створити контакт</translation>
     </message>
@@ -422,7 +435,7 @@
 <context>
     <name>Failures</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/failures.py" line="+33"/>
+        <location filename="../../ringohunt_desktop/services/failures.py" line="+33"/>
         <source>Something went wrong; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>Щось пішло не так; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -580,7 +593,7 @@
 <context>
     <name>FallbackMainWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+82"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="+95"/>
         <source>RingoHunt</source>
         <translation>RingoHunt</translation>
     </message>
@@ -705,7 +718,7 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+95"/>
         <location line="+383"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
@@ -1130,58 +1143,28 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="-452"/>
+        <location filename="../../ringohunt_desktop/app.py" line="+111"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+14"/>
+        <location line="+18"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+130"/>
-        <source>Cannot call</source>
-        <translation>Неможливо зателефонувати</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Calling…</source>
-        <translation>Виклик…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Call placed</source>
-        <translation>Дзвінок розпочато</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Your phone rings first; pick up to be connected to {number}.</source>
-        <translation>Спершу задзвонить ваш телефон; підніміть слухавку, щоб з’єднатися з {number}.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Call failed</source>
-        <translation>Дзвінок не вдався</translation>
-    </message>
-    <message>
-        <location line="+125"/>
-        <source>Missed call</source>
-        <translation>Пропущений дзвінок</translation>
-    </message>
-    <message>
-        <location line="+31"/>
+        <location line="+160"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Zip archive (*.zip)</source>
         <translation>ZIP-архів (*.zip)</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Could not save diagnostics</source>
         <translation>Не вдалося зберегти діагностику</translation>
     </message>
@@ -1189,11 +1172,6 @@
         <location line="+2"/>
         <source>Diagnostics saved</source>
         <translation>Діагностику збережено</translation>
-    </message>
-    <message>
-        <location line="-39"/>
-        <source>Incoming call</source>
-        <translation>Вхідний дзвінок</translation>
     </message>
 </context>
 <context>
@@ -1379,7 +1357,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+66"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+67"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1469,7 +1447,7 @@
         <translation>У цій папці немає полів.</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+98"/>
         <source>The test failed unexpectedly; the details are in the log.</source>
         <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
     </message>
@@ -1477,7 +1455,7 @@
 <context>
     <name>SetupController</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+211"/>
+        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+168"/>
         <source>Nothing was saved: your API keys cannot be stored because this computer has no usable password store ({reason}). RingoHunt never writes keys to a plain file. Ask your IT department, or set the keys in the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY.</source>
         <translation>Нічого не збережено: на цьому комп’ютері немає придатного сховища паролів, тож API-ключі зберегти неможливо ({reason}). RingoHunt ніколи не записує ключі у звичайний файл. Зверніться до ІТ-відділу або задайте ключі у змінних середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY.</translation>
     </message>
@@ -1535,7 +1513,32 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+172"/>
+        <source>Cannot call</source>
+        <translation>Неможливо зателефонувати</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Calling…</source>
+        <translation>Виклик…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Call placed</source>
+        <translation>Дзвінок розпочато</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your phone rings first; pick up to be connected to {number}.</source>
+        <translation>Спершу задзвонить ваш телефон; підніміть слухавку, щоб з’єднатися з {number}.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Call failed</source>
+        <translation>Дзвінок не вдався</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>

@@ -3,7 +3,7 @@
 Every message is safe to show and to log: it names the service and the reason, never a
 credential. ``message`` / ``user_message`` are the precise English reason for the CLI, the
 logs and the diagnostics; ``reason`` is the machine-readable cause the UI words in the
-agent's language (``ringohunt_desktop.ui.failures``). Every raise says its reason.
+agent's language (``ringohunt_desktop.services.failures``). Every raise says its reason.
 """
 
 from __future__ import annotations

@@ -146,10 +146,13 @@ class RingostatClient:
     # ------------------------------------------------------------------ click-to-call
 
     async def click_to_call(self, extension: str, destination: str) -> None:
-        """Ring the agent's ``extension`` (SIP login), then connect ``destination``.
+        """Ring the agent's ``extension`` (SIP login), then connect ``destination`` (E.164).
 
         Never retried after it may have reached Ringostat: a second attempt could ring twice.
         """
+        # Ringostat takes and writes numbers as international digits without the plus
+        # (ringostat-api.md, the outward_call example body).
+        destination = destination.lstrip("+")
         if self.click_to_call_method is ClickToCallMethod.CALLBACK_EXTERNAL:
             # manager_dst=0 rings the callee (the agent) first (§3.2, one client's reading).
             await self.click_to_call_extended(caller=destination, callee=extension,

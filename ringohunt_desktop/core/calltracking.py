@@ -21,6 +21,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, StaffMember
 from ringohunt_desktop.phone import digits_only
@@ -107,6 +108,21 @@ class CallEvent:
     live: bool  # the app saw this call before it finished (only live calls pop a panel)
 
 
+@dataclass(frozen=True, slots=True)
+class Tracked:
+    """What one snapshot of call rows meant for this agent."""
+
+    mine: list[CallRecord]  # the agent's rows, for the journal (merged by call id there)
+    events: list[CallEvent]  # phase changes to announce, oldest call first
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    phase: CallPhase
+    live: bool
+    started_at: datetime
+
+
 @dataclass
 class CallTracker:
     """Turns successive snapshots of call rows into phase changes, each announced once.
@@ -118,39 +134,40 @@ class CallTracker:
     agent: AgentIdentity
     include_unassigned_missed: bool = True
     memory: int = 5000  # how many finished call ids to remember for de-duplication
-    _phases: OrderedDict[str, tuple[CallPhase, bool]] = field(default_factory=OrderedDict)
+    _seen: OrderedDict[str, _Seen] = field(default_factory=OrderedDict)
 
-    def ingest(self, rows: Iterable[CallRecord]) -> list[CallEvent]:
+    def ingest(self, rows: Iterable[CallRecord]) -> Tracked:
+        mine: list[CallRecord] = []
         events: list[CallEvent] = []
         for call in sorted(rows, key=lambda c: c.started_at):
-            include = self.include_unassigned_missed
-            if not is_mine(call, self.agent, include_unassigned_missed=include):
+            rule = attribution(call, self.agent)
+            if rule is None or (rule == "unassigned" and not self.include_unassigned_missed):
                 continue
+            mine.append(call)
             new_phase = phase_of(call)
-            known = self._phases.get(call.call_id)
+            known = self._seen.get(call.call_id)
             if known is None:
                 live = new_phase in (CallPhase.RINGING, CallPhase.ANSWERED)
-                if live and attribution(call, self.agent) == "unassigned":
+                if live and rule == "unassigned":
                     continue
                 if new_phase is CallPhase.ANSWERED:
                     events.append(CallEvent(CallPhase.RINGING, call, True))
                 events.append(CallEvent(new_phase, call, live))
-                self._remember(call.call_id, new_phase, live)
+                self._remember(call, new_phase, live)
                 continue
-            old_phase, live = known
-            if _PHASE_ORDER[new_phase] <= _PHASE_ORDER[old_phase]:
+            if _PHASE_ORDER[new_phase] <= _PHASE_ORDER[known.phase]:
                 continue
-            events.append(CallEvent(new_phase, call, live))
-            self._remember(call.call_id, new_phase, live)
-        return events
+            events.append(CallEvent(new_phase, call, known.live))
+            self._remember(call, new_phase, known.live)
+        return Tracked(mine, events)
 
-    def open_calls(self) -> list[str]:
-        """Ids of calls announced as ringing or answered that have not finished yet."""
-        return [cid for cid, (phase, _live) in self._phases.items()
-                if phase in (CallPhase.RINGING, CallPhase.ANSWERED)]
+    def open_calls(self) -> dict[str, datetime]:
+        """Calls announced as ringing or answered that have not finished: id → start time."""
+        return {call_id: seen.started_at for call_id, seen in self._seen.items()
+                if seen.phase in (CallPhase.RINGING, CallPhase.ANSWERED)}
 
-    def _remember(self, call_id: str, phase: CallPhase, live: bool) -> None:
-        self._phases[call_id] = (phase, live)
-        self._phases.move_to_end(call_id)
-        while len(self._phases) > self.memory:
-            self._phases.popitem(last=False)
+    def _remember(self, call: CallRecord, phase: CallPhase, live: bool) -> None:
+        self._seen[call.call_id] = _Seen(phase, live, call.started_at)
+        self._seen.move_to_end(call.call_id)
+        while len(self._seen) > self.memory:
+            self._seen.popitem(last=False)

@@ -14,13 +14,16 @@ small when all is well and covers every gap when it is not:
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ringohunt_desktop.clients.ringostat import RingostatClient
 from ringohunt_desktop.core.calltracking import AgentIdentity
+from ringohunt_desktop.core.source import CallSnapshot, SourceKind
+from ringohunt_desktop.core.tasks import sleep_unless_woken
 from ringohunt_desktop.domain import CallRecord
 
 MAX_CATCH_UP = timedelta(days=7)
@@ -98,3 +101,31 @@ class CallPoller:
             self._needs_catch_up = False
             self._last_reconcile = self._last_ok_mono
         return PollResult(rows, agent_speaking, start, catching_up)
+
+
+class PollingSource:
+    """The poller as a :class:`~ringohunt_desktop.core.source.CallSource`: one cycle every
+    ``interval`` seconds (sooner when woken); a failed cycle makes the next one catch up."""
+
+    kind = SourceKind.POLL
+
+    def __init__(self, poller: CallPoller, *, interval: float) -> None:
+        self._poller = poller
+        self._interval = interval
+        self._wake = asyncio.Event()
+
+    async def snapshots(self) -> AsyncIterator[CallSnapshot]:
+        while True:
+            try:
+                result = await self._poller.poll_once()
+            except Exception:
+                self._poller.mark_failed()
+                raise
+            yield CallSnapshot(result.rows, result.agent_speaking, result.caught_up)
+            await sleep_unless_woken(self._wake, self._interval)
+
+    def keep_in_view(self, open_call_starts: Iterable[datetime]) -> None:
+        self._poller.set_open_calls(open_call_starts)
+
+    def wake(self) -> None:
+        self._wake.set()

@@ -5,9 +5,8 @@ first: who the agent is in Ringostat and which NetHunt folder holds the contacts
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
@@ -15,33 +14,29 @@ from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import AgentIdentity
+from ringohunt_desktop.core.problems import SetupError, SetupProblem
 from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.secret import Secret
 
 log = logging.getLogger(__name__)
 
 
-class SetupProblem(StrEnum):
-    """What the user must fix in the settings."""
+def open_ringostat(url: str, auth_key: Secret | str, project_id: str, *, timeout: float,
+                   retry: RetryPolicy | None = None,
+                   project_timezone: str | None = None) -> RingostatClient:
+    """A Ringostat client: how the app's session and the setup tests both build one."""
+    key = auth_key if isinstance(auth_key, Secret) else Secret(auth_key)
+    if project_timezone is None:
+        return RingostatClient(url, key, project_id.strip(), retry=retry, timeout=timeout)
+    return RingostatClient(url, key, project_id.strip(), project_timezone=project_timezone,
+                           retry=retry, timeout=timeout)
 
-    MISSING_SETTINGS = "missing_settings"  # params: ``missing`` (comma-separated keys)
-    AGENT_NOT_FOUND = "agent_not_found"  # params: ``agent``
-    FOLDER_NOT_FOUND = "folder_not_found"  # params: ``folder``, ``readable`` (names)
-    NO_EXTENSION = "no_extension"  # the agent has no SIP login or extension to call from
 
-
-class SetupError(Exception):
-    """Something the user must fix in the settings (not a network problem).
-
-    ``str(error)`` is the precise English reason (CLI, logs); ``problem`` and ``params`` let
-    the UI say it in the agent's language.
-    """
-
-    def __init__(self, problem: SetupProblem, message: str,
-                 params: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.problem = problem
-        self.message = message
-        self.params: dict[str, str] = dict(params or {})
+def open_nethunt(url: str, email: str, api_key: Secret | str, *, timeout: float,
+                 retry: RetryPolicy | None = None) -> NetHuntClient:
+    """A NetHunt client: how the app's session and the setup tests both build one."""
+    key = api_key if isinstance(api_key, Secret) else Secret(api_key)
+    return NetHuntClient(url, email.strip(), key, retry=retry, timeout=timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +55,13 @@ class Session:
                              "missing settings: " + ", ".join(missing),
                              {"missing": ", ".join(missing)})
         self.config = config
-        self.ringostat = RingostatClient(
+        self.ringostat = open_ringostat(
             config.ringostat_url, config.ringostat_auth_key, config.ringostat_project_id,
             project_timezone=config.project_timezone, retry=retry,
             timeout=config.request_timeout)
-        self.nethunt = NetHuntClient(config.nethunt_url, config.nethunt_email,
-                                     config.nethunt_api_key, retry=retry,
-                                     timeout=config.request_timeout)
+        self.nethunt = open_nethunt(config.nethunt_url, config.nethunt_email,
+                                    config.nethunt_api_key, retry=retry,
+                                    timeout=config.request_timeout)
 
     async def aclose(self) -> None:
         await self.ringostat.aclose()
@@ -117,11 +112,5 @@ def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     return None
 
 
-def no_extension_error() -> SetupError:
-    """The agent has nothing to place a call from (the dialer and the CLI's ``call``)."""
-    return SetupError(SetupProblem.NO_EXTENSION,
-                      "the agent has no SIP login or extension to call from")
-
-
 __all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "find_folder",
-           "no_extension_error"]
+           "open_nethunt", "open_ringostat"]

@@ -1,4 +1,4 @@
-"""Small helpers for the services' background tasks on the qasync loop."""
+"""Small helpers for background tasks on the event loop. No Qt."""
 
 from __future__ import annotations
 
@@ -14,3 +14,13 @@ async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+
+
+async def sleep_unless_woken(wake: asyncio.Event, seconds: float) -> None:
+    """Wait ``seconds``, or less when ``wake`` is set; clears ``wake`` first."""
+    wake.clear()
+    waiter = asyncio.ensure_future(wake.wait())
+    try:
+        await asyncio.wait({waiter}, timeout=seconds)
+    finally:
+        waiter.cancel()

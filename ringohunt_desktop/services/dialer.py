@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, Signal
 from ringohunt_desktop import phone
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.ringostat import RingostatClient
-from ringohunt_desktop.core.session import no_extension_error
+from ringohunt_desktop.core.dialing import dial_target, place_call
+from ringohunt_desktop.core.problems import SetupError
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +46,14 @@ class Dialer(QObject):
     def dial(self, text: str) -> bool:
         """Start a call to ``text`` (a number or a tel:/callto: URL). False when refused."""
         try:
-            target = phone.parse_dial_target(text, self._region)
+            target = dial_target(text, self._region, self._extension)
         except phone.InvalidNumber as exc:
             log.info("click-to-call refused: not a number (%s)", exc.problem)  # no number logged
             self.refused.emit(text, exc)
             return False
-        if not self._extension:
-            error = no_extension_error()
-            log.info("click-to-call refused: %s", error)
-            self.refused.emit(text, error)
+        except SetupError as exc:
+            log.info("click-to-call refused: %s", exc)
+            self.refused.emit(text, exc)
             return False
         if target in self._pending:
             return True  # a second click while the first request is out is the same call
@@ -68,7 +68,7 @@ class Dialer(QObject):
         try:
             # Never retried behind the agent's back: ServiceHttp only repeats a request that
             # provably did not reach Ringostat.
-            await self._ringostat.click_to_call(self._extension, target.lstrip("+"))
+            await place_call(self._ringostat, self._extension, target)
         except ApiError as exc:
             log.info("click-to-call failed: %s", exc.user_message)
             self.call_failed.emit(target, exc)

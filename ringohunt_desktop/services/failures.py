@@ -4,7 +4,7 @@ The layers below Qt (clients, phone, session, lookup) raise errors that carry a
 machine-readable cause next to their precise English message: :class:`ApiError.reason
 <ringohunt_desktop.clients.errors.Reason>`, :class:`InvalidNumber.problem
 <ringohunt_desktop.phone.NumberProblem>`, :class:`SetupError.problem
-<ringohunt_desktop.core.session.SetupProblem>`. The services hand the error itself to the
+<ringohunt_desktop.core.problems.SetupProblem>`. The services hand the error itself to the
 application, which shows :func:`describe` of it (a short sentence that says what the agent can
 do) and keeps the English message for the logs, the diagnostics and the CLI.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from ringohunt_desktop.clients.errors import ApiError, Reason
-from ringohunt_desktop.core.session import SetupError, SetupProblem
+from ringohunt_desktop.core.problems import SetupError, SetupProblem
 from ringohunt_desktop.phone import InvalidNumber, NumberProblem
 
 
@@ -133,3 +133,12 @@ def reason_phrase(error: ApiError) -> str:
 
 __all__ = ["describe", "describe_api_error", "describe_invalid_number", "describe_setup_error",
            "reason_phrase"]
+
+
+def english_detail(failure: BaseException | None) -> str:
+    """The precise English reason of a failure, for the log and the diagnostics."""
+    if failure is None:
+        return ""
+    if isinstance(failure, ApiError):
+        return failure.user_message
+    return str(failure)

@@ -30,9 +30,10 @@ from ringohunt_desktop.clients.errors import (
 from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
+from ringohunt_desktop.core.session import open_nethunt, open_ringostat
 from ringohunt_desktop.domain import Folder, NetHuntUser, StaffMember
 from ringohunt_desktop.secret import Secret
-from ringohunt_desktop.ui.failures import reason_phrase
+from ringohunt_desktop.services.failures import reason_phrase
 
 log = logging.getLogger(__name__)
 
@@ -230,29 +231,25 @@ async def verify_folder_fields(client: NetHuntClient, folder_id: str) -> FolderF
 
 # ---------------------------------------------------------- checks with throwaway clients
 
-def _secret(value: Secret | str) -> Secret:
-    return value if isinstance(value, Secret) else Secret(value)
-
-
 async def check_ringostat(url: str, auth_key: Secret | str, project_id: str, *,
                           request_timeout: float = DEFAULT_TIMEOUT) -> RingostatCheck:
     project_id = project_id.strip()
-    async with RingostatClient(url, _secret(auth_key), project_id, retry=SETUP_RETRY,
-                               timeout=request_timeout) as client:
+    async with open_ringostat(url, auth_key, project_id, retry=SETUP_RETRY,
+                              timeout=request_timeout) as client:
         return await verify_ringostat(client)
 
 
 async def check_nethunt(url: str, email: str, api_key: Secret | str, *,
                         request_timeout: float = DEFAULT_TIMEOUT) -> NetHuntCheck:
-    async with NetHuntClient(url, email.strip(), _secret(api_key), retry=SETUP_RETRY,
-                             timeout=request_timeout) as client:
+    async with open_nethunt(url, email, api_key, retry=SETUP_RETRY,
+                            timeout=request_timeout) as client:
         return await verify_nethunt(client)
 
 
 async def check_folder_fields(url: str, email: str, api_key: Secret | str, folder_id: str, *,
                               request_timeout: float = DEFAULT_TIMEOUT) -> FolderFieldsCheck:
-    async with NetHuntClient(url, email.strip(), _secret(api_key), retry=SETUP_RETRY,
-                             timeout=request_timeout) as client:
+    async with open_nethunt(url, email, api_key, retry=SETUP_RETRY,
+                            timeout=request_timeout) as client:
         return await verify_folder_fields(client, folder_id)
 
 

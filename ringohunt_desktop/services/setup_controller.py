@@ -1,7 +1,7 @@
-"""Connects the setup wizard / settings dialog to the connection tests and to storage.
+"""The work behind the setup wizard and the settings dialog: connection tests and storage.
 
-The only place where the setup windows meet the network, the credential store and the
-settings file. Saving happens once, when the agent clicks Finish/Save and every page is
+The windows themselves are built and wired in ``ui/setup_windows.py``; this service never
+sees a widget. Saving happens once, when the agent clicks Finish/Save and every page is
 valid: secrets go to the :class:`CredentialStore` (never to a file), the other values that
 changed go to ``settings.ini`` through :func:`save_user_settings` (locked keys excluded).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
@@ -26,22 +26,25 @@ from ringohunt_desktop.domain import StaffMember
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.services.setup_checks import (
-    FolderFieldsCheck,
-    NetHuntCheck,
+    AgentCheck,
     RingostatCheck,
     SetupChecker,
     check_agent,
 )
-from ringohunt_desktop.ui.settings_dialog import FirstRunWizard, SettingsDialog, SetupValues
 
 log = logging.getLogger(__name__)
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "…")
 
 
-SetupWindow = FirstRunWizard | SettingsDialog
-WindowT = TypeVar("WindowT", FirstRunWizard, SettingsDialog)
+class SetupValues(Protocol):
+    """What the agent entered; ``secrets`` holds only newly typed keys."""
 
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+
+    @property
+    def secrets(self) -> Mapping[str, str]: ...
 
 
 class SaveFailed(Exception):
@@ -73,13 +76,15 @@ def store_secrets(store: CredentialStore, secrets: Mapping[str, str]) -> None:
 
 
 class SetupController(QObject):
-    """Opens the wizard / the settings dialog and does the work they ask for.
+    """Tests what the agent typed and stores it.
 
     ``env`` and ``overrides`` must be the ones the app's Config was loaded with, so the
     reloaded Config after a save ranks every layer the same way.
 
     Signals:
         configuration_saved (Config): the new settings are stored; restart the services.
+
+    The results of the connection tests arrive through :attr:`checker`'s signals.
     """
 
     configuration_saved = Signal(object)
@@ -98,89 +103,40 @@ class SetupController(QObject):
         self._apply_autostart = apply_autostart
         self.checker = SetupChecker(config.ringostat_url, config.nethunt_url,
                                     timeout=config.request_timeout, parent=self)
-        self.window: SetupWindow | None = None
         self._staff: tuple[StaffMember, ...] = ()
-        self._connect_results()
-
-    # -- opening
-
-    def open_wizard(self) -> FirstRunWizard:
-        wizard = self._adopt(FirstRunWizard(self.config))
-        wizard.show()
-        return wizard
-
-    def open_settings(self) -> SettingsDialog:
-        if isinstance(self.window, SettingsDialog) and self.window.isVisible():
-            self.window.raise_()
-            self.window.activateWindow()
-            return self.window
-        dialog = self._adopt(SettingsDialog(self.config))
-        dialog.show()
-        dialog.start_tests()
-        return dialog
-
-    def _adopt(self, window: WindowT) -> WindowT:
-        if self.window is not None:
-            self.window.close()
-        self.window = window
-        self._staff = ()
-        window.test_ringostat_requested.connect(self._test_ringostat)
-        window.agent_check_requested.connect(self._check_agent)
-        window.test_nethunt_requested.connect(self._test_nethunt)
-        window.folder_fields_requested.connect(self._load_folder_fields)
-        window.save_requested.connect(self._save)
-        window.finished.connect(lambda _code: self._forget(window))
-        return window
-
-    def _forget(self, window: SetupWindow) -> None:
-        if self.window is window:
-            self.window = None
+        self.checker.ringostat_checked.connect(self._remember_staff)
 
     async def aclose(self) -> None:
-        """Stop running tests (closes their clients) and close any open window."""
+        """Stop running tests (closes their clients)."""
         await self.checker.aclose()
-        if self.window is not None:
-            self.window.close()
-            self.window = None
 
     # -- tests
 
-    def _test_ringostat(self, auth_key: str, project_id: str) -> None:
+    def start_over(self) -> None:
+        """A new window: forget the staff list an earlier one loaded."""
+        self._staff = ()
+
+    def test_ringostat(self, auth_key: str, project_id: str) -> None:
         key = Secret(auth_key) if auth_key else self.config.ringostat_auth_key
         _register_secret(key)
         self.checker.check_ringostat(key, project_id)
 
-    def _test_nethunt(self, email: str, api_key: str) -> None:
+    def test_nethunt(self, email: str, api_key: str) -> None:
         key = Secret(api_key) if api_key else self.config.nethunt_api_key
         _register_secret(key)
         self.checker.check_nethunt(email, key)
 
-    def _load_folder_fields(self, email: str, api_key: str, folder_id: str) -> None:
+    def load_folder_fields(self, email: str, api_key: str, folder_id: str) -> None:
         key = Secret(api_key) if api_key else self.config.nethunt_api_key
         self.checker.check_folder_fields(email, key, folder_id)
 
-    def _check_agent(self, identity: str) -> None:
-        if self.window is not None:
-            self.window.show_agent_result(check_agent(self._staff, identity))
+    def check_agent(self, identity: str) -> AgentCheck:
+        """Who ``identity`` is in the staff list the last Ringostat test loaded."""
+        return check_agent(self._staff, identity)
 
-    def _connect_results(self) -> None:
-        self.checker.ringostat_checked.connect(self._on_ringostat)
-        self.checker.nethunt_checked.connect(self._on_nethunt)
-        self.checker.folder_fields_checked.connect(self._on_fields)
-
-    def _on_ringostat(self, result: RingostatCheck) -> None:
+    def _remember_staff(self, result: RingostatCheck) -> None:
         if result.ok:
             self._staff = result.staff
-        if self.window is not None:
-            self.window.show_ringostat_result(result)
-
-    def _on_nethunt(self, result: NetHuntCheck) -> None:
-        if self.window is not None:
-            self.window.show_nethunt_result(result)
-
-    def _on_fields(self, result: FolderFieldsCheck) -> None:
-        if self.window is not None:
-            self.window.show_folder_fields(result)
 
     # -- saving
 
@@ -196,7 +152,8 @@ class SetupController(QObject):
         return changed
 
     def save(self, values: SetupValues) -> dict[str, Any]:
-        """Store ``values``; returns what changed (secrets as ``"stored"``).
+        """Store ``values``, then announce ``configuration_saved``; returns what changed
+        (secrets as ``"stored"``).
 
         Raises :class:`SaveFailed` with a message for the agent; when the credential store
         is unavailable nothing at all is written.
@@ -233,6 +190,7 @@ class SetupController(QObject):
             except OSError as exc:
                 log.warning("cannot change start at login: %s", exc)
         self.config = self._reload()
+        self.configuration_saved.emit(self.config)
         return {**changed, **{key: "stored" for key in secrets}}
 
     def _reload(self) -> Config:
@@ -244,21 +202,6 @@ class SetupController(QObject):
                            if (secret := getattr(self.config, key))}
         return load_config(self.paths, overrides=self._overrides, env=self._env,
                            credentials=credentials)
-
-    def _save(self, values: SetupValues) -> None:
-        window = self.window
-        if window is None:
-            return
-        try:
-            changed = self.save(values)
-        except SaveFailed as exc:
-            window.show_save_error(str(exc))
-            return
-        if isinstance(window, SettingsDialog):
-            window.finish_saved(changed)
-        else:
-            window.finish_saved()
-        self.configuration_saved.emit(self.config)
 
 
 def _register_secret(secret: Secret) -> None:

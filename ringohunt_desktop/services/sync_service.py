@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.core.sync import ContactSync, SyncReport
-from ringohunt_desktop.services.tasks import cancel_and_wait
+from ringohunt_desktop.core.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 

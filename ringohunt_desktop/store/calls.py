@@ -39,6 +39,7 @@ from ringohunt_desktop.store.db import Database
 __all__ = ["CallStore", "JournalRow"]
 
 DENSE_FRACTION = 5  # a name matching 1/5 of all contacts or more counts as dense
+JOURNAL_SEEN_KEY = "journal.seen_at"  # meta key: when the agent last opened the journal
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND: Final = timedelta(microseconds=1)
@@ -178,6 +179,18 @@ class CallStore:
             {"since": _micros(since) if since is not None else -(2**62)},
         ).fetchone()
         return int(row[0])
+
+    def mark_journal_seen(self, now: datetime | None = None) -> None:
+        """The agent opened the journal: missed calls until now no longer count as unseen."""
+        # Call times have whole seconds: a call in the same second still counts as unseen.
+        seen = (now or datetime.now(UTC)).replace(microsecond=0)
+        self._db.set_meta(JOURNAL_SEEN_KEY, seen.isoformat())
+
+    def unseen_missed_count(self) -> int:
+        """What the tray badge counts: missed calls not handled and not yet seen in the
+        journal (the journal keeps them highlighted until they are marked handled)."""
+        seen = self._db.get_meta(JOURNAL_SEEN_KEY)
+        return self.unhandled_missed_count(datetime.fromisoformat(seen) if seen else None)
 
     def query(
         self,

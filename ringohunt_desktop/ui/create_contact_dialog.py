@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ringohunt_desktop.domain import CallRecord, Contact, NewContact
+from ringohunt_desktop.phone import display_number
+from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.ui.widgets import (
     has_control_chars,
     meaningful_utm,
@@ -293,3 +295,62 @@ class CreateContactDialog(QDialog):
         self.open_existing_button.setVisible(with_open_button)
         self.banner.setVisible(True)
         self.banner_label.setAccessibleName(text)
+
+
+class CreateContactDialogs(QObject):
+    """One Create contact dialog per number: a second request raises the open one. Routes
+    the CRM's answers to the dialog of their number.
+
+    Signals:
+        submitted (NewContact): the agent asked to create the contact; the dialog shows busy.
+        open_in_crm_requested (Contact): the agent wants the existing contact instead.
+    """
+
+    submitted = Signal(NewContact)
+    open_in_crm_requested = Signal(Contact)
+
+    def __init__(self, region: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.region = region
+        self._open: dict[str, CreateContactDialog] = {}
+
+    def dialog(self, number_e164: str) -> CreateContactDialog | None:
+        return self._open.get(number_e164)
+
+    def open(self, number_e164: str, call: CallRecord | None = None) -> CreateContactDialog:
+        dialog = self._open.get(number_e164)
+        if dialog is not None:
+            dialog.raise_()
+            return dialog
+        dialog = CreateContactDialog(number_e164, display_number(number_e164, self.region), call)
+        self._open[number_e164] = dialog
+        dialog.submitted.connect(self._submit)
+        dialog.open_existing_requested.connect(self.open_in_crm_requested)
+        dialog.finished.connect(lambda _code: self._open.pop(number_e164, None))
+        dialog.show()
+        return dialog
+
+    def close_all(self) -> None:
+        for dialog in list(self._open.values()):
+            dialog.close()
+
+    def show_created(self, number_e164: str, contact: Contact) -> None:
+        dialog = self._open.get(number_e164)
+        if dialog is not None:
+            dialog.finish_created(contact)
+
+    def show_existing(self, number_e164: str, contact: Contact) -> None:
+        dialog = self._open.get(number_e164)
+        if dialog is not None:
+            dialog.show_existing(contact)
+
+    def show_failure(self, number_e164: str, failure: BaseException) -> None:
+        dialog = self._open.get(number_e164)
+        if dialog is not None:
+            dialog.show_error(describe(failure))
+
+    def _submit(self, draft: NewContact) -> None:
+        dialog = self._open.get(draft.phone_e164)
+        if dialog is not None:
+            dialog.set_busy(True)
+        self.submitted.emit(draft)

@@ -47,9 +47,9 @@ from ringohunt_desktop.domain import (
     LookupResult,
     LookupState,
 )
-from ringohunt_desktop.phone import caller_e164
+from ringohunt_desktop.phone import CallerNumber
+from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.ui import icons
-from ringohunt_desktop.ui.failures import describe
 from ringohunt_desktop.ui.widgets import (
     ACCENT_ATTENTION,
     ACCENT_FAILED,
@@ -136,14 +136,13 @@ class InsiderPanel(QWidget):
     content_resized = Signal()
     hover_changed = Signal(bool)
 
-    def __init__(self, call: CallRecord, number_display: str, parent: QWidget | None = None,
-                 *, number_e164: str | None = None) -> None:
+    def __init__(self, call: CallRecord, caller: CallerNumber,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._call = call
         self._phase = CallPhase.RINGING
-        self._number_display = number_display
-        self._number_e164 = (number_e164 or caller_e164(call.client_number)
-                             or call.client_number.strip())
+        self._number_display = caller.display
+        self._number_e164 = caller.e164
         self._lookup = LookupResult(LookupState.LOOKING, self._number_e164)
         self._contact: Contact | None = None
         self._manager_override = ""
@@ -689,8 +688,7 @@ class PanelStack(QObject):
     def panel(self, call_id: str) -> InsiderPanel | None:
         return self._panels.get(call_id)
 
-    def show_call(self, call: CallRecord, number_display: str, *,
-                  number_e164: str | None = None) -> InsiderPanel:
+    def show_call(self, call: CallRecord, caller: CallerNumber) -> InsiderPanel:
         existing = self._panels.get(call.call_id)
         if existing is not None:
             existing.update_call(call, existing.phase)
@@ -698,7 +696,7 @@ class PanelStack(QObject):
             return existing
 
         self._enforce_cap(room_for=1)
-        panel = InsiderPanel(call, number_display, number_e164=number_e164)
+        panel = InsiderPanel(call, caller)
         call_id = call.call_id
         self._panels[call_id] = panel
         panel.dismissed.connect(lambda: self._forget(call_id))

@@ -22,6 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ringohunt_desktop.clients.errors import AuthError
+from ringohunt_desktop.core.problems import SetupError
+from ringohunt_desktop.phone import DEFAULT_REGION, display_number
+from ringohunt_desktop.services.failures import describe
+from ringohunt_desktop.services.watcher import WatchStatus
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.widgets import plain_label
 
@@ -35,6 +40,14 @@ class TrayState(StrEnum):
     OFFLINE = "offline"
     BAD_CREDENTIALS = "bad_credentials"
     PAUSED = "paused"  # the agent switched pop-ups off
+
+
+_WATCH_STATES = {
+    WatchStatus.STARTING: TrayState.STARTING,
+    WatchStatus.CONNECTED: TrayState.CONNECTED,
+    WatchStatus.OFFLINE: TrayState.OFFLINE,
+    WatchStatus.BAD_CREDENTIALS: TrayState.BAD_CREDENTIALS,
+}
 
 
 def state_text(state: TrayState) -> str:
@@ -158,11 +171,14 @@ class TrayController(QObject):
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None, *,
-                 use_system_tray: bool | None = None) -> None:
-        """``use_system_tray=None`` asks the desktop; tests force the fallback with False."""
+                 use_system_tray: bool | None = None, region: str = DEFAULT_REGION) -> None:
+        """``use_system_tray=None`` asks the desktop; tests force the fallback with False.
+        ``region`` is how numbers in notices are written (the settings' default region)."""
         super().__init__(parent)
+        self.region = region
         self._state = TrayState.STARTING
         self._detail = ""
+        self._source_state = TrayState.STARTING  # what the call source last reported
         self._missed = 0
         self._paused = False
         self._progress = ""
@@ -208,6 +224,41 @@ class TrayController(QObject):
         self._state = state
         self._detail = detail
         self._refresh()
+
+    def show_source_state(self, state: TrayState, detail: str = "") -> None:
+        """How the calls are getting through; while the agent has paused pop-ups, "paused"
+        stays on show unless something is wrong."""
+        self._source_state = state
+        if self._paused and state is TrayState.CONNECTED:
+            return
+        self.set_state(state, detail)
+
+    def show_watch_status(self, status: WatchStatus, failure: BaseException | None) -> None:
+        self.show_source_state(_WATCH_STATES[status],
+                               describe(failure) if failure is not None else "")
+
+    def show_startup_failure(self, failure: BaseException) -> None:
+        """The services could not start: a setting to fix, or a service out of reach."""
+        state = (TrayState.BAD_CREDENTIALS if isinstance(failure, SetupError | AuthError)
+                 else TrayState.OFFLINE)
+        self.show_source_state(state, describe(failure))
+
+    # -- click-to-call, as it goes
+
+    def show_dial_refused(self, _text: str, failure: BaseException) -> None:
+        self.notify_call(self.tr("Cannot call"), describe(failure))
+
+    def show_dialling(self, number_e164: str) -> None:
+        self.notify_call(self.tr("Calling…"), display_number(number_e164, self.region))
+
+    def show_call_placed(self, number_e164: str) -> None:
+        self.notify_call(
+            self.tr("Call placed"),
+            self.tr("Your phone rings first; pick up to be connected to {number}.").format(
+                number=display_number(number_e164, self.region)))
+
+    def show_call_failed(self, _number_e164: str, failure: BaseException) -> None:
+        self.notify_call(self.tr("Call failed"), describe(failure))
 
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
@@ -302,7 +353,7 @@ class TrayController(QObject):
         self._paused = paused
         if self.fallback is not None:
             self.fallback.set_paused(paused)
-        self._refresh()
+        self.set_state(TrayState.PAUSED if paused else self._source_state)
         self.pause_toggled.emit(paused)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

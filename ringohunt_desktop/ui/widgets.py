@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 # Accent colours of the pop-up's state stripe; chosen to stay distinguishable for the most
 # common colour-vision deficiencies (green vs amber differ in lightness too, not only hue).
@@ -83,3 +84,17 @@ def has_control_chars(text: str) -> bool:
 def single_line(text: str) -> str:
     """Collapse whitespace runs (including newlines from the CRM) to single spaces."""
     return " ".join(text.split())
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show a top-level window un-minimised and on top (the agent asked for it)."""
+    window.show()
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.raise_()
+    window.activateWindow()
+
+
+def ask_save_path(title: str, default: Path, file_filter: str) -> Path | None:
+    """The system's Save dialog; None when the agent cancels."""
+    chosen, _filter = QFileDialog.getSaveFileName(None, title, str(default), file_filter)
+    return Path(chosen) if chosen else None

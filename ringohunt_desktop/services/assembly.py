@@ -1,0 +1,90 @@
+"""Builds the services for one configuration: resolves the agent and the Contacts folder,
+then puts the call source, the watcher, the CRM lookup, the dialer and the contact sync
+together. The only place that chooses the call source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject
+
+from ringohunt_desktop.config import Config
+from ringohunt_desktop.core.calltracking import CallTracker
+from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
+from ringohunt_desktop.core.polling import CallPoller, PollingSource
+from ringohunt_desktop.core.session import Agent, Session
+from ringohunt_desktop.core.sync import ContactSync
+from ringohunt_desktop.domain import StaffMember
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.services.crm import CrmService
+from ringohunt_desktop.services.dialer import Dialer
+from ringohunt_desktop.services.sync_service import SyncService
+from ringohunt_desktop.services.watcher import CallWatcher
+from ringohunt_desktop.store.calls import CallStore
+from ringohunt_desktop.store.contacts import ContactStore
+from ringohunt_desktop.store.db import Database
+
+
+@dataclass
+class Services:
+    """Everything that exists once the agent and the Contacts folder are known."""
+
+    session: Session
+    agent: Agent
+    staff: list[StaffMember]
+    lookup: CallerLookup
+    crm: CrmService
+    dialer: Dialer
+    watcher: CallWatcher
+    sync: SyncService
+
+    @property
+    def staff_names(self) -> dict[str, str]:
+        """Staff e-mail → name (NetHunt names the responsible manager by e-mail)."""
+        return {member.email.lower(): member.name for member in self.staff if member.email}
+
+    def start(self) -> None:
+        self.watcher.start()
+        self.sync.start()
+
+    async def stop(self) -> None:
+        await self.sync.stop()
+        await self.watcher.stop()
+        await self.crm.wait_idle()
+        await self.dialer.wait_idle()
+        await self.session.aclose()
+
+
+async def build_services(config: Config, paths: AppPaths, database: Database,
+                         contacts: ContactStore, calls: CallStore,
+                         parent: QObject | None = None) -> Services:
+    """Raises SetupError (the settings need fixing) or ApiError (a service said no)."""
+    session = Session(config)
+    try:
+        staff = await session.ringostat.staff()
+        agent = await session.resolve_agent(staff)
+        folder = await session.resolve_contacts_folder()
+    except BaseException:
+        await session.aclose()
+        raise
+    lookup = CallerLookup(
+        session.nethunt, folder.folder_id, fields=FieldMap.from_config(config),
+        region=config.default_region, store=contacts,
+        picks=PickMemory(paths.config_dir / "picks.json"),
+        workspace_id=config.nethunt_workspace_id, time_zone=config.crm_timezone)
+    source = PollingSource(
+        CallPoller(session.ringostat, agent.identity, interval=config.poll_interval,
+                   resume_from=calls.latest_started_at()),
+        interval=config.poll_interval)
+    tracker = CallTracker(agent.identity,
+                          include_unassigned_missed=config.include_unassigned_missed)
+    return Services(
+        session=session, agent=agent, staff=list(staff), lookup=lookup,
+        crm=CrmService(lookup, parent),
+        dialer=Dialer(session.ringostat, agent.identity.dial_extension,
+                      region=config.default_region, parent=parent),
+        watcher=CallWatcher(source, tracker, interval=config.poll_interval, parent=parent),
+        sync=SyncService(ContactSync(session.nethunt, folder.folder_id, contacts, database,
+                                     lookup.to_contact, phone_field=config.field_phone),
+                         parent=parent))

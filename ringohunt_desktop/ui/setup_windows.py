@@ -1,0 +1,93 @@
+"""Opens the setup wizard and the settings dialog and connects them to the
+:class:`~ringohunt_desktop.services.setup_controller.SetupController` that tests and stores
+what the agent types. One setup window at a time.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
+
+from ringohunt_desktop.services.setup_checks import (
+    FolderFieldsCheck,
+    NetHuntCheck,
+    RingostatCheck,
+)
+from ringohunt_desktop.services.setup_controller import SaveFailed, SetupController
+from ringohunt_desktop.ui.settings_dialog import FirstRunWizard, SettingsDialog, SetupValues
+
+SetupWindow = FirstRunWizard | SettingsDialog
+WindowT = TypeVar("WindowT", FirstRunWizard, SettingsDialog)
+
+
+class SetupWindows(QObject):
+    def __init__(self, controller: SetupController, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.window: SetupWindow | None = None
+        checker = controller.checker
+        checker.ringostat_checked.connect(self._on_ringostat)
+        checker.nethunt_checked.connect(self._on_nethunt)
+        checker.folder_fields_checked.connect(self._on_fields)
+
+    def open_wizard(self) -> FirstRunWizard:
+        wizard = self._adopt(FirstRunWizard(self.controller.config))
+        wizard.show()
+        return wizard
+
+    def open_settings(self) -> SettingsDialog:
+        if isinstance(self.window, SettingsDialog) and self.window.isVisible():
+            self.window.raise_()
+            self.window.activateWindow()
+            return self.window
+        dialog = self._adopt(SettingsDialog(self.controller.config))
+        dialog.show()
+        dialog.start_tests()
+        return dialog
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window = None
+
+    def _adopt(self, window: WindowT) -> WindowT:
+        self.close()
+        self.window = window
+        controller = self.controller
+        controller.start_over()
+        window.test_ringostat_requested.connect(controller.test_ringostat)
+        window.agent_check_requested.connect(
+            lambda identity: window.show_agent_result(controller.check_agent(identity)))
+        window.test_nethunt_requested.connect(controller.test_nethunt)
+        window.folder_fields_requested.connect(controller.load_folder_fields)
+        window.save_requested.connect(lambda values: self._save(window, values))
+        window.finished.connect(lambda _code: self._forget(window))
+        return window
+
+    def _forget(self, window: SetupWindow) -> None:
+        if self.window is window:
+            self.window = None
+
+    def _save(self, window: SetupWindow, values: SetupValues) -> None:
+        try:
+            changed = self.controller.save(values)
+        except SaveFailed as exc:
+            window.show_save_error(str(exc))
+            return
+        if isinstance(window, SettingsDialog):
+            window.finish_saved(changed)
+        else:
+            window.finish_saved()
+
+    def _on_ringostat(self, result: RingostatCheck) -> None:
+        if self.window is not None:
+            self.window.show_ringostat_result(result)
+
+    def _on_nethunt(self, result: NetHuntCheck) -> None:
+        if self.window is not None:
+            self.window.show_nethunt_result(result)
+
+    def _on_fields(self, result: FolderFieldsCheck) -> None:
+        if self.window is not None:
+            self.window.show_folder_fields(result)
