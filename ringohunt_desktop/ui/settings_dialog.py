@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -240,76 +240,118 @@ class SecretField(QWidget):
         return ""
 
 
-# ------------------------------------------------------------------------- Ringostat
+# ------------------------------------------------------------------ the service sections
 
-class RingostatSection(_Section):
-    """Auth-key, project ID and "Test connection".
+CheckT = TypeVar("CheckT", bound="RingostatCheck | NetHuntCheck")
+
+
+@dataclass(frozen=True, slots=True)
+class _ServiceTexts:
+    """A service section's texts. Each subclass writes them with its own ``self.tr`` so that
+    lupdate files them under that class's context (where their translations are)."""
+
+    intro: str
+    test_button: str
+    testing: str
+    untested: str  # "Test the connection to continue."
+
+
+class _ServiceSection(_Section, Generic[CheckT]):
+    """A secret, a plain field and "Test connection": what Ringostat and NetHunt share.
+
+    A test is pending from :meth:`request_test` until :meth:`show_result`; an answer for
+    inputs edited meanwhile is dropped, and a passed test holds only while the inputs are
+    the tested ones. Subclasses supply the texts (``_wording``), the two rows
+    (``_add_fields`` with :meth:`_secret_row` and :meth:`_line_row`), how the inputs read and
+    what is wrong with them, and what a good answer brings (``_take``).
 
     Signals:
-        test_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to use the
-            stored one.
-        staff_loaded (list[StaffMember]): a successful test brought the staff list.
+        test_requested (str, str): test these inputs; see the subclass for which they are.
     """
 
     test_requested = Signal(str, str)
-    staff_loaded = Signal(list)
 
-    def __init__(self, config: Config, *, require_test: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, *, require_test: bool, initial: tuple[str, str],
+                 button_name: str, status_name: str, parent: QWidget | None = None) -> None:
         super().__init__(config, parent)
         self._require_test = require_test
-        self._initial = ("", config.ringostat_project_id)
+        self._initial = initial
         self._pending: tuple[str, str] | None = None
         self._verified: tuple[str, str] | None = None
-        self._result: RingostatCheck | None = None
-        self.staff: tuple[StaffMember, ...] = ()
+        self._result: CheckT | None = None
+        self._words = self._wording()
 
         layout = QVBoxLayout(self)
-        layout.addWidget(_intro_label(self.tr(
-            "Find the Auth-key and the project ID in Ringostat: Integrations → API."), self))
+        layout.addWidget(_intro_label(self._words.intro, self))
         form = _form()
-        self.key_field = SecretField(bool(config.ringostat_auth_key),
-                                     self.tr("Paste the Auth-key"), self)
-        self.key_field.edit.setObjectName("ringostatKeyEdit")
-        form.addRow(self.tr("Auth-key"), self._with_note(self.key_field, "ringostat_auth_key"))
-        self.project_edit = QLineEdit(config.ringostat_project_id, self)
-        self.project_edit.setObjectName("projectEdit")
-        self.project_edit.setPlaceholderText(self.tr("For example 12345"))
-        form.addRow(self.tr("Project ID"), self._with_note(self.project_edit,
-                                                           "ringostat_project_id"))
+        self._add_fields(form)
         layout.addLayout(form)
         row = QHBoxLayout()
-        self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.setObjectName("testRingostatButton")
+        self.test_button = QPushButton(self._words.test_button, self)
+        self.test_button.setObjectName(button_name)
         self.test_button.setAutoDefault(False)
         row.addWidget(self.test_button)
         row.addStretch(1)
         layout.addLayout(row)
-        self.status_label = _status_label("ringostatStatus", self)
+        self.status_label = _status_label(status_name, self)
         layout.addWidget(self.status_label)
         layout.addStretch(1)
 
         self.test_button.clicked.connect(self.request_test)
-        self.key_field.changed.connect(self._on_edited)
-        self.project_edit.textChanged.connect(self._on_edited)
+        self._secret_field.changed.connect(self._on_edited)
+        self._line_edit.textChanged.connect(self._on_edited)
         self._refresh()
 
-    def title(self) -> str:
-        return self.tr("Ringostat")
+    # -- what a subclass supplies
+
+    def _wording(self) -> _ServiceTexts:
+        raise NotImplementedError
+
+    def _add_fields(self, form: QFormLayout) -> None:
+        raise NotImplementedError
 
     def _inputs(self) -> tuple[str, str]:
-        return self.key_field.request_value(), self.project_edit.text().strip()
+        """The inputs as tested: a pass holds while they stay the same."""
+        raise NotImplementedError
+
+    def _test_arguments(self) -> tuple[str, str]:
+        """What ``test_requested`` carries."""
+        return self._inputs()
+
+    def _typed(self) -> bool:
+        """Whether enough is typed to show an input problem as an error (not a hint)."""
+        raise NotImplementedError
 
     def input_problem(self) -> str:
-        key_problem = self.key_field.problem(self.tr("Auth-key"))
-        if key_problem:
-            return key_problem
-        project = self.project_edit.text().strip()
-        if not project:
-            return self.tr("Enter the project ID.")
-        if not project.isdigit():
-            return self.tr("The project ID is a number, for example 12345.")
-        return ""
+        raise NotImplementedError
+
+    def _answers(self, result: CheckT, pending: tuple[str, str]) -> bool:
+        """Whether ``result`` can be the answer to the test of ``pending``."""
+        return True
+
+    def _take(self, result: CheckT) -> None:
+        """Keep what a passed test brought."""
+
+    def _secret_row(self, form: QFormLayout, setting: str, label: str, placeholder: str,
+                    object_name: str, *, stored: bool) -> SecretField:
+        """Add the secret's row; :meth:`secrets` reads it as ``setting``."""
+        field = SecretField(stored, placeholder, self)
+        field.edit.setObjectName(object_name)
+        form.addRow(label, self._with_note(field, setting))
+        self._secret_setting, self._secret_field = setting, field
+        return field
+
+    def _line_row(self, form: QFormLayout, setting: str, label: str, placeholder: str,
+                  object_name: str, *, text: str) -> QLineEdit:
+        """Add the plain field's row; :meth:`values` reads it as ``setting``."""
+        edit = QLineEdit(text, self)
+        edit.setObjectName(object_name)
+        edit.setPlaceholderText(placeholder)
+        form.addRow(label, self._with_note(edit, setting))
+        self._line_setting, self._line_edit = setting, edit
+        return edit
+
+    # -- the shared routine
 
     def problem(self) -> str:
         input_problem = self.input_problem()
@@ -321,18 +363,18 @@ class RingostatSection(_Section):
             return self._result.error
         if not self._require_test and self._inputs() == self._initial:
             return ""
-        return self.tr("Test the connection to continue.")
+        return self._words.untested
 
     def request_test(self) -> None:
         if self.input_problem():
             return
         self._pending = self._inputs()
         self._refresh()
-        self.test_requested.emit(*self._pending)
+        self.test_requested.emit(*self._test_arguments())
 
-    def show_result(self, result: RingostatCheck) -> None:
+    def show_result(self, result: CheckT) -> None:
         """The answer to the latest test; an answer for inputs edited since is dropped."""
-        if self._pending is None or result.project_id != self._pending[1]:
+        if self._pending is None or not self._answers(result, self._pending):
             return
         tested, self._pending = self._pending, None
         if tested != self._inputs():
@@ -341,8 +383,7 @@ class RingostatSection(_Section):
         self._result = result
         self._verified = tested if result.ok else None
         if result.ok:
-            self.staff = result.staff
-            self.staff_loaded.emit(list(result.staff))
+            self._take(result)
         self._refresh()
 
     @property
@@ -357,24 +398,87 @@ class RingostatSection(_Section):
     def _refresh(self) -> None:
         self.test_button.setEnabled(not self.input_problem() and self._pending is None)
         if self._pending is not None:
-            _show_status(self.status_label, self.tr("Testing…"), _HINT_STYLE)
+            _show_status(self.status_label, self._words.testing, _HINT_STYLE)
         elif self._result is not None and self._verified == self._inputs():
             _show_status(self.status_label, self._result.summary(), _OK_STYLE)
         elif self._result is not None and not self._result.ok:
             _show_status(self.status_label, self._result.error, _ERROR_STYLE)
         else:
             problem = self.problem()
-            typed = self.key_field.request_value() or self.project_edit.text().strip()
+            typed = self._typed()
             style = _ERROR_STYLE if problem == self.input_problem() and typed else _HINT_STYLE
             _show_status(self.status_label, problem, style)
         self.changed.emit()
 
     def values(self) -> dict[str, Any]:
-        return {"ringostat_project_id": self.project_edit.text().strip()}
+        return {self._line_setting: self._line_edit.text().strip()}
 
     def secrets(self) -> dict[str, str]:
-        value = self.key_field.new_value()
-        return {"ringostat_auth_key": value} if value else {}
+        value = self._secret_field.new_value()
+        return {self._secret_setting: value} if value else {}
+
+
+# ------------------------------------------------------------------------- Ringostat
+
+class RingostatSection(_ServiceSection["RingostatCheck"]):
+    """Auth-key, project ID and "Test connection".
+
+    Signals:
+        test_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to use the
+            stored one.
+        staff_loaded (list[StaffMember]): a successful test brought the staff list.
+    """
+
+    staff_loaded = Signal(list)
+
+    def __init__(self, config: Config, *, require_test: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(config, require_test=require_test,
+                         initial=("", config.ringostat_project_id),
+                         button_name="testRingostatButton", status_name="ringostatStatus",
+                         parent=parent)
+        self.staff: tuple[StaffMember, ...] = ()
+
+    def _wording(self) -> _ServiceTexts:
+        return _ServiceTexts(
+            self.tr("Find the Auth-key and the project ID in Ringostat: Integrations → API."),
+            self.tr("Test connection"), self.tr("Testing…"),
+            self.tr("Test the connection to continue."))
+
+    def _add_fields(self, form: QFormLayout) -> None:
+        self.key_field = self._secret_row(
+            form, "ringostat_auth_key", self.tr("Auth-key"), self.tr("Paste the Auth-key"),
+            "ringostatKeyEdit", stored=bool(self.config.ringostat_auth_key))
+        self.project_edit = self._line_row(
+            form, "ringostat_project_id", self.tr("Project ID"), self.tr("For example 12345"),
+            "projectEdit", text=self.config.ringostat_project_id)
+
+    def title(self) -> str:
+        return self.tr("Ringostat")
+
+    def _inputs(self) -> tuple[str, str]:
+        return self.key_field.request_value(), self.project_edit.text().strip()
+
+    def _typed(self) -> bool:
+        return any(self._inputs())  # either one
+
+    def input_problem(self) -> str:
+        key_problem = self.key_field.problem(self.tr("Auth-key"))
+        if key_problem:
+            return key_problem
+        project = self.project_edit.text().strip()
+        if not project:
+            return self.tr("Enter the project ID.")
+        if not project.isdigit():
+            return self.tr("The project ID is a number, for example 12345.")
+        return ""
+
+    def _answers(self, result: RingostatCheck, pending: tuple[str, str]) -> bool:
+        return result.project_id == pending[1]
+
+    def _take(self, result: RingostatCheck) -> None:
+        self.staff = result.staff
+        self.staff_loaded.emit(list(result.staff))
 
 
 class AgentSection(_Section):
@@ -496,7 +600,7 @@ class AgentSection(_Section):
 
 # --------------------------------------------------------------------------- NetHunt
 
-class NetHuntSection(_Section):
+class NetHuntSection(_ServiceSection["NetHuntCheck"]):
     """Login e-mail, API key and "Test connection".
 
     Signals:
@@ -504,54 +608,42 @@ class NetHuntSection(_Section):
         folders_loaded (list[Folder]): a successful test brought the readable folders.
     """
 
-    test_requested = Signal(str, str)
     folders_loaded = Signal(list)
 
     def __init__(self, config: Config, *, require_test: bool,
                  parent: QWidget | None = None) -> None:
-        super().__init__(config, parent)
-        self._require_test = require_test
-        self._initial = (config.nethunt_email.strip().lower(), "")
-        self._pending: tuple[str, str] | None = None
-        self._verified: tuple[str, str] | None = None
-        self._result: NetHuntCheck | None = None
+        super().__init__(config, require_test=require_test,
+                         initial=(config.nethunt_email.strip().lower(), ""),
+                         button_name="testNetHuntButton", status_name="nethuntStatus",
+                         parent=parent)
         self.folders: tuple[Folder, ...] = ()
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(_intro_label(self.tr(
-            "Use your NetHunt login e-mail and the API key from NetHunt: Settings → "
-            "Integrations → API key."), self))
-        form = _form()
-        self.email_edit = QLineEdit(config.nethunt_email, self)
-        self.email_edit.setObjectName("nethuntEmailEdit")
-        self.email_edit.setPlaceholderText(self.tr("name@company.com"))
-        form.addRow(self.tr("Login e-mail"), self._with_note(self.email_edit, "nethunt_email"))
-        self.key_field = SecretField(bool(config.nethunt_api_key), self.tr("Paste the API key"),
-                                     self)
-        self.key_field.edit.setObjectName("nethuntKeyEdit")
-        form.addRow(self.tr("API key"), self._with_note(self.key_field, "nethunt_api_key"))
-        layout.addLayout(form)
-        row = QHBoxLayout()
-        self.test_button = QPushButton(self.tr("Test connection"), self)
-        self.test_button.setObjectName("testNetHuntButton")
-        self.test_button.setAutoDefault(False)
-        row.addWidget(self.test_button)
-        row.addStretch(1)
-        layout.addLayout(row)
-        self.status_label = _status_label("nethuntStatus", self)
-        layout.addWidget(self.status_label)
-        layout.addStretch(1)
+    def _wording(self) -> _ServiceTexts:
+        return _ServiceTexts(
+            self.tr("Use your NetHunt login e-mail and the API key from NetHunt: Settings → "
+                    "Integrations → API key."),
+            self.tr("Test connection"), self.tr("Testing…"),
+            self.tr("Test the connection to continue."))
 
-        self.test_button.clicked.connect(self.request_test)
-        self.email_edit.textChanged.connect(self._on_edited)
-        self.key_field.changed.connect(self._on_edited)
-        self._refresh()
+    def _add_fields(self, form: QFormLayout) -> None:
+        self.email_edit = self._line_row(
+            form, "nethunt_email", self.tr("Login e-mail"), self.tr("name@company.com"),
+            "nethuntEmailEdit", text=self.config.nethunt_email)
+        self.key_field = self._secret_row(
+            form, "nethunt_api_key", self.tr("API key"), self.tr("Paste the API key"),
+            "nethuntKeyEdit", stored=bool(self.config.nethunt_api_key))
 
     def title(self) -> str:
         return self.tr("NetHunt")
 
     def _inputs(self) -> tuple[str, str]:
         return self.email_edit.text().strip().lower(), self.key_field.request_value()
+
+    def _test_arguments(self) -> tuple[str, str]:
+        return self.email_edit.text().strip(), self.key_field.request_value()
+
+    def _typed(self) -> bool:
+        return all(self._inputs())  # both
 
     def input_problem(self) -> str:
         email = self.email_edit.text().strip()
@@ -561,69 +653,9 @@ class NetHuntSection(_Section):
             return self.tr("This does not look like an e-mail address.")
         return self.key_field.problem(self.tr("API key"))
 
-    def problem(self) -> str:
-        input_problem = self.input_problem()
-        if input_problem:
-            return input_problem
-        if self._verified == self._inputs():
-            return ""
-        if self._result is not None and not self._result.ok and self._pending is None:
-            return self._result.error
-        if not self._require_test and self._inputs() == self._initial:
-            return ""
-        return self.tr("Test the connection to continue.")
-
-    def request_test(self) -> None:
-        if self.input_problem():
-            return
-        self._pending = self._inputs()
-        self._refresh()
-        self.test_requested.emit(self.email_edit.text().strip(), self._pending[1])
-
-    def show_result(self, result: NetHuntCheck) -> None:
-        if self._pending is None:
-            return
-        tested, self._pending = self._pending, None
-        if tested != self._inputs():
-            self._refresh()
-            return
-        self._result = result
-        self._verified = tested if result.ok else None
-        if result.ok:
-            self.folders = result.folders
-            self.folders_loaded.emit(list(result.folders))
-        self._refresh()
-
-    @property
-    def busy(self) -> bool:
-        return self._pending is not None
-
-    def _on_edited(self) -> None:
-        if self._verified != self._inputs():
-            self._result = None
-        self._refresh()
-
-    def _refresh(self) -> None:
-        self.test_button.setEnabled(not self.input_problem() and self._pending is None)
-        if self._pending is not None:
-            _show_status(self.status_label, self.tr("Testing…"), _HINT_STYLE)
-        elif self._result is not None and self._verified == self._inputs():
-            _show_status(self.status_label, self._result.summary(), _OK_STYLE)
-        elif self._result is not None and not self._result.ok:
-            _show_status(self.status_label, self._result.error, _ERROR_STYLE)
-        else:
-            problem = self.problem()
-            typed = bool(self.email_edit.text().strip() and self.key_field.request_value())
-            style = _ERROR_STYLE if problem == self.input_problem() and typed else _HINT_STYLE
-            _show_status(self.status_label, problem, style)
-        self.changed.emit()
-
-    def values(self) -> dict[str, Any]:
-        return {"nethunt_email": self.email_edit.text().strip()}
-
-    def secrets(self) -> dict[str, str]:
-        value = self.key_field.new_value()
-        return {"nethunt_api_key": value} if value else {}
+    def _take(self, result: NetHuntCheck) -> None:
+        self.folders = result.folders
+        self.folders_loaded.emit(list(result.folders))
 
 
 @dataclass(frozen=True, slots=True)
@@ -947,22 +979,89 @@ class _SetupForm:
         return None
 
 
-def _wire(window: FirstRunWizard | SettingsDialog, form: _SetupForm) -> None:
-    form.ringostat.test_requested.connect(window.test_ringostat_requested)
-    form.agent.check_requested.connect(window.agent_check_requested)
-    form.nethunt.test_requested.connect(window.test_nethunt_requested)
-    form.folder.fields_requested.connect(
-        lambda folder_id: window.folder_fields_requested.emit(
-            form.nethunt.email_edit.text().strip(), form.nethunt.key_field.request_value(),
-            folder_id))
-
-
 def _banner(parent: QWidget) -> QLabel:
     banner = plain_label(object_name="saveErrorBanner", parent=parent)
     banner.setWordWrap(True)
     banner.setStyleSheet(_BANNER_ERROR_STYLE)
     banner.setVisible(False)
     return banner
+
+
+if TYPE_CHECKING:
+    _WindowBase = QDialog  # what _SetupWindow mixes into: QWizard or QDialog
+else:
+    _WindowBase = object
+
+
+class _SetupWindow(_WindowBase):
+    """What the wizard and the dialog share: their requests to the controller, its answers
+    and the save request. The window builds ``form`` and ``banner``, then calls ``_wire``.
+
+    Signals:
+        test_ringostat_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to
+            use the stored key; answer with :meth:`show_ringostat_result`.
+        agent_check_requested (str identity): answer with :meth:`show_agent_result`.
+        test_nethunt_requested (str email, str api_key): ``api_key`` ``""`` = the stored
+            key; answer with :meth:`show_nethunt_result`.
+        folder_fields_requested (str email, str api_key, str folder_id): answer with
+            :meth:`show_folder_fields`.
+        save_requested (SetupValues): answer with ``finish_saved`` or
+            :meth:`show_save_error`.
+    """
+
+    test_ringostat_requested = Signal(str, str)
+    agent_check_requested = Signal(str)
+    test_nethunt_requested = Signal(str, str)
+    folder_fields_requested = Signal(str, str, str)
+    save_requested = Signal(SetupValues)
+
+    form: _SetupForm
+    banner: QLabel
+
+    def _wire(self) -> None:
+        form = self.form
+        form.ringostat.test_requested.connect(self.test_ringostat_requested)
+        form.agent.check_requested.connect(self.agent_check_requested)
+        form.nethunt.test_requested.connect(self.test_nethunt_requested)
+        form.folder.fields_requested.connect(
+            lambda folder_id: self.folder_fields_requested.emit(
+                form.nethunt.email_edit.text().strip(), form.nethunt.key_field.request_value(),
+                folder_id))
+
+    # -- what the controller calls
+
+    def show_ringostat_result(self, result: RingostatCheck) -> None:
+        self.form.ringostat.show_result(result)
+
+    def show_agent_result(self, result: AgentCheck) -> None:
+        self.form.agent.show_agent_result(result)
+
+    def show_nethunt_result(self, result: NetHuntCheck) -> None:
+        self.form.nethunt.show_result(result)
+
+    def show_folder_fields(self, result: FolderFieldsCheck) -> None:
+        self.form.folder.show_fields(result)
+
+    def show_save_error(self, message: str) -> None:
+        """Saving failed (no keychain…): say so in the banner; nothing was closed."""
+        self.banner.setText(message)
+        self.banner.setAccessibleName(message)
+        self.banner.setVisible(True)
+
+    # -- what the agent does
+
+    def setup_values(self) -> SetupValues:
+        return self.form.setup_values()
+
+    def is_valid(self) -> bool:
+        return self.form.first_problem() is None
+
+    def _request_save(self) -> None:
+        """Emit ``save_requested``; nothing is saved unless every section is valid."""
+        if not self.is_valid():
+            return
+        self.banner.setVisible(False)
+        self.save_requested.emit(self.setup_values())
 
 
 # ---------------------------------------------------------------------- the wizard
@@ -981,27 +1080,13 @@ class _SectionPage(QWizardPage):
         return not self.section.problem()
 
 
-class FirstRunWizard(QWizard):
+class FirstRunWizard(_SetupWindow, QWizard):
     """Five pages; Next/Finish stay disabled until the page is valid; Finish emits
     ``save_requested`` and the wizard stays open until the controller answers.
 
-    Signals:
-        test_ringostat_requested (str auth_key, str project_id): ``auth_key`` is ``""`` to
-            use the stored key; answer with :meth:`show_ringostat_result`.
-        agent_check_requested (str identity): answer with :meth:`show_agent_result`.
-        test_nethunt_requested (str email, str api_key): ``api_key`` ``""`` = the stored
-            key; answer with :meth:`show_nethunt_result`.
-        folder_fields_requested (str email, str api_key, str folder_id): answer with
-            :meth:`show_folder_fields`.
-        save_requested (SetupValues): answer with :meth:`finish_saved` or
-            :meth:`show_save_error`.
+    Signals: those of :class:`_SetupWindow`; answer ``save_requested`` with
+    :meth:`finish_saved` or :meth:`show_save_error`.
     """
-
-    test_ringostat_requested = Signal(str, str)
-    agent_check_requested = Signal(str)
-    test_nethunt_requested = Signal(str, str)
-    folder_fields_requested = Signal(str, str, str)
-    save_requested = Signal(SetupValues)
 
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1026,62 +1111,31 @@ class FirstRunWizard(QWizard):
             self.addPage(page)
         self.section_pages[-1].layout_.addWidget(self.banner)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Finish"))
-        _wire(self, self.form)
+        self._wire()
 
-    # -- what the controller calls
-
-    def show_ringostat_result(self, result: RingostatCheck) -> None:
-        self.form.ringostat.show_result(result)
-
-    def show_agent_result(self, result: AgentCheck) -> None:
-        self.form.agent.show_agent_result(result)
-
-    def show_nethunt_result(self, result: NetHuntCheck) -> None:
-        self.form.nethunt.show_result(result)
-
-    def show_folder_fields(self, result: FolderFieldsCheck) -> None:
-        self.form.folder.show_fields(result)
-
-    def show_save_error(self, message: str) -> None:
-        """Saving failed (no keychain…): say so on the last page; nothing was closed."""
-        self.banner.setText(message)
-        self.banner.setAccessibleName(message)
-        self.banner.setVisible(True)
+    # -- what the controller calls (the rest in _SetupWindow)
 
     def finish_saved(self) -> None:
         super().accept()
 
     # -- what the agent does
 
-    def setup_values(self) -> SetupValues:
-        return self.form.setup_values()
-
-    def is_valid(self) -> bool:
-        return self.form.first_problem() is None
-
     def accept(self) -> None:
         # Finish lands here; nothing is saved unless every page is valid.
-        if not self.is_valid():
-            return
-        self.banner.setVisible(False)
-        self.save_requested.emit(self.setup_values())
+        self._request_save()
 
 
 # ----------------------------------------------------------------- the dialog
 
-class SettingsDialog(QDialog):
+class SettingsDialog(_SetupWindow, QDialog):
     """The same sections in tabs, prefilled from the current settings.
 
-    Signals: those of :class:`FirstRunWizard`, and
+    Signals: those of :class:`_SetupWindow` (answer ``save_requested`` with
+    :meth:`finish_saved` or :meth:`show_save_error`), and
         saved (dict): the settings that changed, after they were saved (secrets as names
             mapped to ``"stored"``, never values).
     """
 
-    test_ringostat_requested = Signal(str, str)
-    agent_check_requested = Signal(str)
-    test_nethunt_requested = Signal(str, str)
-    folder_fields_requested = Signal(str, str, str)
-    save_requested = Signal(SetupValues)
     saved = Signal(dict)
 
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
@@ -1125,17 +1179,15 @@ class SettingsDialog(QDialog):
         self.save_button.clicked.connect(self.accept)
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
-        _wire(self, self.form)
+        self._wire()
         for section in self.form.sections:
             section.changed.connect(self._refresh)
         self._refresh()
 
     def start_tests(self) -> None:
         """Test the stored credentials at once, so the staff and folder lists fill in."""
-        if not self.form.ringostat.input_problem():
-            self.form.ringostat.request_test()
-        if not self.form.nethunt.input_problem():
-            self.form.nethunt.request_test()
+        self.form.ringostat.request_test()  # each does nothing while its inputs are wrong
+        self.form.nethunt.request_test()
 
     def _refresh(self) -> None:
         found = self.form.first_problem()
@@ -1146,24 +1198,7 @@ class SettingsDialog(QDialog):
             section, problem = found
             _show_status(self.problem_label, f"{section.title()}: {problem}", _HINT_STYLE)
 
-    # -- what the controller calls
-
-    def show_ringostat_result(self, result: RingostatCheck) -> None:
-        self.form.ringostat.show_result(result)
-
-    def show_agent_result(self, result: AgentCheck) -> None:
-        self.form.agent.show_agent_result(result)
-
-    def show_nethunt_result(self, result: NetHuntCheck) -> None:
-        self.form.nethunt.show_result(result)
-
-    def show_folder_fields(self, result: FolderFieldsCheck) -> None:
-        self.form.folder.show_fields(result)
-
-    def show_save_error(self, message: str) -> None:
-        self.banner.setText(message)
-        self.banner.setAccessibleName(message)
-        self.banner.setVisible(True)
+    # -- what the controller calls (the rest in _SetupWindow)
 
     def finish_saved(self, changed: dict[str, Any]) -> None:
         self.saved.emit(changed)
@@ -1171,11 +1206,5 @@ class SettingsDialog(QDialog):
 
     # -- what the agent does
 
-    def setup_values(self) -> SetupValues:
-        return self.form.setup_values()
-
     def accept(self) -> None:
-        if self.form.first_problem() is not None:
-            return
-        self.banner.setVisible(False)
-        self.save_requested.emit(self.setup_values())
+        self._request_save()
