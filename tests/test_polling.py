@@ -10,7 +10,7 @@ machine (wall time passes, monotonic time does not).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Coroutine, Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -21,7 +21,7 @@ import pytest
 
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
-from ringohunt_desktop.clients.ringostat import CALLS_CAP, RingostatClient
+from ringohunt_desktop.clients.ringostat import CALLS_CAP, DEFAULT_FIELDS, RingostatClient
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.polling import MAX_CATCH_UP, CallPoller, PollResult
 from ringohunt_desktop.domain import CallRecord
@@ -65,6 +65,21 @@ class Clocks:
     def suspend(self, seconds: float) -> None:
         """The machine sleeps: wall time passes, the monotonic clock stands still."""
         self.wall += seconds
+
+
+class SlowRingostat(RingostatClient):
+    """A real client whose ``calls/list`` answers take ``delay`` seconds of the fake clocks."""
+
+    def __init__(self, *args: Any, clocks: Clocks, delay: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clocks = clocks
+        self._delay = delay
+
+    async def calls_list(self, start: datetime, end: datetime,
+                         fields: Sequence[str] = DEFAULT_FIELDS) -> list[CallRecord]:
+        rows = await super().calls_list(start, end, fields)
+        self._clocks.run(self._delay)
+        return rows
 
 
 @dataclass
@@ -395,6 +410,27 @@ def test_a_long_silence_triggers_a_catch_up_even_when_both_clocks_agree(
             result, window = await r.poll_window()
             assert window[0] == last_success - RECONCILE
             assert result.caught_up
+
+    run_async(scenario())
+
+
+def test_a_slow_answer_is_not_mistaken_for_sleep(
+        sim: Simulator, control: httpx.Client, clocks: Clocks, run_async: RunAsync[Any]) -> None:
+    """A calls/list answer that takes 8 s (both clocks run) is a slow network, not a
+    suspended machine: the next cycle polls the hot window, not a catch-up window."""
+
+    async def scenario() -> None:
+        async with SlowRingostat(sim.ringostat_url, Secret(sim.credentials.ringostat_auth_key),
+                                 sim.credentials.ringostat_project_id, clocks=clocks,
+                                 delay=8) as client:
+            r = await rig(client, control, clocks, resume_from=clocks.now())
+            await r.poll()
+            for _ in range(3):
+                clocks.run(2)
+                cycle_start = clocks.now()
+                result, window = await r.poll_window()
+                assert window[0] == cycle_start - HOT
+                assert not result.caught_up
 
     run_async(scenario())
 
