@@ -69,8 +69,7 @@ class CallPoller:
         """Start times of calls still ringing or talking, so the window keeps them in view."""
         self._open_since = min(started, default=None)
 
-    def _window_start(self, now: datetime) -> tuple[datetime, bool]:
-        mono = self._monotonic()
+    def _window_start(self, now: datetime, mono: float) -> tuple[datetime, bool]:
         if self._last_ok_mono is not None and self._last_ok_wall is not None:
             wall_gap = (now - self._last_ok_wall).total_seconds()
             # Sleep shows as wall time racing ahead of the monotonic clock, or a long silence.
@@ -89,17 +88,20 @@ class CallPoller:
         return start, False
 
     async def poll_once(self) -> PollResult:
+        # Both clocks are read together: a slow answer then moves both gaps alike, where
+        # reading the monotonic clock after the requests made it look like a sleep (> 5 s).
         now = self._now()
-        start, catching_up = self._window_start(now)
+        mono = self._monotonic()
+        start, catching_up = self._window_start(now, mono)
         rows = await self._ringostat.calls_list(start, now + timedelta(minutes=1))
         speaking = await self._ringostat.sip_speaking()
         logins = self._agent.sip_logins
         agent_speaking = any(login.lower() in logins for login in speaking)
         self._last_ok_wall = now
-        self._last_ok_mono = self._monotonic()
+        self._last_ok_mono = mono
         if catching_up:
             self._needs_catch_up = False
-            self._last_reconcile = self._last_ok_mono
+            self._last_reconcile = mono
         return PollResult(rows, agent_speaking, start, catching_up)
 
 
