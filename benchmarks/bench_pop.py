@@ -54,13 +54,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from benchmarks.report import POLL_INTERVAL_S, Report, percentile
 from ringohunt_desktop import phone
-from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.config import load_config
 from ringohunt_desktop.core.calltracking import CallEvent
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap
 from ringohunt_desktop.domain import CallPhase, CallRecord, Direction, LookupState
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.crm import CrmService
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.shell.launch import create_qapplication
 from ringohunt_desktop.simulator import SimCredentials
 from ringohunt_desktop.ui.insider_panel import InsiderPanel

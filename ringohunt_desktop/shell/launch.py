@@ -16,10 +16,10 @@ from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
 from ringohunt_desktop import APP_ID, APP_NAME, ORG_NAME, __version__
-from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.credentials import MemoryStore, default_store
 from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.shell.single_instance import SingleInstance, default_server_name
 
 
