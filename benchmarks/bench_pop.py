@@ -330,7 +330,7 @@ def naive_crm(app: RingoHuntApp) -> CrmService:
                           store=None, workspace_id=config.nethunt_workspace_id,
                           time_zone=config.crm_timezone)
     crm = CrmService(lookup, app)
-    crm.lookup_updated.connect(app._on_lookup)
+    crm.lookup_updated.connect(app.popups.show_lookup)
     return crm
 
 
@@ -423,15 +423,18 @@ async def measure_pops(sizes: PopSizes, sim_url: str, basedir: Path) -> PopResul
             for index, number in enumerate(miss_numbers):
                 results.misses.append(await pop_once(
                     app, probe, ringing_call(f"bench-miss-{index}", number)))
-            indexed = services.crm
-            services.crm = naive_crm(app)
+            # The panels ask the naive service instead of the app's own for a while.
+            indexed, naive = services.crm, naive_crm(app)
+            app.popups.lookup_requested.disconnect(indexed.request_lookup)
+            app.popups.lookup_requested.connect(naive.request_lookup)
             try:
                 for index, number in enumerate(hit_numbers[:sizes.naive]):
                     results.naive.append(await pop_once(
                         app, probe, ringing_call(f"bench-naive-{index}", number)))
             finally:
-                await services.crm.wait_idle()
-                services.crm = indexed
+                await naive.wait_idle()
+                app.popups.lookup_requested.disconnect(naive.request_lookup)
+                app.popups.lookup_requested.connect(indexed.request_lookup)
             await polled_pops(app, client, probe, hit_numbers[:sizes.polled_calls], results)
         finally:
             qt_app.removeEventFilter(probe)
