@@ -3,11 +3,13 @@ directory, and a look into the stream with a plain (unauthorised or admin) conne
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import nats
 from nats.js import JetStreamContext
 
@@ -20,6 +22,7 @@ from ringohunt_desktop.simulator.people import AGENTS
 PROJECT = "11111"
 SECRET = "s3cret-webhook-token-Zq9"
 STREAM = "RINGOHUNT_CALLS"
+CALLER = "380671234567"
 
 
 def sim_staff() -> list[StaffMember]:
@@ -79,3 +82,16 @@ async def messages_on(js: JetStreamContext, subject: str, stream: str = STREAM
             found.append({**json.loads(message.data),
                           "_msg_id": (message.headers or {}).get("Nats-Msg-Id")})
     return found
+
+
+async def wait_health(client: httpx.AsyncClient, relay: RelayServer, status: int = 200) -> None:
+    """Until /healthz answers ``status`` (200: connected, stream ready). The test's timeout
+    bounds this; nothing is asserted on how long it takes."""
+    while True:
+        if (await client.get(relay.base_url + "/healthz")).status_code == status:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def wait_healthy(client: httpx.AsyncClient, relay: RelayServer) -> None:
+    await wait_health(client, relay, 200)

@@ -18,9 +18,9 @@ import pytest
 
 from ringohunt_desktop.core.webhooks import parse_webhook_event
 from ringohunt_desktop.relay import subjects
-from ringohunt_desktop.relay.server import RelayServer
 from tests.nats_fixtures import NatsNode, free_port, nats_server
 from tests.relay_support import (
+    CALLER,
     PROJECT,
     SECRET,
     STREAM,
@@ -29,6 +29,8 @@ from tests.relay_support import (
     relay_settings,
     running_relay,
     subject_counts,
+    wait_health,
+    wait_healthy,
 )
 
 __all__ = ["nats_server"]  # the fixture, re-exported for pytest
@@ -39,20 +41,6 @@ SARAH = subjects.agent_subject(PROJECT, 4323)
 IRYNA = subjects.agent_subject(PROJECT, 4324)
 UNASSIGNED = subjects.unassigned_subject(PROJECT)
 MISSED = subjects.missed_subject(PROJECT)
-CALLER = "380671234567"
-
-
-async def wait_health(client: httpx.AsyncClient, relay: RelayServer, status: int = 200) -> None:
-    """Until /healthz answers ``status`` (200: connected, stream ready). The test's timeout
-    bounds this; nothing is asserted on how long it takes."""
-    while True:
-        if (await client.get(relay.base_url + "/healthz")).status_code == status:
-            return
-        await asyncio.sleep(0.05)
-
-
-async def wait_healthy(client: httpx.AsyncClient, relay: RelayServer) -> None:
-    await wait_health(client, relay, 200)
 
 
 def with_secret(url: str, event: str) -> str:
