@@ -185,15 +185,29 @@ class BrokerLink:
 
     async def publish(self, delivery: Delivery) -> PubAck:
         """Store one message and return JetStream's acknowledgement (``duplicate`` set when
-        the message id was already stored); :class:`BrokerUnavailable` otherwise."""
-        if self._js is None or not self.connected:
-            raise BrokerUnavailable(self.last_error or "not connected to the broker")
-        try:
-            return await self._js.publish(delivery.subject, delivery.payload,
-                                          timeout=self.publish_timeout, stream=self.stream.name,
-                                          headers={"Nats-Msg-Id": delivery.msg_id})
-        except (TimeoutError, nats.errors.Error, OSError) as exc:
-            raise BrokerUnavailable(_describe(exc)) from exc
+        the message id was already stored); :class:`BrokerUnavailable` otherwise.
+
+        Within ``publish_timeout`` it tries again while the link is reconnecting (a cluster
+        node stopped) or the stream has no leader yet (an election takes a few seconds):
+        retrying is safe because the message id makes the write idempotent, and it spares
+        Ringostat, which retries only 3 times, a 503 for a blip.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.publish_timeout
+        pause = 0.05
+        while True:
+            remaining = deadline - loop.time()
+            if self._js is not None and self.connected and remaining > 0:
+                try:
+                    return await self._js.publish(
+                        delivery.subject, delivery.payload, timeout=remaining,
+                        stream=self.stream.name, headers={"Nats-Msg-Id": delivery.msg_id})
+                except (TimeoutError, nats.errors.Error, OSError) as exc:
+                    self.last_error = _describe(exc)
+            if self._nc is None or self._nc.is_closed or loop.time() + pause >= deadline:
+                raise BrokerUnavailable(self.last_error or "not connected to the broker")
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     async def close(self, grace: float = 5.0) -> None:
         self._closing = True
