@@ -92,6 +92,7 @@ class WebhookEmitter:
         self._seq = itertools.count()
         self._outbox: queue.Queue[_Scheduled] = queue.Queue(maxsize=queue_size)
         self._threads: list[threading.Thread] = []
+        self._in_flight = 0
 
     # ------------------------------------------------------------ what a call sends
 
@@ -193,8 +194,11 @@ class WebhookEmitter:
                 item = self._outbox.get(timeout=0.1)
             except queue.Empty:
                 continue
+            with self._lock:
+                self._in_flight += 1
             status = self._post(item)
             with self._lock:
+                self._in_flight -= 1
                 self.deliveries.append({"event": item.event, "attempt": item.attempt,
                                         "status": status, "time": self.state.clock(),
                                         "call_id": item.body.get("call_id")
@@ -228,6 +232,12 @@ class WebhookEmitter:
             return int(exc.code)
         except (urllib.error.URLError, OSError) as exc:
             return f"error: {type(exc).__name__}"
+
+    @property
+    def pending(self) -> int:
+        """Webhooks not yet answered (scheduled, queued or being sent), retries included."""
+        with self._lock:
+            return len(self._heap) + self._outbox.qsize() + self._in_flight
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
