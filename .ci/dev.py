@@ -24,7 +24,8 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 # Xvfb + a tray host + xdotool for the real-display tests, the xcb plugin's libraries,
 # gnome-keyring for the one test against a real Secret Service keyring, and ICU's icupkg
 # plus a C toolchain for the build's slim ICU data library (resources/pyinstaller_slim_icu.py),
-# and wixl + Wine to build the MSI and install it silently (tests/test_installer_msi.py).
+# and wixl + Wine to build the MSI and install it silently (tests/test_installer_msi.py),
+# and nats-server, the broker the relay's tests start on loopback (tests/nats_fixtures.py).
 DEBIAN_PACKAGES = [
     "xvfb", "trayer", "xdotool", "imagemagick", "fonts-dejavu-core",
     "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
@@ -33,6 +34,7 @@ DEBIAN_PACKAGES = [
     "gnome-keyring", "dbus", "dbus-x11",
     "icu-devtools", "binutils", "gcc",
     "wixl", "msitools", "wine", "wine64",
+    "nats-server",
 ]
 
 

@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--call-every", type=float, default=None,
                      help="generate a live incoming call every N seconds")
+    sim.add_argument("--webhook-url", default=None, metavar="URL",
+                     help="POST each new call's Ringostat webhooks here (a ringohunt-relay, "
+                          "e.g. http://127.0.0.1:8080/ringostat?secret=…)")
     selftest = commands.add_parser("selftest", help="smoke test of an installed/frozen build")
     selftest.add_argument("--sim-url", default=None)
     return parser
@@ -318,10 +321,13 @@ def run_headless(args: argparse.Namespace, config: Config,
 def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
 
-    options = SimOptions(seed=args.seed, contacts=args.contacts, call_every=args.call_every)
+    options = SimOptions(seed=args.seed, contacts=args.contacts, call_every=args.call_every,
+                         webhook_url=getattr(args, "webhook_url", None))
     simulator = Simulator(SimCredentials.from_env(), options, host=args.host, port=args.port)
-    out.write(f"simulator on {simulator.url} (NetHunt under {simulator.nethunt_url})\n"
-              "point the app at it with:\n")
+    out.write(f"simulator on {simulator.url} (NetHunt under {simulator.nethunt_url})\n")
+    if options.webhook_url:
+        out.write("sending each new call's webhooks to the relay (see /_sim/webhooks)\n")
+    out.write("point the app at it with:\n")
     for key, value in simulator.app_environment().items():
         shown = "(from your environment or the demo default)" if key.endswith("KEY") else value
         out.write(f"  {key}={shown}\n")

@@ -7,6 +7,11 @@ receives the webhooks) streams them to the desktop as newline-delimited JSON ove
 webhook body with ``event`` added from the webhook's URL. Events are turned into the same
 :class:`CallRecord` snapshots the poller yields, so :class:`CallTracker` de-duplicates
 at-least-once deliveries by call id and both sources share every rule downstream.
+
+The same parser serves the server-side relay (``ringohunt_desktop.relay``): it reads a webhook
+with :func:`canonical_fields` (first non-empty value per key among its aliases, cleaned of
+control and bidi characters), validates it with :func:`parse_webhook_event`, and publishes
+the canonical fields, which parse here to the very same event.
 """
 
 from __future__ import annotations
@@ -26,8 +31,12 @@ from ringohunt_desktop.domain import CallRecord, Direction, normalise_dispositio
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPES = ("call_start", "call_answered", "call_end", "ai_processed")
+# "call_forwarding" is Ringostat's "at a forwarding step" moment: the nearest thing to "ringing
+# at the agent" (§4.1), and the event the relay routes the pop on.
+EVENT_TYPES = ("call_start", "call_forwarding", "call_answered", "call_end", "ai_processed")
 MAX_EVENT_BYTES = 64 * 1024
+MAX_CALL_ID_CHARS = 200
+MAX_VALUE_CHARS = 2048  # a recording URL with its token fits; a pasted novel does not
 
 # Key → accepted aliases, first non-empty wins (ringostat-api.md §4.2).
 ALIASES: Mapping[str, tuple[str, ...]] = {
@@ -46,6 +55,15 @@ ALIASES: Mapping[str, tuple[str, ...]] = {
     "utm_campaign": ("utm_campaign",),
     "employee_fio": ("employee_fio", "employee"),
     "calldate": ("calldate", "call_date", "date"),
+    # Who a call concerns besides the e-mail and SIP login (the relay routes on these through
+    # the staff list). On "call_forwarding" each may list several, comma-separated: a group
+    # step rings several agents at once.
+    "employee_id": ("employee_id", "employee_number", "staff_id"),
+    "employee_ext": ("employee_ext",),
+    "department": ("department",),
+    "step": ("step", "step_forward", "forwarding_step"),
+    "project_id": ("project_id",),
+    "ai_summary": ("ai_summary",),
 }
 
 
@@ -71,6 +89,21 @@ class WebhookEvent:
     utm_campaign: str = ""
     employee_name: str = ""
     received_at: datetime | None = None
+    employee_id: str = ""
+    employee_ext: str = ""
+    department: str = ""
+    step: str = ""  # the forwarding step, on "call_forwarding"
+    ai_summary: str = ""
+
+
+def clean_text(value: str, limit: int = MAX_VALUE_CHARS) -> str:
+    """``value`` without control, format (bidi overrides, zero-width) or surrogate characters;
+    other whitespace becomes a space. Webhook values end up in logs, NATS headers and the
+    agent's panel, where such characters forge lines or reorder what the agent reads."""
+    if not value.isprintable():
+        value = "".join(ch if ch.isprintable() else " " if ch.isspace() else ""
+                        for ch in value)
+    return value.strip()[:limit]
 
 
 def _first(payload: Mapping[str, Any], key: str) -> str:
@@ -79,9 +112,27 @@ def _first(payload: Mapping[str, Any], key: str) -> str:
     for source in sources:
         for alias in ALIASES[key]:
             value = source.get(alias)
-            if value is not None and not isinstance(value, (dict, list)) and str(value).strip():
-                return str(value).strip()
+            if value is None or isinstance(value, (dict, list)):
+                continue
+            text = clean_text(_scalar_text(value))
+            if text:
+                return text
     return ""
+
+
+def _scalar_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return str(int(value))  # 12.0 from a JSON body is the 12 a query string sends
+    return str(value)
+
+
+def canonical_fields(payload: Mapping[str, Any]) -> dict[str, str]:
+    """Every known key under its canonical name (first non-empty value among its aliases,
+    ``additional_call_data`` included), cleaned; ``event`` lower-cased. Empty keys are left
+    out. :func:`parse_webhook_event` reads the result exactly as it reads ``payload``."""
+    fields = {key: _first(payload, key) for key in ALIASES}
+    fields["event"] = clean_text(_scalar_text(payload.get("event", ""))).lower()
+    return {key: value for key, value in fields.items() if value}
 
 
 def _as_int(text: str) -> int:
@@ -96,14 +147,14 @@ def parse_webhook_event(payload: object, *, received_at: datetime | None = None
     """Parse one delivery defensively; raises :class:`InvalidEvent` for what it refuses."""
     if not isinstance(payload, Mapping):
         raise InvalidEvent("an event must be a JSON object")
-    event = str(payload.get("event", "")).strip().lower()
+    event = clean_text(_scalar_text(payload.get("event", ""))).lower()
     if event not in EVENT_TYPES:
         raise InvalidEvent(f"unknown event type {event[:40]!r}")
     call_id = _first(payload, "call_id")
-    if not call_id or len(call_id) > 200:
+    if not call_id or len(call_id) > MAX_CALL_ID_CHARS:
         raise InvalidEvent("the event has no usable call id")
     disposition = normalise_disposition(_first(payload, "disposition"))
-    if event == "call_start":
+    if event in ("call_start", "call_forwarding"):
         disposition = "CALLING"
     elif event == "call_answered":
         disposition = "IN PROGRESS"
@@ -118,7 +169,10 @@ def parse_webhook_event(payload: object, *, received_at: datetime | None = None
         utm_source=_first(payload, "utm_source"), utm_medium=_first(payload, "utm_medium"),
         utm_campaign=_first(payload, "utm_campaign"),
         employee_name=_first(payload, "employee_fio"),
-        received_at=received_at or datetime.now(UTC))
+        received_at=received_at or datetime.now(UTC),
+        employee_id=_first(payload, "employee_id"), employee_ext=_first(payload, "employee_ext"),
+        department=_first(payload, "department"), step=_first(payload, "step"),
+        ai_summary=_first(payload, "ai_summary"))
 
 
 def event_to_call(event: WebhookEvent, agent: AgentIdentity,
@@ -190,5 +244,6 @@ class RelaySource:
         return event_to_call(event, self._agent, started)
 
 
-__all__ = ["BadResponse", "CallEventStream", "InvalidEvent", "RelaySource", "WebhookEvent",
-           "event_to_call", "parse_webhook_event"]
+__all__ = ["ALIASES", "EVENT_TYPES", "BadResponse", "CallEventStream", "InvalidEvent",
+           "RelaySource", "WebhookEvent", "canonical_fields", "clean_text", "event_to_call",
+           "parse_webhook_event"]

@@ -69,6 +69,14 @@ class SimOptions:
     calls_cap: int = 6500  # rows per calls/list answer (Ringostat's documented cap)
     feed_cap: int = 10000  # rows per NetHunt trigger answer
     find_empty_as_404: bool = False  # NetHunt's "no match" variant (nethunt-api.md §2.3)
+    # Ringostat's webhooks for every new call, POSTed here (simulator/webhooks.py): the relay's
+    # URL with its secret, e.g. "http://127.0.0.1:8080/ringostat?secret=…". None: no webhooks.
+    webhook_url: str | None = None
+    webhook_alias_rate: float = 0.3  # deliveries using aliases / nested additional_call_data
+    webhook_duplicate_rate: float = 0.2  # deliveries sent twice
+    webhook_late_rate: float = 0.1  # deliveries held back by ~webhook_late_seconds
+    webhook_late_seconds: float = 2.0
+    webhook_retry_delay: float = 1.0  # before each of the 3 retries after a non-2xx answer
 
 
 class Simulator:
@@ -77,17 +85,28 @@ class Simulator:
     def __init__(self, credentials: SimCredentials | None = None,
                  options: SimOptions | None = None, *, host: str = "127.0.0.1",
                  port: int = 0) -> None:
-        from ringohunt_desktop.simulator import nethunt, relay, ringostat
+        from ringohunt_desktop.simulator import nethunt, ringostat, webhooks
 
         self.credentials = credentials or SimCredentials()
         self.options = options or SimOptions()
         self.state = SimState(seed=self.options.seed)
+        self.webhooks: webhooks.WebhookEmitter | None = None
         routes = [
             *nethunt.install(self.state, self.credentials, self.options),
             *ringostat.install(self.state, self.credentials, self.options),
-            *relay.relay_routes(),
         ]
         self._server = SimServer(self.state, routes, host=host, port=port)
+        if self.options.webhook_url:
+            opts = self.options
+            self.webhooks = webhooks.WebhookEmitter(
+                self.options.webhook_url, self.state, recordings_base=self.url,
+                project_id=self.credentials.ringostat_project_id, seed=opts.seed,
+                alias_rate=opts.webhook_alias_rate, duplicate_rate=opts.webhook_duplicate_rate,
+                late_rate=opts.webhook_late_rate, late_seconds=opts.webhook_late_seconds,
+                retry_delay=opts.webhook_retry_delay)
+            # Only calls from now on: the seeded history happened before the relay existed.
+            self.service_data("ringostat").on_new_call = self.webhooks.schedule
+        self._server.add_routes(webhooks.webhook_routes(self.webhooks))
 
     @property
     def url(self) -> str:
@@ -105,13 +124,6 @@ class Simulator:
     def nethunt_url(self) -> str:
         return self.url + NETHUNT_PREFIX
 
-    @property
-    def relay_url(self) -> str:
-        """Base of the simulated webhook relay (``GET {relay_url}/events?agent=…``)."""
-        from ringohunt_desktop.simulator.relay import RELAY_PREFIX
-
-        return self.url + RELAY_PREFIX
-
     def app_environment(self) -> dict[str, str]:
         return self.credentials.app_environment(self.url)
 
@@ -120,16 +132,22 @@ class Simulator:
         from ringohunt_desktop.simulator import ringostat
 
         ringostat.start_generator(self.state, self.options)
+        if self.webhooks is not None:
+            self.webhooks.start()
         return self
 
     def serve_forever(self) -> None:
         from ringohunt_desktop.simulator import ringostat
 
         ringostat.start_generator(self.state, self.options)
+        if self.webhooks is not None:
+            self.webhooks.start()
         self._server.serve_forever()
 
     def stop(self) -> None:
         self._server.stop()
+        if self.webhooks is not None:
+            self.webhooks.join()
 
     def __enter__(self) -> Simulator:
         return self.start()

@@ -137,6 +137,8 @@ class RingostatData:
     outward_talk_seconds: float = 5.0
     calls_per_number: Counter[str] = field(default_factory=Counter)
     crm_numbers: list[str] | None = None  # callers to pick from; see _crm_numbers
+    # Told about every call added from then on (the webhook emitter); must not block.
+    on_new_call: Callable[[SimCall], None] | None = field(default=None, repr=False)
 
     def add_call(self, *, direction: str, client_number: str, agent: Agent | None,
                  ring_at: float, answer_at: float | None, end_at: float,
@@ -155,6 +157,8 @@ class RingostatData:
             visitor_ip=".".join(str(self.rng.randrange(1, 255)) for _ in range(4)),
         )
         self.calls.append(call)
+        if self.on_new_call is not None:
+            self.on_new_call(call)
         return call
 
     def talking_agents(self, now: float) -> set[str]:

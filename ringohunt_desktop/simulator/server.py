@@ -335,6 +335,10 @@ class SimServer:
         self._server = _Server((host, port), state, _Router([*control_routes(), *routes]))
         self._thread: threading.Thread | None = None
 
+    def add_routes(self, routes: Iterable[Route]) -> None:
+        """Routes that need the server's URL to be built (before :meth:`start`)."""
+        self._server.router.routes.extend(routes)
+
     @property
     def port(self) -> int:
         return int(self._server.server_address[1])
