@@ -18,6 +18,7 @@ import pytest
 
 from ringohunt_desktop.core.webhooks import parse_webhook_event
 from ringohunt_desktop.relay import subjects
+from ringohunt_desktop.relay.server import RelayServer
 from tests.nats_fixtures import NatsNode, free_port, nats_server
 from tests.relay_support import (
     CALLER,
@@ -41,6 +42,18 @@ SARAH = subjects.agent_subject(PROJECT, 4323)
 IRYNA = subjects.agent_subject(PROJECT, 4324)
 UNASSIGNED = subjects.unassigned_subject(PROJECT)
 MISSED = subjects.missed_subject(PROJECT)
+
+
+async def raw_get(relay: RelayServer, target: str) -> str:
+    """The status line for a GET no HTTP client library would send (httpx caps URLs)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", relay.port)
+    try:
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: relay\r\n\r\n".encode())
+        await writer.drain()
+        return (await reader.readline()).decode().strip()
+    finally:
+        writer.close()
+        await writer.wait_closed()
 
 
 def with_secret(url: str, event: str) -> str:
@@ -220,6 +233,10 @@ def test_the_secret_and_full_numbers_never_reach_the_logs(
                                                 "caller": CALLER})
             await client.get(relay.url, params={"event": "nope", "secret": SECRET,
                                                 "call_id": SECRET})
+            # A request line aiohttp itself refuses (over 65 KB): found by the fuzz test,
+            # aiohttp logged it at ERROR with the raw line, secret included.
+            status_line = await raw_get(relay, f"/ringostat?secret={SECRET}&event={'x' * 70_000}")
+            assert status_line.split()[1] == "400"
 
     asyncio.run(scenario())
     # Everything logged in this process except by httpx, which plays Ringostat here.
@@ -272,6 +289,25 @@ def test_health_says_disconnected_while_no_broker_answers() -> None:
             answer = await client.get(relay.url, params={"event": "call_start",
                                                          "secret": SECRET, "call_id": "1"})
             assert answer.status_code == 503
+
+    asyncio.run(scenario())
+
+
+def test_a_long_get_webhook_fits(nats_server: NatsNode) -> None:
+    """An AI summary of 2,000 Cyrillic characters makes an 11 KB URL."""
+    summary = "Клієнт просить передзвонити " * 70
+
+    async def scenario() -> None:
+        async with running_relay([nats_server.url]) as relay, httpx.AsyncClient() as client:
+            await wait_healthy(client, relay)
+            answer = await client.get(relay.url, params={
+                "event": "ai_processed", "secret": SECRET, "call_id": "ua-long",
+                "employee_id": "4321", "ai_summary": summary})
+            assert len(str(answer.request.url)) > 8192
+            assert answer.status_code == 200, answer.text
+        async with jetstream([nats_server.url]) as js:
+            (message,) = await messages_on(js, OLENA)
+        assert message["ai_summary"] == summary.strip()
 
     asyncio.run(scenario())
 
@@ -330,3 +366,21 @@ def test_sigterm_stops_the_relay_gracefully(nats_server: NatsNode, tmp_path: Pat
 def test_settings_refuse_a_relay_without_a_secret() -> None:
     with pytest.raises(ValueError, match="secret"):
         relay_settings(["nats://127.0.0.1:1"], secrets=("",))
+
+
+def test_the_commands_log_filter_masks_secrets_in_messages_and_tracebacks() -> None:
+    from ringohunt_desktop.relay.intake import RedactingFilter
+
+    def record(message: str) -> logging.LogRecord:
+        try:
+            raise ValueError(f"GET /ringostat?secret={SECRET}&event=x")
+        except ValueError:
+            return logging.LogRecord("x", logging.ERROR, __file__, 1, message, (),
+                                     sys.exc_info())
+
+    entry = record(f"bad url /ringostat?token={SECRET}")
+    RedactingFilter([SECRET]).filter(entry)
+    text = logging.Formatter().format(entry)
+    assert SECRET not in text
+    assert "token=***" in text
+    assert "secret=***" in text

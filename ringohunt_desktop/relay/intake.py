@@ -210,13 +210,22 @@ class RedactingFilter(logging.Filter):
         self._secret_parameter = re.compile(
             r"((?:%s)=)[^&\s\"']+" % "|".join(SECRET_PARAMETERS))  # noqa: UP031
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = self._secret_parameter.sub(r"\1***", message)
+    def _clean(self, text: str) -> str:
+        cleaned = self._secret_parameter.sub(r"\1***", text)
         for secret in self._secrets:
             cleaned = cleaned.replace(secret, "***")
+        return cleaned
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self._clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info:  # a traceback may quote a URL too
+            record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
         return True
 
 

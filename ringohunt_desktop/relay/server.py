@@ -33,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ringohunt_desktop.core.webhooks import InvalidEvent, canonical_fields, parse_webhook_event
 from ringohunt_desktop.relay import routing
@@ -48,8 +49,13 @@ from ringohunt_desktop.relay.intake import (
 )
 
 log = logging.getLogger(__name__)
+# aiohttp's own messages (a request it could not parse) go through this logger; see below.
+http_log = logging.getLogger("ringohunt_desktop.relay.http")
 
 WEBHOOK_METHODS = ("GET", "POST", "PUT", "DELETE")
+# A GET webhook carries everything in its URL: an AI summary in Cyrillic, percent-encoded,
+# passes aiohttp's default 8 KB request line easily. Longer lines get aiohttp's own 400.
+MAX_REQUEST_LINE = MAX_BODY_BYTES + 1024
 RETRY_AFTER_SECONDS = 5
 
 
@@ -185,6 +191,25 @@ async def _read_capped(request: web.Request) -> bytes:
     return b"".join(chunks)
 
 
+class _MalformedRequests(logging.Filter):
+    """aiohttp logs a request it cannot parse (a request line over 8 KB, a broken header)
+    at ERROR with a traceback that quotes the raw request line, secret included. Such a
+    request was answered 400 by aiohttp already: one INFO line without the URL says so."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg = "400 refused a malformed HTTP request: %s"
+            record.args = (type(error).__name__,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+if not any(isinstance(f, _MalformedRequests) for f in http_log.filters):
+    http_log.addFilter(_MalformedRequests())
+
+
 class RelayServer:
     """The relay running on the current event loop; ``async with`` starts and stops it.
 
@@ -210,7 +235,8 @@ class RelayServer:
         await self.relay.broker.start()
         # access_log=None: aiohttp's access log prints the URL, and the URL holds the secret.
         self._runner = web.AppRunner(self.relay.app, access_log=None, handle_signals=False,
-                                     shutdown_timeout=self.settings.shutdown_grace)
+                                     shutdown_timeout=self.settings.shutdown_grace,
+                                     logger=http_log, max_line_size=MAX_REQUEST_LINE)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port,
                            reuse_address=True)
