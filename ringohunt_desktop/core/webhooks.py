@@ -1,12 +1,10 @@
-"""Subscription source of call events: Ringostat webhooks delivered through a relay. No Qt.
+"""Ringostat's call webhooks: the one parser of their contract. No Qt.
 
 Ringostat lets the admin name webhook keys freely, so RingoHunt defines its own contract
-(ringostat-api.md §4.2) and accepts the usual aliases. A relay (any small service that
-receives the webhooks) streams them to the desktop as newline-delimited JSON over
-``GET {relay_url}/events?agent=<sip login>``, one event object per line, each exactly the
-webhook body with ``event`` added from the webhook's URL. Events are turned into the same
-:class:`CallRecord` snapshots the poller yields, so :class:`CallTracker` de-duplicates
-at-least-once deliveries by call id and both sources share every rule downstream.
+(ringostat-api.md §4.2) and accepts the usual aliases. :func:`event_to_call` turns an event
+into the same :class:`CallRecord` snapshot the poller yields, so :class:`CallTracker`
+de-duplicates at-least-once deliveries by call id and every source shares every rule
+downstream.
 
 The same parser serves the server-side relay (``ringohunt_desktop.relay``): it reads a webhook
 with :func:`canonical_fields` (first non-empty value per key among its aliases, cleaned of
@@ -16,20 +14,13 @@ the canonical fields, which parse here to the very same event.
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
-import httpx
-
-from ringohunt_desktop.clients.errors import AuthError, BadResponse, Reason, TransientError
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.domain import CallRecord, Direction, normalise_disposition
-
-log = logging.getLogger(__name__)
 
 # "call_forwarding" is Ringostat's "at a forwarding step" moment: the nearest thing to "ringing
 # at the agent" (§4.1), and the event the relay routes the pop on.
@@ -191,59 +182,5 @@ def event_to_call(event: WebhookEvent, agent: AgentIdentity,
         utm_campaign=event.utm_campaign, recording_url=event.recording)
 
 
-class CallEventStream(Protocol):
-    """What a subscription source offers: call-row snapshots as events arrive."""
-
-    def snapshots(self) -> AsyncIterator[CallRecord]: ...
-
-
-class RelaySource:
-    """Reads the relay's NDJSON stream; one long-lived client, reconnect left to the caller."""
-
-    def __init__(self, client: httpx.AsyncClient, agent: AgentIdentity, *,
-                 path: str = "/events") -> None:
-        self._client = client
-        self._agent = agent
-        self._path = path
-        self._started: dict[str, datetime] = {}
-
-    async def snapshots(self) -> AsyncIterator[CallRecord]:
-        params = {"agent": self._agent.dial_extension}
-        try:
-            async with self._client.stream("GET", self._path, params=params,
-                                           timeout=httpx.Timeout(10.0, read=None)) as response:
-                if response.status_code in (401, 403):
-                    raise AuthError("relay", "the relay refused the credentials",
-                                    reason=Reason.CREDENTIALS, status=response.status_code)
-                if response.status_code != 200:
-                    raise TransientError("relay", f"relay answered {response.status_code}",
-                                         reason=Reason.SERVICE_ERROR,
-                                         status=response.status_code)
-                async for line in response.aiter_lines():
-                    call = self._parse_line(line)
-                    if call is not None:
-                        yield call
-        except httpx.TransportError as exc:
-            raise TransientError("relay", "the event stream was interrupted",
-                                 reason=Reason.DROPPED) from exc
-
-    def _parse_line(self, line: str) -> CallRecord | None:
-        if not line.strip():
-            return None  # keep-alive
-        if len(line) > MAX_EVENT_BYTES:
-            log.info("skipping an oversized relay event (%d bytes)", len(line))
-            return None
-        try:
-            event = parse_webhook_event(json.loads(line))
-        except (ValueError, InvalidEvent) as exc:
-            log.info("skipping a relay event: %s", exc)
-            return None
-        started = self._started.setdefault(event.call_id, event.received_at or datetime.now(UTC))
-        if len(self._started) > 5000:
-            self._started.pop(next(iter(self._started)))
-        return event_to_call(event, self._agent, started)
-
-
-__all__ = ["ALIASES", "EVENT_TYPES", "BadResponse", "CallEventStream", "InvalidEvent",
-           "RelaySource", "WebhookEvent", "canonical_fields", "clean_text", "event_to_call",
-           "parse_webhook_event"]
+__all__ = ["ALIASES", "EVENT_TYPES", "InvalidEvent", "WebhookEvent", "canonical_fields",
+           "clean_text", "event_to_call", "parse_webhook_event"]
