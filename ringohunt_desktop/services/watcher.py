@@ -61,10 +61,6 @@ class CallWatcher(QObject):
     def status(self) -> WatchStatus:
         return self._status
 
-    @property
-    def source(self) -> CallSource:
-        return self._source
-
     def start(self) -> None:
         if self._task is None:
             self._task = asyncio.ensure_future(self._run())

@@ -94,11 +94,6 @@ class RingoHuntApp(QObject):
         self._restart_task: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
 
-    @property
-    def panel_shown(self) -> Any:
-        """A panel is on screen (str call_id); tests and benchmarks wait for it."""
-        return self.popups.panel_shown
-
     # -- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
