@@ -33,6 +33,8 @@ STAFF_METHOD = "getProjectStaffListAndDirections"
 _WIRE_TIME = "%Y-%m-%d %H:%M:%S"  # from/to, in project time (§2.1)
 
 # What CallRecord needs. All but department/utm_term appear in the legacy example (§2.4).
+DEFAULT_PROJECT_TIMEZONE = "Europe/Kyiv"  # Ringostat writes call times in the project's zone
+
 DEFAULT_FIELDS: tuple[str, ...] = (
     "uniqueid", "calldate", "caller", "dst", "call_type", "disposition", "duration", "billsec",
     "waittime", "employee_number", "employee_fio", "connected_with", "department",
@@ -52,7 +54,7 @@ class RingostatClient:
     """One long-lived HTTP client for the project; close it with :meth:`aclose`."""
 
     def __init__(self, base_url: str, auth_key: Secret, project_id: str, *,
-                 project_timezone: str = "Europe/Kyiv", retry: RetryPolicy | None = None,
+                 project_timezone: str = DEFAULT_PROJECT_TIMEZONE, retry: RetryPolicy | None = None,
                  timeout: float = 10.0,
                  click_to_call_method: ClickToCallMethod = ClickToCallMethod.OUTWARD_CALL,
                  calls_cap: int = CALLS_CAP) -> None:
@@ -375,6 +377,7 @@ def parse_staff(result: Any) -> list[StaffMember]:
 __all__ = [
     "CALLS_CAP",
     "DEFAULT_FIELDS",
+    "DEFAULT_PROJECT_TIMEZONE",
     "ClickToCallMethod",
     "RingostatClient",
     "parse_call_row",

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
-from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
+from ringohunt_desktop.clients.ringostat import (
+    DEFAULT_PROJECT_TIMEZONE,
+    RingostatClient,
+    match_staff,
+)
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
@@ -23,11 +27,9 @@ log = logging.getLogger(__name__)
 
 def open_ringostat(url: str, auth_key: Secret | str, project_id: str, *, timeout: float,
                    retry: RetryPolicy | None = None,
-                   project_timezone: str | None = None) -> RingostatClient:
+                   project_timezone: str = DEFAULT_PROJECT_TIMEZONE) -> RingostatClient:
     """A Ringostat client: how the app's session and the setup tests both build one."""
     key = auth_key if isinstance(auth_key, Secret) else Secret(auth_key)
-    if project_timezone is None:
-        return RingostatClient(url, key, project_id.strip(), retry=retry, timeout=timeout)
     return RingostatClient(url, key, project_id.strip(), project_timezone=project_timezone,
                            retry=retry, timeout=timeout)
 
