@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -154,6 +155,24 @@ def uk_translator(qapp: Any, uk_qm: Path) -> Iterator[None]:
         yield
     finally:
         qapp.removeTranslator(translator)
+
+
+class FakeClock:
+    """Replaces the simulator's ``state.clock`` so call phases change without sleeping."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(sim: Simulator) -> FakeClock:
+    """The simulator's time, moved by the test (``clock.now += seconds``)."""
+    fake = FakeClock()
+    sim.state.clock = fake
+    return fake
 
 
 def signal_future(signal: Any, predicate: Callable[..., bool] | None = None

@@ -17,6 +17,7 @@ from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator, r
 from ringohunt_desktop.simulator.people import AGENTS, TRACKING_NUMBER, known
 from ringohunt_desktop.simulator.ringostat import to_digits
 from ringohunt_desktop.simulator.server import SimServer, SimState
+from tests.conftest import FakeClock
 
 KYIV = ZoneInfo("Europe/Kyiv")
 OLENA = AGENTS[0]
@@ -24,14 +25,6 @@ ANDRII = AGENTS[1]
 LEGACY_CALLDATE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
 
 
-class FakeClock:
-    """Replaces ``state.clock`` so call phases change without sleeping."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -41,11 +34,6 @@ def api(sim: Simulator) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture
-def clock(sim: Simulator) -> FakeClock:
-    fake = FakeClock()
-    sim.state.clock = fake
-    return fake
 
 
 def calls(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from ringohunt_desktop.core.webhooks import canonical_fields, parse_webhook_even
 from ringohunt_desktop.relay.intake import read_webhook
 from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
 from ringohunt_desktop.simulator.people import AGENTS, TRACKING_NUMBER
+from tests.conftest import FakeClock
 
 OLENA = AGENTS[0]
 
@@ -77,12 +78,6 @@ class Receiver:
         self.server.server_close()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -103,11 +98,6 @@ def sim_options(receiver: Receiver) -> SimOptions:
                       webhook_retry_delay=0.5)
 
 
-@pytest.fixture
-def clock(sim: Simulator) -> FakeClock:
-    fake = FakeClock()
-    sim.state.clock = fake
-    return fake
 
 
 def raw(request: dict[str, Any]) -> dict[str, Any]:
