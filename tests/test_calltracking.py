@@ -67,6 +67,18 @@ def test_a_call_is_announced_once_per_phase_in_order() -> None:
     assert tracker.ingest([ringing, talking, ended]).events == []  # late rows never re-announce
 
 
+def test_open_calls_are_the_ringing_and_talking_ones_with_their_start() -> None:
+    tracker = CallTracker(OLENA)
+    ringing = row()
+    talking = replace(ringing, disposition="IN PROGRESS", connected_with="demoshopua_olena")
+    tracker.ingest([ringing])
+    assert tracker.open_calls() == {ringing.call_id: ringing.started_at}
+    tracker.ingest([talking])
+    assert tracker.open_calls() == {ringing.call_id: ringing.started_at}
+    tracker.ingest([replace(talking, disposition="ANSWERED", billsec=42)])
+    assert tracker.open_calls() == {}
+
+
 def test_a_call_first_seen_talking_is_announced_as_ringing_then_answered() -> None:
     talking = row(disposition="IN PROGRESS", connected="demoshopua_olena")
     events = CallTracker(OLENA).ingest([talking]).events

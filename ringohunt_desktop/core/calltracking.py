@@ -120,7 +120,6 @@ class Tracked:
 class _Seen:
     phase: CallPhase
     live: bool
-    started_at: datetime
 
 
 @dataclass
@@ -135,6 +134,8 @@ class CallTracker:
     include_unassigned_missed: bool = True
     memory: int = 5000  # how many finished call ids to remember for de-duplication
     _seen: OrderedDict[str, _Seen] = field(default_factory=OrderedDict)
+    # Kept beside _seen rather than filtered from it: the watcher asks after every snapshot.
+    _open: dict[str, datetime] = field(default_factory=dict)
 
     def ingest(self, rows: Iterable[CallRecord]) -> Tracked:
         mine: list[CallRecord] = []
@@ -163,11 +164,15 @@ class CallTracker:
 
     def open_calls(self) -> dict[str, datetime]:
         """Calls announced as ringing or answered that have not finished: id → start time."""
-        return {call_id: seen.started_at for call_id, seen in self._seen.items()
-                if seen.phase in (CallPhase.RINGING, CallPhase.ANSWERED)}
+        return dict(self._open)
 
     def _remember(self, call: CallRecord, phase: CallPhase, live: bool) -> None:
-        self._seen[call.call_id] = _Seen(phase, live, call.started_at)
+        self._seen[call.call_id] = _Seen(phase, live)
         self._seen.move_to_end(call.call_id)
+        if phase in (CallPhase.RINGING, CallPhase.ANSWERED):
+            self._open[call.call_id] = call.started_at
+        else:
+            self._open.pop(call.call_id, None)
         while len(self._seen) > self.memory:
-            self._seen.popitem(last=False)
+            forgotten, _seen = self._seen.popitem(last=False)
+            self._open.pop(forgotten, None)
