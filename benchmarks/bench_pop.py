@@ -423,18 +423,15 @@ async def measure_pops(sizes: PopSizes, sim_url: str, basedir: Path) -> PopResul
             for index, number in enumerate(miss_numbers):
                 results.misses.append(await pop_once(
                     app, probe, ringing_call(f"bench-miss-{index}", number)))
-            # The panels ask the naive service instead of the app's own for a while.
-            indexed, naive = services.crm, naive_crm(app)
-            app.popups.lookup_requested.disconnect(indexed.request_lookup)
-            app.popups.lookup_requested.connect(naive.request_lookup)
+            indexed = services.crm
+            services.crm = naive_crm(app)
             try:
                 for index, number in enumerate(hit_numbers[:sizes.naive]):
                     results.naive.append(await pop_once(
                         app, probe, ringing_call(f"bench-naive-{index}", number)))
             finally:
-                await naive.wait_idle()
-                app.popups.lookup_requested.disconnect(naive.request_lookup)
-                app.popups.lookup_requested.connect(indexed.request_lookup)
+                await services.crm.wait_idle()
+                services.crm = indexed
             await polled_pops(app, client, probe, hit_numbers[:sizes.polled_calls], results)
         finally:
             qt_app.removeEventFilter(probe)

@@ -286,6 +286,26 @@ def test_create_failure_keeps_the_form_and_creates_nothing(
     app_factory.run(scenario())
 
 
+def test_a_create_while_the_services_restart_is_refused_with_a_reason(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    """The form outlives the services (new settings rebuild them): a submit in between must
+    say why, not stay busy forever or go to the old, closed services."""
+    async def scenario() -> None:
+        app = await started(app_factory())
+        dialog = app.create_dialogs.open(UNKNOWN_NUMBER)
+        assert app.services is not None
+        await app.services.stop()
+        app.services = None  # as between two configurations
+        dialog.name_edit.setText("Ольга Нова")
+        dialog.submit()
+        assert not dialog.busy
+        assert dialog.banner_label.text()
+        assert dialog.name_edit.text() == "Ольга Нова"
+        assert contacts_with_phone(sim, UNKNOWN_NUMBER) == []
+
+    app_factory.run(scenario())
+
+
 async def outward_calls(sim: Simulator) -> list[dict[str, Any]]:
     async with httpx.AsyncClient() as client:
         requests = (await client.get(sim.url + "/_sim/requests")).json()

@@ -23,13 +23,19 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
 from ringohunt_desktop.autostart import default_command, set_autostart
-from ringohunt_desktop.clients.errors import ApiError
+from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
 from ringohunt_desktop.credentials import CredentialStore, MemoryStore
 from ringohunt_desktop.diagnostics import save_diagnostics
-from ringohunt_desktop.domain import CallRecord, Contact, LookupResult, LookupState
+from ringohunt_desktop.domain import (
+    CallRecord,
+    Contact,
+    LookupResult,
+    LookupState,
+    NewContact,
+)
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
 from ringohunt_desktop.services.failures import english_detail
@@ -121,7 +127,6 @@ class RingoHuntApp(QObject):
     async def _restart_services(self) -> None:
         await cancel_and_wait(self._setup_task)
         if self.services is not None:
-            self._unwire_from_popups(self.services)
             await self.services.stop()
             self.services = None
         self.tray.show_source_state(TrayState.STARTING, self.tr("Connecting…"))
@@ -189,6 +194,11 @@ class RingoHuntApp(QObject):
         self.popups.open_in_crm_requested.connect(self.open_in_crm)
         self.popups.create_contact_requested.connect(self.create_dialogs.open)
         self.popups.call_back_requested.connect(self.dial)
+        # The windows outlive the services (new settings rebuild them): what they ask of the
+        # CRM goes to the services of the moment.
+        self.popups.lookup_requested.connect(self._request_lookup)
+        self.popups.contact_picked.connect(self._remember_pick)
+        self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
 
     def _wire_services(self, services: Services) -> None:
@@ -199,10 +209,7 @@ class RingoHuntApp(QObject):
         watcher.call_changed.connect(self.popups.show_call_event)
         watcher.calls_fetched.connect(self._store_calls)
         watcher.status_changed.connect(self.tray.show_watch_status)
-        self.popups.lookup_requested.connect(crm.request_lookup)
-        self.popups.contact_picked.connect(crm.remember_pick)
         crm.lookup_updated.connect(self.popups.show_lookup)
-        self.create_dialogs.submitted.connect(crm.create_contact)
         crm.contact_created.connect(self.create_dialogs.show_created)
         crm.existing_contact_found.connect(self.create_dialogs.show_existing)
         crm.create_failed.connect(self.create_dialogs.show_failure)
@@ -222,11 +229,20 @@ class RingoHuntApp(QObject):
             lambda _number, failure: self._record_error(english_detail(failure)))
         services.sync.failed.connect(self._record_error)
 
-    def _unwire_from_popups(self, services: Services) -> None:
-        """Old services must not answer the panels of new ones (after new settings)."""
-        self.popups.lookup_requested.disconnect(services.crm.request_lookup)
-        self.popups.contact_picked.disconnect(services.crm.remember_pick)
-        self.create_dialogs.submitted.disconnect(services.crm.create_contact)
+    def _request_lookup(self, number_e164: str) -> None:
+        if self.services is not None:
+            self.services.crm.request_lookup(number_e164)
+
+    def _remember_pick(self, number_e164: str, contact: Contact) -> None:
+        if self.services is not None:
+            self.services.crm.remember_pick(number_e164, contact)
+
+    def _create_contact(self, draft: NewContact) -> None:
+        if self.services is None:  # between two configurations: nothing is sent
+            self.create_dialogs.show_failure(draft.phone_e164, TransientError(
+                "NetHunt", "not connected yet (the app is starting)", reason=Reason.OFFLINE))
+            return
+        self.services.crm.create_contact(draft)
 
     # -- click-to-call ----------------------------------------------------------------------
 
