@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.core.webhooks import parse_webhook_event
-from ringohunt_desktop.relay import subjects
 from ringohunt_desktop.relay.server import RelayServer
 from tests.nats_fixtures import NatsNode, free_port, nats_server
 from tests.relay_support import (

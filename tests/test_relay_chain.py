@@ -14,8 +14,8 @@ import nats
 import nats.errors
 import pytest
 
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.core.webhooks import parse_webhook_event
-from ringohunt_desktop.relay import subjects
 from ringohunt_desktop.relay.broker import StreamSpec
 from ringohunt_desktop.relay.provision import provision
 from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator

@@ -19,7 +19,7 @@ import nats.errors
 import pytest
 from nats.aio.client import Client as NatsClient
 
-from ringohunt_desktop.relay import subjects
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.relay.cli import main as relay_main
 from ringohunt_desktop.relay.provision import provision
 from tests.nats_fixtures import NatsNode, start_node

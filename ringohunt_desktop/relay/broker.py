@@ -30,7 +30,7 @@ from nats.js.api import (
     StreamConfig,
 )
 
-from ringohunt_desktop.relay import subjects
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.relay.directory import AgentEntry
 from ringohunt_desktop.relay.routing import Delivery
 

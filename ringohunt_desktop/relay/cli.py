@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.domain import StaffMember
-from ringohunt_desktop.relay import subjects
 from ringohunt_desktop.relay.intake import RedactingFilter
 
 EXIT_OK = 0

@@ -44,8 +44,8 @@ from typing import Any
 
 import bcrypt
 
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.domain import StaffMember
-from ringohunt_desktop.relay import subjects
 from ringohunt_desktop.relay.directory import StaffDirectory
 
 DEFAULT_BCRYPT_COST = 11  # what the nats CLI's "server passwd" uses

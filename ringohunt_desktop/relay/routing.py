@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from ringohunt_desktop.core import subjects
 from ringohunt_desktop.core.webhooks import WebhookEvent
 from ringohunt_desktop.domain import (
     ANSWERED_DISPOSITIONS,
     IN_PROGRESS_DISPOSITIONS,
     Direction,
 )
-from ringohunt_desktop.relay import subjects
 from ringohunt_desktop.relay.directory import AgentEntry, StaffDirectory
 
 PAYLOAD_VERSION = 1

@@ -1,5 +1,6 @@
 """Names on the broker, in one place: the relay publishes with them, provisioning grants
-permissions on them, and the desktop's subscription source binds with them.
+permissions on them, and the desktop's subscription source binds with them. No Qt, no nats
+(the desktop and the server side both import it).
 
 Scheme (``<project>`` is the Ringostat project ID, ``<staff id>`` the employee's ``staffId``
 from the staff list, both as NATS-safe tokens):
