@@ -77,6 +77,28 @@ def _parse_service_url(text: str) -> str:
     raise ValueError(f"use an https:// address (plain http only to this computer), got {text!r}")
 
 
+def parse_broker_servers(text: str) -> str:
+    """The call server's addresses (subscription mode), comma- or space-separated, as one
+    comma-separated string. The password travels in NATS's CONNECT line, so plain
+    ``nats://`` only to this computer; ``tls://`` everywhere else."""
+    servers = [part for part in text.replace(",", " ").split() if part]
+    for server in servers:
+        parts = urlsplit(server)
+        scheme = parts.scheme.lower()
+        if scheme not in ("nats", "tls") or not parts.hostname:
+            raise ValueError(f"use tls://host:port (nats:// only to this computer), got {server!r}")
+        if parts.username or parts.password:
+            raise ValueError("the login goes in its own fields, not in the server address")
+        if scheme == "nats" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError(f"use tls:// for a server on another computer, got {server!r}")
+    return ", ".join(servers)
+
+
+def server_list(text: str) -> tuple[str, ...]:
+    """A :func:`parse_broker_servers` value as the list nats-py takes."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     """One setting: its key, how to parse it, its default, and the label the UI shows."""
@@ -129,6 +151,17 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("field_utm_campaign", _parse_str, "Кампанія", "UTM campaign field"),
     SettingSpec("field_utm_term", _parse_str, "Ключове слово", "UTM keyword field"),
     SettingSpec("nethunt_workspace_id", _parse_str, "", "NetHunt workspace ID (for links)"),
+    SettingSpec("call_source", _parse_choice("poll", "subscription"), "poll",
+                "Calls arrive by", env="RINGOHUNT_CALL_SOURCE"),
+    SettingSpec("broker_servers", parse_broker_servers, "", "Call server addresses",
+                env="RINGOHUNT_BROKER_SERVERS"),
+    SettingSpec("broker_user", _parse_str, "", "Call server login", env="RINGOHUNT_BROKER_USER",
+                machine_wide=False),
+    SettingSpec("broker_password", _parse_str, "", "Call server password",
+                env="RINGOHUNT_BROKER_PASSWORD", secret=True, machine_wide=False),
+    SettingSpec("broker_stream", _parse_str, "RINGOHUNT_CALLS", "Call server stream"),
+    SettingSpec("poll_fallback", _parse_bool, False,
+                "Poll Ringostat while the call server is unreachable"),
     SettingSpec("crm_timezone", _parse_str, "Europe/Kyiv", "Time zone for new CRM records"),
 )
 
@@ -167,6 +200,12 @@ class Config:
     field_utm_term: str = "Ключове слово"
     nethunt_workspace_id: str = ""
     crm_timezone: str = "Europe/Kyiv"
+    call_source: str = "poll"
+    broker_servers: str = ""
+    broker_user: str = ""
+    broker_password: Secret = field(default_factory=lambda: Secret(""))
+    broker_stream: str = "RINGOHUNT_CALLS"
+    poll_fallback: bool = False
     locked: frozenset[str] = frozenset()
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -176,9 +215,16 @@ class Config:
     @property
     def missing_credentials(self) -> list[str]:
         """Keys of the credentials that are still empty, in the order a user enters them."""
-        wanted = ("ringostat_auth_key", "ringostat_project_id", "nethunt_email",
-                  "nethunt_api_key", "agent")
+        wanted: tuple[str, ...] = ("ringostat_auth_key", "ringostat_project_id",
+                                   "nethunt_email", "nethunt_api_key", "agent")
+        if self.subscribes:
+            wanted += ("broker_servers", "broker_password")
         return [key for key in wanted if not getattr(self, key)]
+
+    @property
+    def subscribes(self) -> bool:
+        """Calls arrive through the call server (NATS) rather than by polling Ringostat."""
+        return self.call_source == "subscription"
 
 
 class ConfigError(ValueError):

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 #: The settings that are secrets. The NetHunt e-mail and the agent login are not secret:
 #: they are ordinary settings (config.SETTINGS) so IT can see them in diagnostics.
-CREDENTIAL_KEYS: tuple[str, ...] = ("ringostat_auth_key", "nethunt_api_key")
+CREDENTIAL_KEYS: tuple[str, ...] = ("ringostat_auth_key", "nethunt_api_key", "broker_password")
 
 #: Windows Credential Manager stores at most 2560 bytes (1280 UTF-16 characters); past that
 #: CredWrite fails with the cryptic error 1783 (jaraco/keyring #355). Keep a margin.

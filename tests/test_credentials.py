@@ -139,7 +139,7 @@ def test_overlong_value_is_refused_clearly(dict_keyring: DictKeyring,
 def test_load_credentials_only_secret_keys_as_strings() -> None:
     store = MemoryStore({"ringostat_auth_key": "rs-1", "nethunt_api_key": "",
                          "nethunt_email": "not-a-credential@x.ua"})
-    assert CREDENTIAL_KEYS == ("ringostat_auth_key", "nethunt_api_key")
+    assert CREDENTIAL_KEYS == ("ringostat_auth_key", "nethunt_api_key", "broker_password")
     assert load_credentials(store) == {"ringostat_auth_key": "rs-1"}
 
 

@@ -273,3 +273,14 @@ def test_naive_and_aware_times_order_consistently(calls: CallStore) -> None:
     calls.upsert([naive, aware])
     assert _ids(calls.query()) == ["naive", "aware"]
     assert calls.get("naive") == naive
+
+
+def test_a_later_report_never_moves_the_start_later() -> None:
+    # A webhook-born row starts when its first event arrived; the call-end event arrives
+    # minutes later and must not move the call down the journal.
+    first = _call("c1")
+    later = dataclasses.replace(first, disposition="ANSWERED", billsec=30,
+                                started_at=first.started_at + timedelta(minutes=3))
+    assert merge_call(first, later).started_at == first.started_at
+    earlier = dataclasses.replace(first, started_at=first.started_at - timedelta(seconds=5))
+    assert merge_call(first, earlier).started_at == earlier.started_at

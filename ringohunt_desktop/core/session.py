@@ -16,9 +16,10 @@ from ringohunt_desktop.clients.ringostat import (
     RingostatClient,
     match_staff,
 )
-from ringohunt_desktop.config import Config
+from ringohunt_desktop.config import Config, server_list
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
+from ringohunt_desktop.core.subscription import BrokerBinding
 from ringohunt_desktop.domain import Folder, StaffMember
 from ringohunt_desktop.secret import Secret
 
@@ -100,6 +101,15 @@ class Session:
         return folder
 
 
+def broker_binding(config: Config, staff_id: int) -> BrokerBinding:
+    """The agent's login and consumer on the call server, from the settings: how the app's
+    subscription and the setup test both bind."""
+    return BrokerBinding.for_agent(
+        server_list(config.broker_servers), user=config.broker_user,
+        password=config.broker_password, project=config.ringostat_project_id.strip(),
+        staff_id=staff_id, stream=config.broker_stream)
+
+
 def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     """A folder by ID, else by name (case-insensitive): how every part of the app resolves the
     Contacts folder setting."""
@@ -114,5 +124,6 @@ def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     return None
 
 
-__all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "find_folder",
+__all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "broker_binding",
+           "find_folder",
            "open_nethunt", "open_ringostat"]

@@ -10,7 +10,7 @@ does not know which kind it has.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -33,6 +33,11 @@ class CallSnapshot:
     agent_speaking: bool | None = None
     #: This snapshot covers a gap (first run, recovery after a failure, after sleep).
     caught_up: bool = False
+    #: Called once the rows are in the journal (a subscription acknowledges its messages
+    #: then, so a crash before that redelivers them); None when there is nothing to confirm.
+    settle: Callable[[], Awaitable[None]] | None = None
+    #: A subscription's stand-in: the broker is unreachable and Ringostat is polled meanwhile.
+    via_fallback: bool = False
 
 
 class CallSource(Protocol):

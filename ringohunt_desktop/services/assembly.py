@@ -13,7 +13,9 @@ from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import CallTracker
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
 from ringohunt_desktop.core.polling import CallPoller, PollingSource
-from ringohunt_desktop.core.session import Agent, Session
+from ringohunt_desktop.core.session import Agent, Session, broker_binding
+from ringohunt_desktop.core.source import CallSource
+from ringohunt_desktop.core.subscription import AgentLink, Reconciler, SubscriptionSource
 from ringohunt_desktop.core.sync import ContactSync
 from ringohunt_desktop.domain import StaffMember
 from ringohunt_desktop.paths import AppPaths
@@ -38,6 +40,7 @@ class Services:
     dialer: Dialer
     watcher: CallWatcher
     sync: SyncService
+    source: CallSource
 
     @property
     def staff_names(self) -> dict[str, str]:
@@ -51,6 +54,8 @@ class Services:
     async def stop(self) -> None:
         await self.sync.stop()
         await self.watcher.stop()
+        if isinstance(self.source, SubscriptionSource):
+            await self.source.close()
         await self.crm.wait_idle()
         await self.dialer.wait_idle()
         await self.session.aclose()
@@ -73,10 +78,7 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
         region=config.default_region, store=contacts,
         picks=PickMemory(paths.config_dir / "picks.json"),
         workspace_id=config.nethunt_workspace_id, time_zone=config.crm_timezone)
-    source = PollingSource(
-        CallPoller(session.ringostat, agent.identity, interval=config.poll_interval,
-                   resume_from=calls.latest_started_at()),
-        interval=config.poll_interval)
+    source = call_source(config, session, agent, calls)
     tracker = CallTracker(agent.identity,
                           include_unassigned_missed=config.include_unassigned_missed)
     return Services(
@@ -84,7 +86,27 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
         crm=CrmService(lookup, parent),
         dialer=Dialer(session.ringostat, agent.identity.dial_extension,
                       region=config.default_region, parent=parent),
-        watcher=CallWatcher(source, tracker, interval=config.poll_interval, parent=parent),
+        watcher=CallWatcher(source, tracker, journal=calls.upsert, interval=config.poll_interval,
+                            parent=parent),
         sync=SyncService(ContactSync(session.nethunt, folder.folder_id, contacts, database,
                                      lookup.to_contact, phone_field=config.field_phone),
-                         parent=parent))
+                         parent=parent),
+        source=source)
+
+
+def call_source(config: Config, session: Session, agent: Agent, calls: CallStore
+                ) -> CallSource:
+    """Polling Ringostat, or the agent's subscription on the call server (with polling as
+    its stand-in only where the admin allowed it)."""
+    polling = PollingSource(
+        CallPoller(session.ringostat, agent.identity, interval=config.poll_interval,
+                   resume_from=calls.latest_started_at()),
+        interval=config.poll_interval)
+    if not config.subscribes:
+        return polling
+    link = AgentLink(broker_binding(config, agent.member.staff_id),
+                     connect_timeout=config.request_timeout)
+    return SubscriptionSource(
+        link, agent.identity,
+        reconciler=Reconciler(session.ringostat, resume_from=calls.latest_started_at()),
+        fallback=polling if config.poll_fallback else None)

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ringohunt_desktop.clients.errors import ApiError, Reason
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
+from ringohunt_desktop.core.subscription import BrokerError
 from ringohunt_desktop.phone import InvalidNumber, NumberProblem
 
 
@@ -36,6 +37,8 @@ def describe(failure: BaseException) -> str:
 
 
 def describe_api_error(error: ApiError) -> str:
+    if isinstance(error, BrokerError):
+        return describe_broker_error(error)
     texts = {
         Reason.OFFLINE: QCoreApplication.translate(
             "Failures", "Cannot connect to {service}. Check the internet connection."),
@@ -61,6 +64,21 @@ def describe_api_error(error: ApiError) -> str:
             "Failures", "{service} sent an answer RingoHunt cannot read. Try again later."),
     }
     return texts[error.reason].format(service=error.service, status=error.status)
+
+
+def describe_broker_error(error: BrokerError) -> str:
+    """The call server (subscription mode) is not a service the agent knows by name."""
+    if error.reason is Reason.CREDENTIALS:
+        return QCoreApplication.translate(
+            "Failures", "The call server refused your login. Check it in Settings or ask IT "
+                      "for a new one.")
+    if error.reason is Reason.NOT_FOUND:
+        return QCoreApplication.translate(
+            "Failures", "The call server has no place for your calls yet. Ask IT to add you "
+                      "to it (provisioning).")
+    return QCoreApplication.translate(
+        "Failures", "Cannot reach the call server; reconnecting. Calls that come meanwhile "
+                  "appear once it is back.")
 
 
 def describe_invalid_number(error: InvalidNumber) -> str:
@@ -131,8 +149,8 @@ def reason_phrase(error: ApiError) -> str:
     return phrase if phrase is not None else error.message
 
 
-__all__ = ["describe", "describe_api_error", "describe_invalid_number", "describe_setup_error",
-           "reason_phrase"]
+__all__ = ["describe", "describe_api_error", "describe_broker_error", "describe_invalid_number",
+           "describe_setup_error", "reason_phrase"]
 
 
 def english_detail(failure: BaseException | None) -> str:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
+from collections.abc import Callable
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
@@ -15,6 +17,7 @@ from ringohunt_desktop.clients.errors import ApiError, AuthError, RateLimited
 from ringohunt_desktop.core.calltracking import CallEvent, CallTracker
 from ringohunt_desktop.core.source import CallSnapshot, CallSource
 from ringohunt_desktop.core.tasks import cancel_and_wait, sleep_unless_woken
+from ringohunt_desktop.domain import CallRecord
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +30,38 @@ class WatchStatus(StrEnum):
     CONNECTED = "connected"
     OFFLINE = "offline"
     BAD_CREDENTIALS = "bad_credentials"
+    #: The subscription's broker is unreachable; Ringostat is polled meanwhile (admin allowed).
+    FALLBACK = "fallback"
 
 
 class CallWatcher(QObject):
     """Signals:
         call_changed (CallEvent): one of this agent's calls moved to a new phase (each phase
             once); ``event.live`` is False for calls first seen already finished.
-        calls_fetched (list[CallRecord]): the agent's rows in the last snapshot, for the
-            journal (merged by call id there).
+        calls_recorded (list[CallRecord]): the agent's calls the last snapshot added to the
+            journal or changed there (already written when this is emitted).
         status_changed (WatchStatus, ApiError | None): the source's health and, when something
             is wrong, the error (its ``reason`` for the agent, its ``user_message`` for logs).
         speaking_changed (bool): the agent's SIP line is in a call.
     """
 
     call_changed = Signal(object)
-    calls_fetched = Signal(list)
+    calls_recorded = Signal(list)
     status_changed = Signal(object, object)
     speaking_changed = Signal(bool)
 
-    def __init__(self, source: CallSource, tracker: CallTracker, *, interval: float = 1.5,
+    def __init__(self, source: CallSource, tracker: CallTracker, *,
+                 journal: Callable[[list[CallRecord]], list[CallRecord]] | None = None,
+                 interval: float = 1.5, rng: random.Random | None = None,
                  parent: QObject | None = None) -> None:
+        """``journal`` writes the agent's rows and returns those that are new or changed
+        (``CallStore.upsert``); without it every row counts as changed."""
         super().__init__(parent)
         self._source = source
         self._tracker = tracker
+        self._journal = journal
+        self._rng = rng or random.Random()
+        self._last_failure: ApiError | None = None
         self._interval = interval
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -81,30 +93,44 @@ class CallWatcher(QObject):
             try:
                 async for snapshot in self._source.snapshots():
                     self.ingest(snapshot)
+                    if snapshot.settle is not None:
+                        # Only now, with the rows in the journal: a crash before this point
+                        # gets the same events again.
+                        await snapshot.settle()
                     failures = 0
             except AuthError as exc:
                 self._set_status(WatchStatus.BAD_CREDENTIALS, exc)
-                delay = AUTH_RETRY
+                delay = self._jittered(AUTH_RETRY)
             except RateLimited as exc:
                 self._set_status(WatchStatus.OFFLINE, exc)
                 delay = max(exc.retry_after, self._interval)
             except ApiError as exc:
                 failures += 1
                 self._set_status(WatchStatus.OFFLINE, exc)
-                delay = min(self._interval * 2 ** failures, MAX_BACKOFF)
+                delay = self._jittered(min(self._interval * 2 ** failures, MAX_BACKOFF))
             except Exception:
                 # A bug must not stop call pop-ups for the rest of the shift: log and go on.
                 log.exception("call watcher cycle failed")
                 delay = MAX_BACKOFF
             await sleep_unless_woken(self._wake, delay)
 
+    def _jittered(self, delay: float) -> float:
+        # Half to all of the back-off, at random: hundreds of desktops that lost the same
+        # server do not all come back in the same second.
+        return delay * self._rng.uniform(0.5, 1.0)
+
     def ingest(self, snapshot: CallSnapshot) -> list[CallEvent]:
-        """Announce what one snapshot changed and hand the agent's rows to the journal."""
+        """Write the agent's rows to the journal, then announce what the snapshot changed."""
         self.cycles += 1
-        self._set_status(WatchStatus.CONNECTED, None)
+        if snapshot.via_fallback:
+            self._set_status(WatchStatus.FALLBACK, self._last_failure)
+        else:
+            self._set_status(WatchStatus.CONNECTED, None)
         tracked = self._tracker.ingest(snapshot.rows)
         if tracked.mine:
-            self.calls_fetched.emit(tracked.mine)
+            recorded = tracked.mine if self._journal is None else self._journal(tracked.mine)
+            if recorded:
+                self.calls_recorded.emit(recorded)
         for event in tracked.events:
             self.call_changed.emit(event)
         self._source.keep_in_view(self._tracker.open_calls().values())
@@ -114,8 +140,11 @@ class CallWatcher(QObject):
         return tracked.events
 
     def _set_status(self, status: WatchStatus, failure: ApiError | None) -> None:
+        if failure is not None:
+            self._last_failure = failure
         changed = status is not self._status
         self._status = status
         # A new state always; the same trouble again with a fresh reason (for the tooltip).
-        if changed or (failure is not None and status is not WatchStatus.CONNECTED):
+        if changed or (failure is not None and status in (WatchStatus.OFFLINE,
+                                                          WatchStatus.BAD_CREDENTIALS)):
             self.status_changed.emit(status, failure)

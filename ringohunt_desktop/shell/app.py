@@ -207,7 +207,7 @@ class RingoHuntApp(QObject):
         if self.contact_book is not None:
             self.contact_book.model.set_manager_names(services.staff_names)
         watcher.call_changed.connect(self.popups.show_call_event)
-        watcher.calls_fetched.connect(self._store_calls)
+        watcher.calls_recorded.connect(self._calls_recorded)
         watcher.status_changed.connect(self.tray.show_watch_status)
         crm.lookup_updated.connect(self.popups.show_lookup)
         crm.contact_created.connect(self.create_dialogs.show_created)
@@ -315,10 +315,9 @@ class RingoHuntApp(QObject):
 
     # -- the journal and the badge ----------------------------------------------------------
 
-    def _store_calls(self, calls: list[CallRecord]) -> None:
-        changed = self.calls.upsert(calls)
+    def _calls_recorded(self, _changed: list[CallRecord]) -> None:
         self._update_missed_badge()
-        if changed and self.journal is not None and self.journal.isVisible():
+        if self.journal is not None and self.journal.isVisible():
             self.journal.refresh()
 
     def _journal_seen(self) -> None:

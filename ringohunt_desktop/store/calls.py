@@ -5,7 +5,7 @@ Calls arrive more than once and out of order (webhooks while the call rings, the
 
 * a finished call never goes back to an in-progress state (a late "ringing" report is stale);
 * a later report never erases what an earlier one knew (an empty recording URL or employee
-  does not overwrite a known one);
+  does not overwrite a known one), nor moves the call's start later;
 * the agent's "handled" mark survives every re-import.
 
 Contact names are not copied into the journal: they are joined at query time through the
@@ -80,6 +80,9 @@ def merge_call(old: CallRecord | None, new: CallRecord) -> CallRecord:
     }
     if new.employee_id is None and old.employee_id is not None:
         filled["employee_id"] = old.employee_id
+    if _micros(old.started_at) < _micros(new.started_at):
+        # A webhook only knows when it arrived: the call began no later than its first news.
+        filled["started_at"] = old.started_at
     return dataclasses.replace(new, **filled) if filled else new
 
 

@@ -36,7 +36,7 @@ from ringohunt_desktop.ui.widgets import plain_label
 class TrayState(StrEnum):
     STARTING = "starting"
     CONNECTED = "connected"  # calls arrive through the live channel
-    POLLING = "polling"  # working, but learning about calls by polling (slower pops)
+    POLLING = "polling"  # the call server is unreachable; Ringostat is polled meanwhile
     OFFLINE = "offline"
     BAD_CREDENTIALS = "bad_credentials"
     PAUSED = "paused"  # the agent switched pop-ups off
@@ -47,6 +47,7 @@ _WATCH_STATES = {
     WatchStatus.CONNECTED: TrayState.CONNECTED,
     WatchStatus.OFFLINE: TrayState.OFFLINE,
     WatchStatus.BAD_CREDENTIALS: TrayState.BAD_CREDENTIALS,
+    WatchStatus.FALLBACK: TrayState.POLLING,
 }
 
 
@@ -56,7 +57,7 @@ def state_text(state: TrayState) -> str:
         TrayState.STARTING: QCoreApplication.translate("TrayController", "Starting…"),
         TrayState.CONNECTED: QCoreApplication.translate("TrayController", "Connected"),
         TrayState.POLLING: QCoreApplication.translate(
-            "TrayController", "Connected (checking for calls every few seconds)"
+            "TrayController", "Call server unreachable: checking Ringostat every few seconds"
         ),
         TrayState.OFFLINE: QCoreApplication.translate(
             "TrayController", "Offline: no connection, retrying"
