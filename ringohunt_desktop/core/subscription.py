@@ -331,6 +331,10 @@ class SubscriptionSource:
                     async for snapshot in self._poll_meanwhile(self._link.up, None):
                         yield snapshot
                 continue
+            if self._outage_said:
+                self._outage_said = False
+                yield CallSnapshot([], caught_up=True)  # back: the tray says so at once
+                continue
             if self._reconcile_due() and self._reconciler is not None:
                 yield CallSnapshot(await self._reconciler.rows(), caught_up=True)
                 continue
