@@ -31,7 +31,7 @@ from tests.conftest import signal_future
 pytestmark = pytest.mark.gui
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "ui"
-PAGE_NAMES = ("ringostat", "agent", "nethunt", "folder", "behaviour")
+PAGE_NAMES = ("ringostat", "agent", "calls", "nethunt", "folder", "behaviour")
 
 
 async def until(condition: Callable[[], Any], within: float = 10.0, what: str = "") -> Any:
@@ -169,6 +169,8 @@ async def walk_to_behaviour(wizard: FirstRunWizard, creds: SimCredentials,
     pick_agent(wizard, "Петренко Олена")
     shoot("agent")
     go_next(wizard)
+    shoot("calls")
+    go_next(wizard)  # calls arrive by polling, the default
     await pass_nethunt(wizard, creds)
     shoot("nethunt")
     go_next(wizard)
@@ -204,6 +206,7 @@ def test_wizard_with_good_keys_saves_settings_and_secrets_apart(
         pick_agent(wizard, "Петренко Олена")
         assert "You are Петренко Олена" in wizard.form.agent.status_label.text()
         go_next(wizard)
+        go_next(wizard)  # calls arrive by polling, the default
         await pass_nethunt(wizard, sim_credentials)
         assert wizard.form.nethunt.status_label.text().startswith("Signed in as ")
         go_next(wizard)
@@ -302,6 +305,7 @@ def test_bad_nethunt_key_shows_inline_and_blocks_next(
         go_next(wizard)
         pick_agent(wizard, "Петренко Олена")
         go_next(wizard)
+        go_next(wizard)  # calls arrive by polling, the default
         await pass_nethunt(wizard, sim_credentials, key="wrong-nethunt-key")
         assert "did not accept this e-mail and API key" in (
             wizard.form.nethunt.status_label.text())
@@ -346,6 +350,7 @@ def test_phone_field_is_required(runner: SetupRunner, sim_credentials: SimCreden
         go_next(wizard)
         pick_agent(wizard, "Sarah Miller")
         go_next(wizard)
+        go_next(wizard)  # calls arrive by polling, the default
         await pass_nethunt(wizard, sim_credentials)
         go_next(wizard)
         folder = wizard.form.folder
@@ -501,7 +506,7 @@ def test_screenshots_of_every_page(runner: SetupRunner, sim_credentials: SimCred
     async def scenario() -> None:
         wizard = wizard_controller.open_wizard()
         wizard.resize(wizard.minimumSize())
-        pages = iter(range(1, 6))
+        pages = iter(range(1, 7))
 
         def shoot(name: str) -> None:
             path = ARTIFACTS / f"wizard_{language}_{next(pages)}_{name}.png"

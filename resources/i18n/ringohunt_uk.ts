@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+398"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+503"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -29,7 +29,7 @@
         <translation>Оператор</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+18"/>
         <source>(choose)</source>
         <translation>(оберіть)</translation>
     </message>
@@ -65,7 +65,7 @@
 <context>
     <name>BehaviourSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+378"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+504"/>
         <source>When the phone rings</source>
         <translation>Коли телефон дзвонить</translation>
     </message>
@@ -136,6 +136,109 @@
         <location line="+2"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
+    </message>
+</context>
+<context>
+    <name>CallSourceSection</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-441"/>
+        <source>Most offices poll Ringostat. A call centre whose IT runs a call server (the RingoHunt relay) gets calls from it instead: faster, and without one request after another to Ringostat.</source>
+        <translation>Зазвичай RingoHunt опитує Ringostat. Кол-центр, чий IT запустив сервер дзвінків (ретранслятор RingoHunt), отримує дзвінки від нього: швидше і без безперервних запитів до Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Polling Ringostat</source>
+        <translation>Опитування Ringostat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Subscription on the call server</source>
+        <translation>Підписка на сервері дзвінків</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Calls arrive by</source>
+        <translation>Дзвінки надходять через</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>tls://calls.example.com:4222</source>
+        <translation>tls://calls.example.com:4222</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Server address</source>
+        <translation>Адреса сервера</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>as IT gave it (empty: the usual one)</source>
+        <translation>як видав IT (порожньо: стандартний)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Login</source>
+        <translation>Логін</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paste the password</source>
+        <translation>Вставте пароль</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Test connection</source>
+        <translation>Перевірити з’єднання</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Calls</source>
+        <translation>Дзвінки</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Enter the call server&apos;s address (IT has it).</source>
+        <translation>Введіть адресу сервера дзвінків (її знає IT).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Use an address like tls://calls.example.com:4222 (plain nats:// only to this computer).</source>
+        <translation>Вкажіть адресу на зразок tls://calls.example.com:4222 (звичайний nats:// — лише до цього комп’ютера).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>password</source>
+        <translation>пароль</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enter the password IT gave you.</source>
+        <translation>Введіть пароль, який видав IT.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Choose yourself on the Ringostat page first.</source>
+        <translation>Спершу виберіть себе на сторінці Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Test the connection to continue.</source>
+        <translation>Перевірте з’єднання, щоб продовжити.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>RingoHunt asks Ringostat for your calls every few seconds.</source>
+        <translation>RingoHunt кожні кілька секунд запитує у Ringostat ваші дзвінки.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Testing…</source>
+        <translation>Перевірка…</translation>
     </message>
 </context>
 <context>
@@ -435,12 +538,12 @@
 <context>
     <name>Failures</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/failures.py" line="+33"/>
+        <location filename="../../ringohunt_desktop/services/failures.py" line="+34"/>
         <source>Something went wrong; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>Щось пішло не так; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Cannot connect to {service}. Check the internet connection.</source>
         <translation>Немає зв’язку з {service}. Перевірте підключення до інтернету.</translation>
     </message>
@@ -490,7 +593,22 @@
         <translation>{service} надіслав відповідь, яку RingoHunt не може прочитати — спробуйте пізніше.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
+        <source>The call server refused your login. Check it in Settings or ask IT for a new one.</source>
+        <translation>Сервер дзвінків не прийняв ваш логін. Перевірте його в налаштуваннях або попросіть у IT новий.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The call server has no place for your calls yet. Ask IT to add you to it (provisioning).</source>
+        <translation>На сервері дзвінків ще немає місця для ваших дзвінків. Попросіть IT додати вас (provisioning).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cannot reach the call server; reconnecting. Calls that come meanwhile appear once it is back.</source>
+        <translation>Сервер дзвінків недоступний; перепідключаємося. Дзвінки, що надійдуть тим часом, з’являться, щойно він повернеться.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>The phone number is empty.</source>
         <translation>Номер телефону не вказано.</translation>
     </message>
@@ -593,7 +711,7 @@
 <context>
     <name>FallbackMainWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+95"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="+96"/>
         <source>RingoHunt</source>
         <translation>RingoHunt</translation>
     </message>
@@ -621,34 +739,59 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+108"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+469"/>
         <source>Set up RingoHunt</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>Step 1 of 6: connect to Ringostat, your telephony.</source>
+        <translation>Крок 1 з 6: підключіться до Ringostat, вашої телефонії.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 2 of 6: who are you in Ringostat?</source>
+        <translation>Крок 2 з 6: хто ви в Ringostat?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 3 of 6: how your calls reach RingoHunt.</source>
+        <translation>Крок 3 з 6: як ваші дзвінки потрапляють у RingoHunt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 4 of 6: connect to NetHunt, your CRM.</source>
+        <translation>Крок 4 з 6: підключіться до NetHunt, вашої CRM.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 5 of 6: where your contacts are.</source>
+        <translation>Крок 5 з 6: де ваші контакти.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Step 6 of 6: how RingoHunt behaves.</source>
+        <translation>Крок 6 з 6: як поводиться RingoHunt.</translation>
+    </message>
+    <message>
         <source>Step 1 of 5: connect to Ringostat, your telephony.</source>
-        <translation>Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
+        <translation type="vanished">Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Step 2 of 5: who are you in Ringostat?</source>
-        <translation>Крок 2 з 5: хто ви в Ringostat?</translation>
+        <translation type="vanished">Крок 2 з 5: хто ви в Ringostat?</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Step 3 of 5: connect to NetHunt, your CRM.</source>
-        <translation>Крок 3 з 5: під’єднання до NetHunt, вашої CRM.</translation>
+        <translation type="vanished">Крок 3 з 5: під’єднання до NetHunt, вашої CRM.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Step 4 of 5: where your contacts are.</source>
-        <translation>Крок 4 з 5: де зберігаються ваші контакти.</translation>
+        <translation type="vanished">Крок 4 з 5: де зберігаються ваші контакти.</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Step 5 of 5: how RingoHunt behaves.</source>
-        <translation>Крок 5 з 5: як поводиться RingoHunt.</translation>
+        <translation type="vanished">Крок 5 з 5: як поводиться RingoHunt.</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -659,7 +802,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location line="-343"/>
+        <location line="-412"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1084,43 +1227,43 @@
 <context>
     <name>NetHuntSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-287"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-416"/>
         <source>Use your NetHunt login e-mail and the API key from NetHunt: Settings → Integrations → API key.</source>
         <translation>Вкажіть ел. пошту, з якою ви входите в NetHunt, і API-ключ з NetHunt: Налаштування → Інтеграції → API-ключ.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>name@company.com</source>
         <translation>name@company.com</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Login e-mail</source>
         <translation>Ел. пошта для входу</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Paste the API key</source>
         <translation>Вставте API-ключ</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+30"/>
+        <location line="+0"/>
+        <location line="+21"/>
         <source>API key</source>
         <translation>API-ключ</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-29"/>
         <source>Test connection</source>
         <translation>Перевірити з’єднання</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>NetHunt</source>
         <translation>NetHunt</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Enter your NetHunt login e-mail.</source>
         <translation>Введіть ел. пошту, з якою ви входите в NetHunt.</translation>
     </message>
@@ -1130,12 +1273,12 @@
         <translation>Це не схоже на адресу електронної пошти.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-27"/>
         <source>Test the connection to continue.</source>
         <translation>Щоб продовжити, перевірте з’єднання.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-1"/>
         <source>Testing…</source>
         <translation>Перевірка…</translation>
     </message>
@@ -1143,18 +1286,18 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="+111"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+112"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+18"/>
+        <location line="+17"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+171"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1177,43 +1320,43 @@
 <context>
     <name>RingostatSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-340"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-189"/>
         <source>Find the Auth-key and the project ID in Ringostat: Integrations → API.</source>
         <translation>Auth-key та ID проєкту є в Ringostat: Інтеграції → API.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Paste the Auth-key</source>
         <translation>Вставте Auth-key</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+30"/>
+        <location line="+0"/>
+        <location line="+16"/>
         <source>Auth-key</source>
         <translation>Auth-key</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-13"/>
         <source>For example 12345</source>
         <translation>Наприклад, 12345</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Project ID</source>
         <translation>ID проєкту</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-8"/>
         <source>Test connection</source>
         <translation>Перевірити з’єднання</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Ringostat</source>
         <translation>Ringostat</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Enter the project ID.</source>
         <translation>Введіть ID проєкту.</translation>
     </message>
@@ -1223,12 +1366,12 @@
         <translation>ID проєкту — це число, наприклад 12345.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-27"/>
         <source>Test the connection to continue.</source>
         <translation>Щоб продовжити, перевірте з’єднання.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="-1"/>
         <source>Testing…</source>
         <translation>Перевірка…</translation>
     </message>
@@ -1236,7 +1379,7 @@
 <context>
     <name>SecretField</name>
     <message>
-        <location line="-170"/>
+        <location line="-255"/>
         <source>stored</source>
         <translation>збережено</translation>
     </message>
@@ -1279,7 +1422,7 @@
         <translation>Зараз значення береться зі змінної середовища або командного рядка, і воно переважає збережене тут.</translation>
     </message>
     <message>
-        <location line="+490"/>
+        <location line="+728"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
@@ -1324,7 +1467,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+433"/>
+        <location line="+471"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -1332,6 +1475,11 @@
         <location line="+7"/>
         <source>Ringostat</source>
         <translation>Ringostat</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calls</source>
+        <translation>Дзвінки</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1357,7 +1505,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+67"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+75"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1367,7 +1515,12 @@
         <translation>Вхід виконано як {name}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+32"/>
+        <source>Connected to the call server: your calls will arrive from it.</source>
+        <translation>З’єднано із сервером дзвінків: ваші дзвінки надходитимуть від нього.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Ringostat did not accept this Auth-key. Copy it again from Ringostat (Integrations → API) and check the project ID.</source>
         <translation>Ringostat не прийняв цей Auth-key. Скопіюйте його ще раз у Ringostat (Інтеграції → API) і перевірте ID проєкту.</translation>
     </message>
@@ -1417,6 +1570,26 @@
         <translation>NetHunt відповів неочікувано ({reason}).</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>The call server did not accept this login and password. Copy them again from what IT gave you.</source>
+        <translation>Сервер дзвінків не прийняв цей логін і пароль. Скопіюйте їх ще раз із того, що видав IT.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The call server has no place for your calls yet. Ask IT to provision you (ringohunt-relay provision).</source>
+        <translation>На сервері дзвінків ще немає місця для ваших дзвінків. Попросіть IT додати вас (ringohunt-relay provision).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cannot reach the call server at {servers}. Check the address, or ask IT whether it is running.</source>
+        <translation>Не вдається зв’язатися із сервером дзвінків {servers}. Перевірте адресу або запитайте в IT, чи він працює.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The call server answered in an unexpected way ({reason}).</source>
+        <translation>Сервер дзвінків відповів неочікувано ({reason}).</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Connected to project {project}, but it has no employees. Add the agents in Ringostat first.</source>
         <translation>З’єднано з проєктом {project}, але в ньому немає працівників. Спершу додайте операторів у Ringostat.</translation>
@@ -1447,7 +1620,7 @@
         <translation>У цій папці немає полів.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+130"/>
         <source>The test failed unexpectedly; the details are in the log.</source>
         <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
     </message>
@@ -1455,7 +1628,7 @@
 <context>
     <name>SetupController</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+168"/>
+        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+177"/>
         <source>Nothing was saved: your API keys cannot be stored because this computer has no usable password store ({reason}). RingoHunt never writes keys to a plain file. Ask your IT department, or set the keys in the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY.</source>
         <translation>Нічого не збережено: на цьому комп’ютері немає придатного сховища паролів, тож API-ключі зберегти неможливо ({reason}). RingoHunt ніколи не записує ключі у звичайний файл. Зверніться до ІТ-відділу або задайте ключі у змінних середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY.</translation>
     </message>
@@ -1483,9 +1656,13 @@
         <translation>Підключено</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Connected (checking for calls every few seconds)</source>
-        <translation>Підключено (перевірка дзвінків кожні кілька секунд)</translation>
+        <translation type="vanished">Підключено (перевірка дзвінків кожні кілька секунд)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call server unreachable: checking Ringostat every few seconds</source>
+        <translation>Сервер дзвінків недоступний: перевіряємо Ringostat кожні кілька секунд</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -160,7 +160,9 @@ class AgentLink:
                 list(self.binding.servers), user=self.binding.user,
                 password=self.binding.password.reveal(), inbox_prefix=self.binding.inbox_prefix,
                 name="ringohunt-desktop", connect_timeout=max(1, round(self._connect_timeout)),
-                max_reconnect_attempts=self._reconnect_attempts, reconnect_time_wait=1,
+                # nats-py reads 0 attempts as "no limit": no reconnecting at all is its own flag.
+                allow_reconnect=self._reconnect_attempts > 0,
+                max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
                 reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
                 disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
                 closed_cb=self._on_closed)

@@ -30,7 +30,15 @@ from ringohunt_desktop.clients.errors import (
 from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
+from ringohunt_desktop.config import parse_broker_servers, server_list
 from ringohunt_desktop.core.session import open_nethunt, open_ringostat
+from ringohunt_desktop.core.subscription import (
+    AgentLink,
+    BrokerBinding,
+    BrokerRefused,
+    BrokerUnavailable,
+    NotProvisioned,
+)
 from ringohunt_desktop.domain import Folder, NetHuntUser, StaffMember
 from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.services.failures import reason_phrase
@@ -121,6 +129,26 @@ class FolderFieldsCheck:
         return not self.error
 
 
+@dataclass(frozen=True, slots=True)
+class BrokerCheck:
+    """The outcome of binding the agent's consumer on the call server (subscription mode)."""
+
+    servers: str
+    staff_id: int
+    waiting: int = 0  # events already queued for the agent
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def summary(self) -> str:
+        if not self.ok:
+            return self.error
+        return translate("SetupChecks", "Connected to the call server: your calls will "
+                         "arrive from it.")
+
+
 # ---------------------------------------------------------------------------- plain words
 
 def ringostat_error_text(exc: ApiError, project_id: str) -> str:
@@ -161,6 +189,23 @@ def nethunt_error_text(exc: ApiError) -> str:
                          "NetHunt does not know this folder any more. Choose another one.")
     return translate("SetupChecks", "NetHunt answered in an unexpected way ({reason})."
                      ).format(reason=reason_phrase(exc))
+
+
+def broker_error_text(exc: Exception, servers: str) -> str:
+    if isinstance(exc, BrokerRefused):
+        return translate(
+            "SetupChecks", "The call server did not accept this login and password. Copy "
+            "them again from what IT gave you.")
+    if isinstance(exc, NotProvisioned):
+        return translate(
+            "SetupChecks", "The call server has no place for your calls yet. Ask IT to "
+            "provision you (ringohunt-relay provision).")
+    if isinstance(exc, BrokerUnavailable):
+        return translate(
+            "SetupChecks", "Cannot reach the call server at {servers}. Check the address, "
+            "or ask IT whether it is running.").format(servers=servers)
+    return translate("SetupChecks", "The call server answered in an unexpected way ({reason})."
+                     ).format(reason=str(exc)[:200])
 
 
 # ---------------------------------------------------------------- checks on an open client
@@ -253,6 +298,29 @@ async def check_folder_fields(url: str, email: str, api_key: Secret | str, folde
         return await verify_folder_fields(client, folder_id)
 
 
+async def check_broker(servers: str, user: str, password: Secret | str, project_id: str,
+                       staff_id: int, *, stream: str = "",
+                       request_timeout: float = DEFAULT_TIMEOUT) -> BrokerCheck:
+    """Connect as the agent and bind its consumer: proves address, login and provisioning."""
+    try:
+        normalised = parse_broker_servers(servers)
+    except ValueError as exc:
+        return BrokerCheck(servers, staff_id, error=str(exc))
+    key = password if isinstance(password, Secret) else Secret(password)
+    link = AgentLink(BrokerBinding.for_agent(
+        server_list(normalised), user=user, password=key, project=project_id.strip(),
+        staff_id=staff_id, stream=stream), connect_timeout=min(request_timeout, 5.0),
+        reconnect_attempts=0)
+    try:
+        info = await link.open()
+    except (BrokerRefused, NotProvisioned, BrokerUnavailable) as exc:
+        log.info("call server test for agent %s failed: %s", staff_id, exc)
+        return BrokerCheck(normalised, staff_id, error=broker_error_text(exc, normalised))
+    finally:
+        await link.close()
+    return BrokerCheck(normalised, staff_id, waiting=int(info.num_pending or 0))
+
+
 # ------------------------------------------------------------------------ the Qt service
 
 class SetupChecker(QObject):
@@ -263,8 +331,10 @@ class SetupChecker(QObject):
         ringostat_checked (RingostatCheck)
         nethunt_checked (NetHuntCheck)
         folder_fields_checked (FolderFieldsCheck)
+        broker_checked (BrokerCheck)
     """
 
+    broker_checked = Signal(object)
     ringostat_checked = Signal(object)
     nethunt_checked = Signal(object)
     folder_fields_checked = Signal(object)
@@ -293,6 +363,13 @@ class SetupChecker(QObject):
                                                 request_timeout=self.timeout),
                   self.folder_fields_checked, lambda error: FolderFieldsCheck(folder_id,
                                                                               error=error))
+
+    def check_broker(self, servers: str, user: str, password: Secret | str, project_id: str,
+                     staff_id: int, stream: str = "") -> None:
+        self._run("broker", check_broker(servers, user, password, project_id, staff_id,
+                                         stream=stream, request_timeout=self.timeout),
+                  self.broker_checked,
+                  lambda error: BrokerCheck(servers, staff_id, error=error))
 
     @property
     def busy(self) -> bool:

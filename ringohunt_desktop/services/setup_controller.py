@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from ringohunt_desktop.config import SPECS, Config, ConfigError, load_config, save_user_settings
 from ringohunt_desktop.credentials import (
+    CREDENTIAL_KEYS,
     CredentialStore,
     CredentialStoreUnavailable,
     CredentialValueError,
@@ -126,6 +127,14 @@ class SetupController(QObject):
         _register_secret(key)
         self.checker.check_nethunt(email, key)
 
+    def test_broker(self, servers: str, user: str, password: str, project_id: str,
+                    staff_id: int) -> None:
+        """``password`` ``""`` means the stored one; the answer is ``checker.broker_checked``."""
+        key = Secret(password) if password else self.config.broker_password
+        _register_secret(key)
+        self.checker.check_broker(servers, user, key, project_id, staff_id,
+                                  self.config.broker_stream)
+
     def load_folder_fields(self, email: str, api_key: str, folder_id: str) -> None:
         key = Secret(api_key) if api_key else self.config.nethunt_api_key
         self.checker.check_folder_fields(email, key, folder_id)
@@ -197,8 +206,7 @@ class SetupController(QObject):
         try:
             credentials = load_credentials(self.store)
         except CredentialStoreUnavailable:
-            credentials = {key: secret.reveal() for key in ("ringostat_auth_key",
-                                                            "nethunt_api_key")
+            credentials = {key: secret.reveal() for key in CREDENTIAL_KEYS
                            if (secret := getattr(self.config, key))}
         return load_config(self.paths, overrides=self._overrides, env=self._env,
                            credentials=credentials)

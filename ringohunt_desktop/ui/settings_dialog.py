@@ -11,7 +11,7 @@ secret is shown as "•••• stored" and never read back into a widget.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ringohunt_desktop.config import Config
+from ringohunt_desktop.config import Config, parse_broker_servers
 from ringohunt_desktop.credentials import MAX_SECRET_CHARS
 from ringohunt_desktop.domain import Folder, StaffMember
 from ringohunt_desktop.ui.widgets import plain_label
@@ -44,6 +44,7 @@ from ringohunt_desktop.ui.widgets import plain_label
 if TYPE_CHECKING:
     from ringohunt_desktop.services.setup_checks import (
         AgentCheck,
+        BrokerCheck,
         FolderFieldsCheck,
         NetHuntCheck,
         RingostatCheck,
@@ -524,6 +525,14 @@ class AgentSection(_Section):
     def title(self) -> str:
         return self.tr("Agent")
 
+    @property
+    def member(self) -> StaffMember | None:
+        """Who the agent is, once the staff list confirmed it."""
+        result = self._result
+        if result is None or result.identity.strip() != self.identity_edit.text().strip():
+            return None
+        return result.member
+
     def set_staff(self, staff: Sequence[StaffMember]) -> None:
         self._staff = tuple(staff)
         self._fill_combo()
@@ -656,6 +665,204 @@ class NetHuntSection(_ServiceSection["NetHuntCheck"]):
     def _take(self, result: NetHuntCheck) -> None:
         self.folders = result.folders
         self.folders_loaded.emit(list(result.folders))
+
+
+# ------------------------------------------------------------------- how calls arrive
+
+class CallSourceSection(_Section):
+    """"Calls arrive by": polling Ringostat, or a subscription on the call server (IT's
+    relay and NATS), with the server addresses, the agent's login and password, and a test
+    that binds the agent's consumer. Polling needs nothing more.
+
+    Signals:
+        test_requested (str servers, str user, str password, str project, int staff_id):
+            ``password`` is ``""`` to use the stored one; answer with :meth:`show_result`.
+    """
+
+    test_requested = Signal(str, str, str, str, int)
+
+    def __init__(self, config: Config, *, require_test: bool,
+                 agent: Callable[[], tuple[str, StaffMember | None]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        self._require_test = require_test
+        self._agent = agent
+        self._initial = self._key(config.call_source, config.broker_servers,
+                                  config.broker_user, "")
+        self._pending: tuple[str, ...] | None = None
+        self._verified: tuple[str, ...] | None = None
+        self._result: BrokerCheck | None = None
+        self._agent_key: tuple[str, int | None] | None = None
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(_intro_label(self.tr(
+            "Most offices poll Ringostat. A call centre whose IT runs a call server (the "
+            "RingoHunt relay) gets calls from it instead: faster, and without one request "
+            "after another to Ringostat."), self))
+        form = _form()
+        self.mode_combo = QComboBox(self)
+        self.mode_combo.setObjectName("callSourceCombo")
+        self.mode_combo.addItem(self.tr("Polling Ringostat"), "poll")
+        self.mode_combo.addItem(self.tr("Subscription on the call server"), "subscription")
+        self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(config.call_source)))
+        form.addRow(self.tr("Calls arrive by"), self._with_note(self.mode_combo, "call_source"))
+        self.servers_edit = QLineEdit(config.broker_servers, self)
+        self.servers_edit.setObjectName("brokerServersEdit")
+        self.servers_edit.setPlaceholderText(self.tr("tls://calls.example.com:4222"))
+        servers_row = self._with_note(self.servers_edit, "broker_servers")
+        form.addRow(self.tr("Server address"), servers_row)
+        self.user_edit = QLineEdit(config.broker_user, self)
+        self.user_edit.setObjectName("brokerUserEdit")
+        self.user_edit.setPlaceholderText(self.tr("as IT gave it (empty: the usual one)"))
+        user_row = self._with_note(self.user_edit, "broker_user")
+        form.addRow(self.tr("Login"), user_row)
+        self.password_field = SecretField(bool(config.broker_password),
+                                          self.tr("Paste the password"), self)
+        self.password_field.edit.setObjectName("brokerPasswordEdit")
+        password_row = self._with_note(self.password_field, "broker_password")
+        form.addRow(self.tr("Password"), password_row)
+        self._subscription_rows = (servers_row, user_row, password_row)
+        self._form_layout = form
+        layout.addLayout(form)
+        row = QHBoxLayout()
+        self.test_button = QPushButton(self.tr("Test connection"), self)
+        self.test_button.setObjectName("testBrokerButton")
+        self.test_button.setAutoDefault(False)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.status_label = _status_label("brokerStatus", self)
+        layout.addWidget(self.status_label)
+        layout.addStretch(1)
+
+        self.mode_combo.currentIndexChanged.connect(self._on_edited)
+        self.servers_edit.textChanged.connect(self._on_edited)
+        self.user_edit.textChanged.connect(self._on_edited)
+        self.password_field.changed.connect(self._on_edited)
+        self.test_button.clicked.connect(self.request_test)
+        self._refresh()
+
+    def title(self) -> str:
+        return self.tr("Calls")
+
+    @property
+    def subscribes(self) -> bool:
+        return bool(self.mode_combo.currentData() == "subscription")
+
+    @staticmethod
+    def _key(mode: str, servers: str, user: str, password: str) -> tuple[str, ...]:
+        return (mode, servers.strip(), user.strip(), password)
+
+    def _inputs(self) -> tuple[str, ...]:
+        return self._key(str(self.mode_combo.currentData()), self.servers_edit.text(),
+                         self.user_edit.text(), self.password_field.request_value())
+
+    def input_problem(self) -> str:
+        if not self.subscribes:
+            return ""
+        servers = self.servers_edit.text().strip()
+        if not servers:
+            return self.tr("Enter the call server's address (IT has it).")
+        try:
+            parse_broker_servers(servers)
+        except ValueError:
+            return self.tr("Use an address like tls://calls.example.com:4222 (plain nats:// "
+                           "only to this computer).")
+        if not self.password_field.editing or self.password_field.new_value():
+            password_problem = self.password_field.problem(self.tr("password"))
+        else:
+            password_problem = self.tr("Enter the password IT gave you.")
+        if password_problem:
+            return password_problem
+        project, member = self._agent()
+        if member is None or not project:
+            return self.tr("Choose yourself on the Ringostat page first.")
+        return ""
+
+    def problem(self) -> str:
+        input_problem = self.input_problem()
+        if input_problem or not self.subscribes:
+            return input_problem
+        if self._verified == self._inputs():
+            return ""
+        if self._result is not None and not self._result.ok and self._pending is None:
+            return self._result.error
+        if not self._require_test and self._inputs() == self._initial:
+            return ""
+        return self.tr("Test the connection to continue.")
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    def request_test(self) -> None:
+        if not self.subscribes or self.input_problem():
+            return
+        project, member = self._agent()
+        assert member is not None
+        self._pending = self._inputs()
+        self._refresh()
+        self.test_requested.emit(self.servers_edit.text().strip(),
+                                 self.user_edit.text().strip(),
+                                 self.password_field.request_value(), project,
+                                 member.staff_id)
+
+    def show_result(self, result: BrokerCheck) -> None:
+        """The answer to the latest test; one for inputs edited since is dropped."""
+        if self._pending is None:
+            return
+        tested, self._pending = self._pending, None
+        if tested != self._inputs():
+            self._refresh()
+            return
+        self._result = result
+        self._verified = tested if result.ok else None
+        self._refresh()
+
+    def _on_edited(self) -> None:
+        if self._verified != self._inputs():
+            self._result = None
+        self._refresh()
+
+    def agent_changed(self) -> None:
+        """The agent (or the project) may be another: a passed test no longer holds."""
+        project, member = self._agent()
+        agent_key = (project, member.staff_id if member else None)
+        if self._agent_key is not None and agent_key != self._agent_key:
+            self._verified = None
+            self._result = None
+        self._agent_key = agent_key
+        self._refresh()
+
+    def _refresh(self) -> None:
+        subscribing = self.subscribes
+        for row in self._subscription_rows:
+            self._form_layout.setRowVisible(row, subscribing)
+        self.test_button.setVisible(subscribing)
+        self.test_button.setEnabled(not self.input_problem() and self._pending is None)
+        if not subscribing:
+            _show_status(self.status_label, self.tr(
+                "RingoHunt asks Ringostat for your calls every few seconds."), _HINT_STYLE)
+        elif self._pending is not None:
+            _show_status(self.status_label, self.tr("Testing…"), _HINT_STYLE)
+        elif self._result is not None and self._verified == self._inputs():
+            _show_status(self.status_label, self._result.summary(), _OK_STYLE)
+        elif self._result is not None and not self._result.ok:
+            _show_status(self.status_label, self._result.error, _ERROR_STYLE)
+        else:
+            _show_status(self.status_label, self.problem(), _HINT_STYLE)
+        self.changed.emit()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"call_source": self.mode_combo.currentData()}
+        if self.subscribes:
+            values["broker_servers"] = parse_broker_servers(self.servers_edit.text())
+            values["broker_user"] = self.user_edit.text().strip()
+        return values
+
+    def secrets(self) -> dict[str, str]:
+        value = self.password_field.new_value() if self.subscribes else None
+        return {"broker_password": value} if value else {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -948,20 +1155,27 @@ class BehaviourSection(_Section):
 # ----------------------------------------------------------------- shared wiring
 
 class _SetupForm:
-    """The five sections and their wiring; the wizard and the dialog arrange them."""
+    """The six sections and their wiring; the wizard and the dialog arrange them."""
 
     def __init__(self, config: Config, *, require_tests: bool, parent: QWidget) -> None:
         self.ringostat = RingostatSection(config, require_test=require_tests, parent=parent)
         self.agent = AgentSection(config, parent=parent)
+        self.calls = CallSourceSection(config, require_test=require_tests,
+                                       agent=self._agent, parent=parent)
         self.nethunt = NetHuntSection(config, require_test=require_tests, parent=parent)
         self.folder = FolderSection(config, require_test=require_tests, parent=parent)
         self.behaviour = BehaviourSection(config, parent=parent)
         self.ringostat.staff_loaded.connect(self.agent.set_staff)
+        self.agent.changed.connect(self.calls.agent_changed)
         self.nethunt.folders_loaded.connect(self.folder.set_folders)
+
+    def _agent(self) -> tuple[str, StaffMember | None]:
+        return self.ringostat.project_edit.text().strip(), self.agent.member
 
     @property
     def sections(self) -> tuple[_Section, ...]:
-        return (self.ringostat, self.agent, self.nethunt, self.folder, self.behaviour)
+        return (self.ringostat, self.agent, self.calls, self.nethunt, self.folder,
+                self.behaviour)
 
     def setup_values(self) -> SetupValues:
         settings: dict[str, Any] = {}
@@ -1003,6 +1217,9 @@ class _SetupWindow(_WindowBase):
         agent_check_requested (str identity): answer with :meth:`show_agent_result`.
         test_nethunt_requested (str email, str api_key): ``api_key`` ``""`` = the stored
             key; answer with :meth:`show_nethunt_result`.
+        test_broker_requested (str servers, str user, str password, str project,
+            int staff_id): ``password`` ``""`` = the stored one; answer with
+            :meth:`show_broker_result`.
         folder_fields_requested (str email, str api_key, str folder_id): answer with
             :meth:`show_folder_fields`.
         save_requested (SetupValues): answer with ``finish_saved`` or
@@ -1012,6 +1229,7 @@ class _SetupWindow(_WindowBase):
     test_ringostat_requested = Signal(str, str)
     agent_check_requested = Signal(str)
     test_nethunt_requested = Signal(str, str)
+    test_broker_requested = Signal(str, str, str, str, int)
     folder_fields_requested = Signal(str, str, str)
     save_requested = Signal(SetupValues)
 
@@ -1023,6 +1241,7 @@ class _SetupWindow(_WindowBase):
         form.ringostat.test_requested.connect(self.test_ringostat_requested)
         form.agent.check_requested.connect(self.agent_check_requested)
         form.nethunt.test_requested.connect(self.test_nethunt_requested)
+        form.calls.test_requested.connect(self.test_broker_requested)
         form.folder.fields_requested.connect(
             lambda folder_id: self.folder_fields_requested.emit(
                 form.nethunt.email_edit.text().strip(), form.nethunt.key_field.request_value(),
@@ -1038,6 +1257,9 @@ class _SetupWindow(_WindowBase):
 
     def show_nethunt_result(self, result: NetHuntCheck) -> None:
         self.form.nethunt.show_result(result)
+
+    def show_broker_result(self, result: BrokerCheck) -> None:
+        self.form.calls.show_result(result)
 
     def show_folder_fields(self, result: FolderFieldsCheck) -> None:
         self.form.folder.show_fields(result)
@@ -1081,7 +1303,7 @@ class _SectionPage(QWizardPage):
 
 
 class FirstRunWizard(_SetupWindow, QWizard):
-    """Five pages; Next/Finish stay disabled until the page is valid; Finish emits
+    """Six pages; Next/Finish stay disabled until the page is valid; Finish emits
     ``save_requested`` and the wizard stays open until the controller answers.
 
     Signals: those of :class:`_SetupWindow`; answer ``save_requested`` with
@@ -1098,11 +1320,12 @@ class FirstRunWizard(_SetupWindow, QWizard):
         self.form = _SetupForm(config, require_tests=True, parent=self)
         self.banner = _banner(self)
         subtitles = (
-            self.tr("Step 1 of 5: connect to Ringostat, your telephony."),
-            self.tr("Step 2 of 5: who are you in Ringostat?"),
-            self.tr("Step 3 of 5: connect to NetHunt, your CRM."),
-            self.tr("Step 4 of 5: where your contacts are."),
-            self.tr("Step 5 of 5: how RingoHunt behaves."),
+            self.tr("Step 1 of 6: connect to Ringostat, your telephony."),
+            self.tr("Step 2 of 6: who are you in Ringostat?"),
+            self.tr("Step 3 of 6: how your calls reach RingoHunt."),
+            self.tr("Step 4 of 6: connect to NetHunt, your CRM."),
+            self.tr("Step 5 of 6: where your contacts are."),
+            self.tr("Step 6 of 6: how RingoHunt behaves."),
         )
         self.section_pages: list[_SectionPage] = []
         for section, subtitle in zip(self.form.sections, subtitles, strict=True):
@@ -1149,6 +1372,7 @@ class SettingsDialog(_SetupWindow, QDialog):
         self.tabs.setObjectName("settingsTabs")
         tabs: tuple[tuple[tuple[_Section, ...], str], ...] = (
             ((self.form.ringostat, self.form.agent), self.tr("Ringostat")),
+            ((self.form.calls,), self.tr("Calls")),
             ((self.form.nethunt,), self.tr("NetHunt")),
             ((self.form.folder,), self.tr("Contacts folder")),
             ((self.form.behaviour,), self.tr("Behaviour")),

@@ -10,6 +10,7 @@ from typing import TypeVar
 from PySide6.QtCore import QObject
 
 from ringohunt_desktop.services.setup_checks import (
+    BrokerCheck,
     FolderFieldsCheck,
     NetHuntCheck,
     RingostatCheck,
@@ -30,6 +31,7 @@ class SetupWindows(QObject):
         checker.ringostat_checked.connect(self._on_ringostat)
         checker.nethunt_checked.connect(self._on_nethunt)
         checker.folder_fields_checked.connect(self._on_fields)
+        checker.broker_checked.connect(self._on_broker)
 
     def open_wizard(self) -> FirstRunWizard:
         wizard = self._adopt(FirstRunWizard(self.controller.config))
@@ -60,6 +62,7 @@ class SetupWindows(QObject):
         window.agent_check_requested.connect(
             lambda identity: window.show_agent_result(controller.check_agent(identity)))
         window.test_nethunt_requested.connect(controller.test_nethunt)
+        window.test_broker_requested.connect(controller.test_broker)
         window.folder_fields_requested.connect(controller.load_folder_fields)
         window.save_requested.connect(lambda values: self._save(window, values))
         window.finished.connect(lambda _code: self._forget(window))
@@ -87,6 +90,10 @@ class SetupWindows(QObject):
     def _on_nethunt(self, result: NetHuntCheck) -> None:
         if self.window is not None:
             self.window.show_nethunt_result(result)
+
+    def _on_broker(self, result: BrokerCheck) -> None:
+        if self.window is not None:
+            self.window.show_broker_result(result)
 
     def _on_fields(self, result: FolderFieldsCheck) -> None:
         if self.window is not None:
