@@ -176,6 +176,7 @@ async def command_check(session: Session, out: TextIO) -> int:
     """
     from ringohunt_desktop.services.setup_checks import (
         check_agent,
+        check_broker,
         verify_folder_fields,
         verify_nethunt,
         verify_ringostat,
@@ -205,6 +206,14 @@ async def command_check(session: Session, out: TextIO) -> int:
                        f"SIP: {logins}")
             if agent.warning:
                 line(False, agent.warning)
+            if config.subscribes:
+                broker = await check_broker(
+                    config.broker_servers, config.broker_user, config.broker_password,
+                    config.ringostat_project_id, member.staff_id, stream=config.broker_stream,
+                    request_timeout=config.request_timeout)
+                line(broker.ok, f"call server {broker.servers}: " + (
+                    f"the agent's consumer is bound ({broker.waiting} events waiting)"
+                    if broker.ok else broker.error))
     nethunt = await verify_nethunt(session.nethunt)
     if nethunt.user is None:
         line(False, f"NetHunt {config.nethunt_url}: {nethunt.error}")

@@ -14,6 +14,9 @@ import pytest
 
 from ringohunt_desktop.simulator import SimCredentials, Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
+from tests.nats_fixtures import NatsNode, nats_server
+
+__all__ = ["nats_server"]
 
 
 def run_cli(basedir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -164,3 +167,29 @@ def test_anything_else_in_the_command_position_is_still_refused(
         parse_command_line(build_parser(), ["mailto:someone@example.com"])
     assert exit_info.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_check_in_subscription_mode_binds_the_agents_consumer(
+        env: dict[str, str], basedir: Path, nats_server: NatsNode) -> None:
+    import asyncio
+
+    from ringohunt_desktop.relay.broker import ConsumerSpec, StreamSpec, ensure_stream
+    from tests.relay_support import PROJECT, STREAM, jetstream
+
+    subscribing = {**env, "RINGOHUNT_CALL_SOURCE": "subscription",
+                   "RINGOHUNT_BROKER_SERVERS": nats_server.url,
+                   "RINGOHUNT_BROKER_PASSWORD": "unchecked-on-this-server"}
+    result = run_cli(basedir, subscribing, "check")
+    assert result.returncode == 3
+    assert "[FAIL] call server" in result.stdout
+    assert "unchecked-on-this-server" not in result.stdout + result.stderr
+
+    async def provision_olena() -> None:
+        async with jetstream([nats_server.url]) as js:
+            await ensure_stream(js, StreamSpec(name=STREAM))
+            await js.add_consumer(STREAM, ConsumerSpec().config(PROJECT, 4321))
+
+    asyncio.run(provision_olena())
+    result = run_cli(basedir, subscribing, "check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "the agent's consumer is bound" in result.stdout

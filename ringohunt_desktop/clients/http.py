@@ -64,8 +64,9 @@ class RetryPolicy:
 NO_RETRY = RetryPolicy(attempts=1)
 
 
-def _ssl_context() -> ssl.SSLContext | bool:
-    """The OS trust store, so TLS-inspecting corporate proxies work as in the browser."""
+def trust_store_context() -> ssl.SSLContext | bool:
+    """The OS trust store, so TLS-inspecting corporate proxies work as in the browser (and
+    a call server with the company's own certificate is trusted); True means certifi's."""
     try:
         import truststore
 
@@ -84,7 +85,7 @@ def build_client(base_url: str, *, auth: httpx.Auth | tuple[str, str] | None = N
         auth=auth,
         headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
         timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-        verify=_ssl_context() if base_url.lower().startswith("https:") else True,
+        verify=trust_store_context() if base_url.lower().startswith("https:") else True,
         follow_redirects=False,
         limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
     )

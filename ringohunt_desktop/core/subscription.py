@@ -28,6 +28,7 @@ import dataclasses
 import json
 import logging
 import random
+import ssl
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -44,6 +45,7 @@ from nats.aio.msg import Msg
 from nats.js.api import ConsumerInfo
 
 from ringohunt_desktop.clients.errors import ApiError, AuthError, Reason
+from ringohunt_desktop.clients.http import trust_store_context
 from ringohunt_desktop.clients.ringostat import RingostatClient
 from ringohunt_desktop.core import subjects
 from ringohunt_desktop.core.calltracking import AgentIdentity
@@ -155,6 +157,11 @@ class AgentLink:
     async def open(self) -> ConsumerInfo:
         client = NatsClient()
         self._last_error = ""
+        options: dict[str, Any] = {}
+        if any(server.lower().startswith("tls:") for server in self.binding.servers):
+            context = trust_store_context()
+            if isinstance(context, ssl.SSLContext):
+                options["tls"] = context
         try:
             await client.connect(
                 list(self.binding.servers), user=self.binding.user,
@@ -165,7 +172,7 @@ class AgentLink:
                 max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
                 reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
                 disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
-                closed_cb=self._on_closed)
+                closed_cb=self._on_closed, **options)
         except (OSError, TimeoutError, nats.errors.Error) as exc:
             await _close_quietly(client)
             raise self._failure(exc) from None
