@@ -47,6 +47,12 @@ def _pop(report: Report, quick: bool) -> None:
     bench_pop(report, quick)
 
 
+def _subscribed_pop(report: Report, quick: bool) -> None:
+    from benchmarks.bench_subscribed_pop import bench_subscribed_pop
+
+    bench_subscribed_pop(report, quick)
+
+
 def _runtime(report: Report, quick: bool) -> None:
     from benchmarks.bench_runtime import RuntimeSizes, bench_first_sync
 
@@ -64,6 +70,7 @@ def _processes(report: Report, quick: bool) -> None:
 
 SECTIONS: tuple[Section, ...] = (
     ("screen pop and poll detection", ("pop.", "poll."), _pop),
+    ("ring to panel in subscription mode", ("subscription.",), _subscribed_pop),
     ("first contact sync", ("sync.",), _runtime),
     ("local store", ("store.", "journal."), _store),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),

@@ -107,12 +107,13 @@ def clean_environment(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def simulator_process(contacts: int, *, start_timeout: float = 120.0) -> Iterator[str]:
+def simulator_process(contacts: int, *, start_timeout: float = 120.0,
+                      extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """``ringohunt-desktop sim`` in its own process; yields its URL (demo credentials)."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ringohunt_desktop", "sim", "--port", str(port),
-         "--contacts", str(contacts)],
+         "--contacts", str(contacts), *extra_args],
         env=clean_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

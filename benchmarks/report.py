@@ -83,6 +83,12 @@ FIGURES: Final[tuple[FigureSpec, ...]] = (
     FigureSpec("poll.detection_p95_ms",
                f"poll mode: /_sim/ring → panel painted p95 (target: interval "
                f"{POLL_INTERVAL_S:g} s + 100 ms)", "ms", _le(DETECTION_TARGET_MS)),
+    # Subscription mode (issue 11), through benchmarks/bench_subscribed_pop.py.
+    FigureSpec("subscription.ring_to_panel_p50_ms",
+               "subscription: /_sim/ring → webhook → relay → broker → panel painted p50", "ms"),
+    FigureSpec("subscription.ring_to_panel_p95_ms",
+               "subscription: /_sim/ring → webhook → relay → broker → panel painted p95", "ms",
+               _le(150.0)),
     # Local store (issue 4), through benchmarks/bench_store.py.
     FigureSpec("store.search_p95_ms", "contact search p95", "ms", _le(5)),
     FigureSpec("store.like_p95_ms", "LIKE '%…%' scan p95 (baseline)", "ms"),

@@ -90,9 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--webhook-url", default=None, metavar="URL",
                      help="POST each new call's Ringostat webhooks here (a ringohunt-relay, "
                           "e.g. http://127.0.0.1:8080/ringostat?secret=…)")
+    sim.add_argument("--webhook-late-rate", type=_fraction, default=0.1, metavar="0..1",
+                     help="share of webhooks Ringostat delivers late (default %(default)s)")
     selftest = commands.add_parser("selftest", help="smoke test of an installed/frozen build")
     selftest.add_argument("--sim-url", default=None)
     return parser
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {text!r}")
+    return value
 
 
 def parse_command_line(parser: argparse.ArgumentParser,
@@ -331,7 +340,8 @@ def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
 
     options = SimOptions(seed=args.seed, contacts=args.contacts, call_every=args.call_every,
-                         webhook_url=getattr(args, "webhook_url", None))
+                         webhook_url=getattr(args, "webhook_url", None),
+                         webhook_late_rate=getattr(args, "webhook_late_rate", 0.1))
     simulator = Simulator(SimCredentials.from_env(), options, host=args.host, port=args.port)
     out.write(f"simulator on {simulator.url} (NetHunt under {simulator.nethunt_url})\n")
     if options.webhook_url:
