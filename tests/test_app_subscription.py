@@ -78,6 +78,10 @@ def test_a_call_pops_through_the_relay_and_the_broker_without_polling(
                         and not row.is_in_progress, 20, "the finished call in the journal")
             assert ringostat_calls_list_requests(sim) == polled_before
             assert app.tray.state is TrayState.CONNECTED
+            # The agent asks (tray → Check calls now): one reconciliation with calls/list.
+            app.check_calls_now()
+            await until(lambda: ringostat_calls_list_requests(sim) > polled_before, 10,
+                        "the reconciliation the agent asked for")
 
     app_factory.run(scenario())
 
@@ -103,3 +107,32 @@ def test_the_tray_says_at_once_when_the_call_server_goes_and_calls_come_back_aft
         app_factory.run(scenario())
     finally:
         node.stop()
+
+
+@pytest.mark.usefixtures("expect_log_warnings")
+def test_where_it_allows_polling_the_app_polls_while_the_call_server_is_down(
+        app_factory: AppRunner, sim: Simulator) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory(
+            call_source="subscription", broker_servers=f"nats://127.0.0.1:{free_port()}",
+            broker_password="unused", poll_fallback="true"))
+        await until(lambda: app.tray.state is TrayState.POLLING, 30, "the polling stand-in")
+        call_id = await ring(sim, "067 123 45 67")
+        await panel_for(app, call_id)
+        assert app.tray.state is TrayState.POLLING
+
+    app_factory.run(scenario())
+
+
+@pytest.mark.usefixtures("expect_log_warnings")
+def test_without_the_admins_leave_it_waits_and_does_not_poll(
+        app_factory: AppRunner, sim: Simulator) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory(
+            call_source="subscription", broker_servers=f"nats://127.0.0.1:{free_port()}",
+            broker_password="unused"))
+        await until(lambda: app.tray.state is TrayState.OFFLINE, 30, "the tray offline")
+        assert "call server" in app.tray.tooltip()
+        assert ringostat_calls_list_requests(sim) == 0
+
+    app_factory.run(scenario())

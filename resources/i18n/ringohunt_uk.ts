@@ -1297,7 +1297,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+171"/>
+        <location line="+177"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1690,7 +1690,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+172"/>
+        <location line="+173"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -1736,6 +1736,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Check calls now</source>
+        <translation>Перевірити дзвінки зараз</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask Ringostat now for calls that may not have reached RingoHunt</source>
+        <translation>Запитати в Ringostat дзвінки, які могли не дійти до RingoHunt</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>

@@ -358,13 +358,12 @@ class SubscriptionSource:
 
     async def _poll_meanwhile(self, back: asyncio.Event | None, seconds: float | None
                               ) -> AsyncIterator[CallSnapshot]:
-        """Ringostat's polling (the admin allowed it) until the link is back, or for a while
-        before the next attempt to open it."""
+        """Ringostat's polling (the admin allowed it) until the link is back (or nats-py gave
+        up on it), or for ``seconds`` before the next attempt to open it."""
         assert self._fallback is not None
         log.info("call server unreachable: polling Ringostat meanwhile")
-        stop = back or asyncio.Event()
-        async for snapshot in _until(self._fallback.snapshots(), stop, seconds,
-                                     self._link.closed):
+        stops = (back, self._link.closed) if back is not None else ()
+        async for snapshot in _until(self._fallback.snapshots(), stops, seconds):
             yield dataclasses.replace(snapshot, via_fallback=True)
         log.info("polling Ringostat stops; back to the call server")
 
@@ -487,23 +486,26 @@ async def _first_of(*waits: Awaitable[Any]) -> None:
             await cancel_and_wait(task)
 
 
-async def _until(snapshots: AsyncIterator[CallSnapshot], stop: asyncio.Event,
-                 seconds: float | None, also_stop: asyncio.Event
-                 ) -> AsyncIterator[CallSnapshot]:
-    """``snapshots`` until ``stop`` or ``also_stop`` is set or ``seconds`` have passed
-    (checked while waiting for the next snapshot too)."""
+async def _until(snapshots: AsyncIterator[CallSnapshot], stops: tuple[asyncio.Event, ...],
+                 seconds: float | None) -> AsyncIterator[CallSnapshot]:
+    """``snapshots`` until one of ``stops`` is set or ``seconds`` have passed (checked while
+    waiting for the next snapshot too)."""
+    loop = asyncio.get_running_loop()
+    deadline = None if seconds is None else loop.time() + seconds
     iterator = snapshots.__aiter__()
-    deadline = None if seconds is None else asyncio.get_running_loop().time() + seconds
     try:
-        while not stop.is_set() and not also_stop.is_set():
-            left = None if deadline is None else deadline - asyncio.get_running_loop().time()
+        while not any(stop.is_set() for stop in stops):
+            left = None if deadline is None else deadline - loop.time()
             if left is not None and left <= 0:
                 return
             step = asyncio.ensure_future(anext(iterator))
-            stopper = asyncio.ensure_future(_first_of(stop.wait(), also_stop.wait()))
+            waits: set[asyncio.Future[Any]] = {step}
+            stopper = (asyncio.ensure_future(_first_of(*(stop.wait() for stop in stops)))
+                       if stops else None)
+            if stopper is not None:
+                waits.add(stopper)
             try:
-                await asyncio.wait({step, stopper}, timeout=left,
-                                   return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(waits, timeout=left, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 await cancel_and_wait(stopper)
             if not step.done():

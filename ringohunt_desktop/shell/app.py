@@ -181,6 +181,11 @@ class RingoHuntApp(QObject):
     def request_quit(self) -> None:
         self.quit_requested.emit()
 
+    def check_calls_now(self) -> None:
+        """Poll now, or (subscription) reconcile the journal with Ringostat now."""
+        if self.services is not None:
+            self.services.watcher.poll_now()
+
     # -- wiring -----------------------------------------------------------------------------
 
     def _wire_windows(self) -> None:
@@ -191,6 +196,7 @@ class RingoHuntApp(QObject):
         tray.open_journal_requested.connect(self.open_journal)
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
+        tray.check_calls_requested.connect(self.check_calls_now)
         self.popups.open_in_crm_requested.connect(self.open_in_crm)
         self.popups.create_contact_requested.connect(self.create_dialogs.open)
         self.popups.call_back_requested.connect(self.dial)

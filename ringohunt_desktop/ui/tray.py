@@ -168,6 +168,7 @@ class TrayController(QObject):
     open_journal_requested = Signal()
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
+    check_calls_requested = Signal()
     pause_toggled = Signal(bool)
     quit_requested = Signal()
 
@@ -336,6 +337,10 @@ class TrayController(QObject):
         contacts.triggered.connect(self.open_contacts_requested)
         journal = self.menu.addAction(journal_text(self._missed))
         journal.triggered.connect(self.open_journal_requested)
+        check = self.menu.addAction(self.tr("Check calls now"))
+        check.setToolTip(self.tr("Ask Ringostat now for calls that may not have reached "
+                                 "RingoHunt"))
+        check.triggered.connect(self.check_calls_requested)
         settings = self.menu.addAction(self.tr("Settings…"))
         settings.triggered.connect(self.open_settings_requested)
         diagnostics = self.menu.addAction(self.tr("Save diagnostics…"))
