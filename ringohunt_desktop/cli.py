@@ -407,11 +407,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def register_secrets(config: Config) -> None:
     """Tell the log filter every credential in use, so no log line can carry one."""
-    from ringohunt_desktop.logging_setup import register_secret
+    from ringohunt_desktop.diagnostics import register_config_secrets
 
-    for secret in (config.ringostat_auth_key, config.nethunt_api_key):
-        if secret:
-            register_secret(secret)
+    register_config_secrets(config)
 
 
 def _setup_logging(paths: AppPaths, args: argparse.Namespace) -> None:

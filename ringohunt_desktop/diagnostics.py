@@ -79,7 +79,9 @@ def settings_snapshot(config: Config) -> dict[str, Any]:
     }
 
 
-def _register_config_secrets(config: Config) -> None:
+def register_config_secrets(config: Config) -> None:
+    """Tell the log filter every credential in the settings (API keys, the call-server
+    password), so no log line can carry one."""
     for item in dataclasses.fields(config):
         value = getattr(config, item.name)
         if isinstance(value, Secret) and value:
@@ -90,7 +92,7 @@ def save_diagnostics(target_zip: Path, *, log_dir: Path, config: Config,
                      recent_errors: Sequence[str]) -> Path:
     """Write the diagnostics zip to ``target_zip`` (atomically) and return its path."""
     # Whatever the caller registered, the secrets of this very config are masked too.
-    _register_config_secrets(config)
+    register_config_secrets(config)
     target_zip.parent.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     fd, tmp_name = tempfile.mkstemp(prefix=".diagnostics-", suffix=".zip",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -344,3 +345,61 @@ def test_server_addresses_refuse_plain_text_to_other_computers() -> None:
                 "broker.example:4222"):
         with pytest.raises(ValueError, match=r"tls://|login"):
             parse_broker_servers(bad)
+
+
+def test_the_call_server_password_is_masked_in_every_log_line(tmp_path: Path) -> None:
+    from ringohunt_desktop.cli import register_secrets
+    from ringohunt_desktop.config import load_config
+    from ringohunt_desktop.logging_setup import clear_registered_secrets, redact
+    from ringohunt_desktop.paths import AppPaths
+
+    password = "broker-pass-Zq9-never-logged"
+    config = load_config(AppPaths.under(tmp_path).ensure(), env={
+        "RINGOHUNT_MACHINE_CONFIG": os.devnull, "RINGOHUNT_CALL_SOURCE": "subscription",
+        "RINGOHUNT_BROKER_PASSWORD": password})
+    try:
+        register_secrets(config)
+        assert password not in redact(f"connect failed for agent_1_2:{password}@calls")
+    finally:
+        clear_registered_secrets()
+
+
+def test_an_agents_login_cannot_bind_another_agents_consumer(tmp_path: Path) -> None:
+    from ringohunt_desktop.relay.broker import ensure_agent_consumers
+    from ringohunt_desktop.relay.provision import provision
+
+    out = tmp_path / "provisioned"
+    provision(PROJECT, sim_staff(), out, stream=STREAM, cost=4)
+    credentials = json.loads((out / "credentials.json").read_text())
+    auth = os.path.relpath(out / "auth.conf", tmp_path / "nats")
+    node = start_node(tmp_path / "nats", extra_config=f'include "{auth}"')
+    olena = next(a for a in credentials["agents"] if a["staff_id"] == OLENA.staff_id)
+    iryna = next(m for m in sim_staff() if m.email.startswith("iryna"))
+
+    async def scenario() -> None:
+        relay = credentials["relay"]
+        async with jetstream([node.url], user=relay["user"], password=relay["password"]) as js:
+            await ensure_stream(js, StreamSpec(name=STREAM))
+            await ensure_agent_consumers(js, STREAM, PROJECT, sim_directory().agents)
+        # Olena's login and password, Iryna's consumer and inbox: the broker refuses.
+        stolen = BrokerBinding(servers=(node.url,), user=olena["user"],
+                               password=Secret(olena["password"]),
+                               inbox_prefix=subjects.agent_inbox_prefix(PROJECT, iryna.staff_id),
+                               stream=STREAM,
+                               durable=subjects.durable_name(PROJECT, iryna.staff_id))
+        link = AgentLink(stolen, connect_timeout=1)
+        try:
+            with pytest.raises(BrokerRefused):
+                await link.open()
+        finally:
+            await link.close()
+        own = AgentLink(binding([node.url], olena["password"]), connect_timeout=2)
+        try:
+            await own.open()  # her own consumer binds
+        finally:
+            await own.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        node.stop()
