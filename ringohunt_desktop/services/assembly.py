@@ -1,6 +1,6 @@
 """Builds the services for one configuration: resolves the agent and the Contacts folder,
-then puts the call source, the watcher, the CRM lookup, the dialer and the contact sync
-together. The only place that chooses the call source.
+then puts the call source (:func:`~ringohunt_desktop.core.sources.call_source`), the
+watcher, the CRM lookup, the dialer and the contact sync together.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from PySide6.QtCore import QObject
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import CallTracker
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
-from ringohunt_desktop.core.polling import CallPoller, PollingSource
-from ringohunt_desktop.core.session import Agent, Session, broker_binding
+from ringohunt_desktop.core.session import Agent, Session
 from ringohunt_desktop.core.source import CallSource
-from ringohunt_desktop.core.subscription import AgentLink, Reconciler, SubscriptionSource
+from ringohunt_desktop.core.sources import call_source, close_source
 from ringohunt_desktop.core.sync import ContactSync
 from ringohunt_desktop.domain import StaffMember
 from ringohunt_desktop.paths import AppPaths
@@ -54,8 +53,7 @@ class Services:
     async def stop(self) -> None:
         await self.sync.stop()
         await self.watcher.stop()
-        if isinstance(self.source, SubscriptionSource):
-            await self.source.close()
+        await close_source(self.source)
         await self.crm.wait_idle()
         await self.dialer.wait_idle()
         await self.session.aclose()
@@ -92,21 +90,3 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
                                      lookup.to_contact, phone_field=config.field_phone),
                          parent=parent),
         source=source)
-
-
-def call_source(config: Config, session: Session, agent: Agent, calls: CallStore
-                ) -> CallSource:
-    """Polling Ringostat, or the agent's subscription on the call server (with polling as
-    its stand-in only where the admin allowed it)."""
-    polling = PollingSource(
-        CallPoller(session.ringostat, agent.identity, interval=config.poll_interval,
-                   resume_from=calls.latest_started_at()),
-        interval=config.poll_interval)
-    if not config.subscribes:
-        return polling
-    link = AgentLink(broker_binding(config, agent.member.staff_id),
-                     connect_timeout=config.request_timeout)
-    return SubscriptionSource(
-        link, agent.identity,
-        reconciler=Reconciler(session.ringostat, resume_from=calls.latest_started_at()),
-        fallback=polling if config.poll_fallback else None)

@@ -1,37 +1,20 @@
-"""Call watcher: drives a call source on the qasync loop and announces this agent's calls as
-Qt signals. Backs off on errors and recovers by itself (network loss, sleep, revoked keys).
-Whether the calls come by polling or by subscription is the source's business.
+"""Call watcher: the call feed (:mod:`~ringohunt_desktop.core.feed`) on the qasync loop, its
+reports as Qt signals. What a snapshot means, the journal write, the back-off and the
+acknowledgement are the feed's; this class only speaks Qt.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import random
 from collections.abc import Callable
-from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
-from ringohunt_desktop.clients.errors import ApiError, AuthError, RateLimited
+from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.core.calltracking import CallEvent, CallTracker
+from ringohunt_desktop.core.feed import CallFeed, WatchStatus
 from ringohunt_desktop.core.source import CallSnapshot, CallSource
-from ringohunt_desktop.core.tasks import cancel_and_wait, sleep_unless_woken
 from ringohunt_desktop.domain import CallRecord
-
-log = logging.getLogger(__name__)
-
-MAX_BACKOFF = 30.0
-AUTH_RETRY = 30.0
-
-
-class WatchStatus(StrEnum):
-    STARTING = "starting"
-    CONNECTED = "connected"
-    OFFLINE = "offline"
-    BAD_CREDENTIALS = "bad_credentials"
-    #: The subscription's broker is unreachable; Ringostat is polled meanwhile (admin allowed).
-    FALLBACK = "fallback"
 
 
 class CallWatcher(QObject):
@@ -54,97 +37,44 @@ class CallWatcher(QObject):
                  journal: Callable[[list[CallRecord]], list[CallRecord]] | None = None,
                  interval: float = 1.5, rng: random.Random | None = None,
                  parent: QObject | None = None) -> None:
-        """``journal`` writes the agent's rows and returns those that are new or changed
-        (``CallStore.upsert``); without it every row counts as changed."""
         super().__init__(parent)
-        self._source = source
-        self._tracker = tracker
-        self._journal = journal
-        self._rng = rng or random.Random()
-        self._last_failure: ApiError | None = None
-        self._interval = interval
-        self._task: asyncio.Task[None] | None = None
-        self._wake = asyncio.Event()
-        self._status = WatchStatus.STARTING
-        self._speaking: bool | None = None
-        self.cycles = 0
+        self.feed = CallFeed(source, tracker, self, journal=journal, interval=interval,
+                             rng=rng)
 
     @property
     def status(self) -> WatchStatus:
-        return self._status
+        return self.feed.status
+
+    @property
+    def cycles(self) -> int:
+        return self.feed.cycles
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.ensure_future(self._run())
+        self.feed.start()
 
     async def stop(self) -> None:
-        await cancel_and_wait(self._task)
-        self._task = None
+        await self.feed.stop()
 
     def poll_now(self) -> None:
-        """Skip the wait (e.g. the network came back, or the user asked to retry)."""
-        self._wake.set()
-        self._source.wake()
-
-    async def _run(self) -> None:
-        failures = 0
-        while True:
-            delay = self._interval  # a source whose stream ended is reopened after a pause
-            try:
-                async for snapshot in self._source.snapshots():
-                    self.ingest(snapshot)
-                    if snapshot.settle is not None:
-                        # Only now, with the rows in the journal: a crash before this point
-                        # gets the same events again.
-                        await snapshot.settle()
-                    failures = 0
-            except AuthError as exc:
-                self._set_status(WatchStatus.BAD_CREDENTIALS, exc)
-                delay = self._jittered(AUTH_RETRY)
-            except RateLimited as exc:
-                self._set_status(WatchStatus.OFFLINE, exc)
-                delay = max(exc.retry_after, self._interval)
-            except ApiError as exc:
-                failures += 1
-                self._set_status(WatchStatus.OFFLINE, exc)
-                delay = self._jittered(min(self._interval * 2 ** failures, MAX_BACKOFF))
-            except Exception:
-                # A bug must not stop call pop-ups for the rest of the shift: log and go on.
-                log.exception("call watcher cycle failed")
-                delay = MAX_BACKOFF
-            await sleep_unless_woken(self._wake, delay)
-
-    def _jittered(self, delay: float) -> float:
-        # Half to all of the back-off, at random: hundreds of desktops that lost the same
-        # server do not all come back in the same second.
-        return delay * self._rng.uniform(0.5, 1.0)
+        """Skip the wait (e.g. the network came back, or the user asked to check now)."""
+        self.feed.poll_now()
 
     def ingest(self, snapshot: CallSnapshot) -> list[CallEvent]:
-        """Write the agent's rows to the journal, then announce what the snapshot changed."""
-        self.cycles += 1
-        if snapshot.via_fallback:
-            self._set_status(WatchStatus.FALLBACK, self._last_failure)
-        else:
-            self._set_status(WatchStatus.CONNECTED, None)
-        tracked = self._tracker.ingest(snapshot.rows)
-        if tracked.mine:
-            recorded = tracked.mine if self._journal is None else self._journal(tracked.mine)
-            if recorded:
-                self.calls_recorded.emit(recorded)
-        for event in tracked.events:
-            self.call_changed.emit(event)
-        self._source.keep_in_view(self._tracker.open_calls().values())
-        if snapshot.agent_speaking is not None and snapshot.agent_speaking != self._speaking:
-            self._speaking = snapshot.agent_speaking
-            self.speaking_changed.emit(snapshot.agent_speaking)
-        return tracked.events
+        return self.feed.ingest(snapshot)
 
-    def _set_status(self, status: WatchStatus, failure: ApiError | None) -> None:
-        if failure is not None:
-            self._last_failure = failure
-        changed = status is not self._status
-        self._status = status
-        # A new state always; the same trouble again with a fresh reason (for the tooltip).
-        if changed or (failure is not None and status in (WatchStatus.OFFLINE,
-                                                          WatchStatus.BAD_CREDENTIALS)):
-            self.status_changed.emit(status, failure)
+    # -- the feed's reports, as signals (core.feed.FeedListener)
+
+    def on_status(self, status: WatchStatus, failure: ApiError | None) -> None:
+        self.status_changed.emit(status, failure)
+
+    def on_recorded(self, calls: list[CallRecord]) -> None:
+        self.calls_recorded.emit(calls)
+
+    def on_call_changed(self, event: CallEvent) -> None:
+        self.call_changed.emit(event)
+
+    def on_speaking(self, speaking: bool) -> None:
+        self.speaking_changed.emit(speaking)
+
+
+__all__ = ["CallWatcher", "WatchStatus"]
