@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from typing import Any
 
 
-async def cancel_and_wait(task: asyncio.Task[Any] | None) -> None:
-    """Cancel ``task`` and wait until it has unwound (its ``finally`` blocks ran)."""
+async def cancel_and_wait(task: asyncio.Future[Any] | None) -> None:
+    """Cancel ``task`` and wait until it has unwound (its ``finally`` blocks ran).
+
+    A cancellation of the caller that arrives meanwhile is not swallowed: ``asyncio.wait``
+    never raises the task's own CancelledError, only the caller's. (Awaiting the task under
+    ``suppress(CancelledError)`` swallowed both, and a feed stopped at that moment ran on.)
+    """
     if task is None or task.done():
         return
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # it ended by itself meanwhile; its outcome is not ours to raise
 
 
 async def sleep_unless_woken(wake: asyncio.Event, seconds: float) -> None:
