@@ -51,3 +51,20 @@ def test_the_tasks_own_ending_is_not_raised() -> None:
         await cancel_and_wait(None)
 
     asyncio.run(scenario())
+
+
+def test_a_task_that_swallows_one_cancellation_is_cancelled_again() -> None:
+    async def swallows_once() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            pass  # as nats-py does while it writes to the socket
+        await asyncio.sleep(3600)
+
+    async def scenario() -> None:
+        inner = asyncio.ensure_future(swallows_once())
+        await asyncio.sleep(0)
+        await asyncio.wait_for(cancel_and_wait(inner), 30)
+        assert inner.cancelled()
+
+    asyncio.run(scenario())
