@@ -34,6 +34,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_SERVICE = 3
+HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "watch")
 
 DIAL_SCHEMES = ("tel:", "callto:")
 COMMANDS = ("check", "lookup", "call", "journal", "sim", "selftest")
@@ -80,6 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     journal.add_argument("--since", help="ISO date/time (default: 24 hours ago)")
     journal.add_argument("--until", help="ISO date/time (default: now)")
     journal.add_argument("--missed", action="store_true", help="only missed calls")
+    watch = commands.add_parser(
+        "watch", help="each call event for the agent as a JSON line, as the app sees it")
+    watch.add_argument("--for", dest="seconds", type=_positive_seconds, default=None,
+                       metavar="SECONDS", help="stop after this long (default: until Ctrl-C)")
+    watch.add_argument("--count", type=_positive_count, default=None, metavar="N",
+                       help="stop after N events")
+    watch.add_argument("--exclusive", action="store_true",
+                       help="subscription mode: the tray app is closed, watch may read the "
+                            "agent's queue on the call server")
     sim = commands.add_parser("sim", help="run the Ringostat + NetHunt simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=8765)
@@ -95,6 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     selftest = commands.add_parser("selftest", help="smoke test of an installed/frozen build")
     selftest.add_argument("--sim-url", default=None)
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 366 * 86400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
+def _positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {text!r}")
+    return value
 
 
 def _fraction(text: str) -> float:
@@ -308,11 +338,17 @@ def _dial_target_or_bad_input(text: str, region: str) -> str:
         raise BadInput(str(exc)) from exc
 
 
-def run_headless(args: argparse.Namespace, config: Config,
+def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
                  out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run check/lookup/call/journal; every failure becomes one line on stderr."""
+    """Run check/lookup/call/journal/watch; every failure becomes one line on stderr."""
+    from ringohunt_desktop.watching import WatchRefused, watch
+
     async def run() -> int:
         async with Session(config) as session:
+            if args.command == "watch":
+                await watch(session, paths, seconds=args.seconds, count=args.count,
+                            exclusive=args.exclusive, out=out, err=err)
+                return EXIT_OK
             if args.command == "check":
                 return await command_check(session, out)
             if args.command == "lookup":
@@ -328,7 +364,9 @@ def run_headless(args: argparse.Namespace, config: Config,
         elif args.command == "call":
             _dial_target_or_bad_input(args.number, config.default_region)
         return asyncio.run(run())
-    except (BadInput, SetupError) as exc:
+    except KeyboardInterrupt:
+        return EXIT_OK  # Ctrl-C ends a watch: what was seen is printed and in the journal
+    except (BadInput, SetupError, WatchRefused) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT
     except ApiError as exc:
@@ -392,8 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"error: {exc}\n")
             return EXIT_BAD_INPUT
         register_secrets(config)
-        if args.command in ("check", "lookup", "call", "journal"):
-            return run_headless(args, config)
+        if args.command in HEADLESS_COMMANDS:
+            return run_headless(args, config, paths)
         if args.autostart and not config.autostart:
             # The installer's machine-wide Run entry cannot be removed per user; this is how
             # the user's "start at login: off" wins over it.
@@ -415,7 +453,7 @@ def register_secrets(config: Config) -> None:
 def _setup_logging(paths: AppPaths, args: argparse.Namespace) -> None:
     from ringohunt_desktop.logging_setup import setup_logging
 
-    headless = args.command in ("check", "lookup", "call", "journal")
+    headless = args.command in HEADLESS_COMMANDS
     # Headless commands talk to the user on stdout/stderr themselves; the log goes to file.
     setup_logging(paths.log_dir, verbose=args.verbose, console=False if headless else None)
 

@@ -106,6 +106,13 @@ class CallEvent:
     phase: CallPhase
     call: CallRecord
     live: bool  # the app saw this call before it finished (only live calls pop a panel)
+    #: When Ringostat reported this state, as far as the source knows (the relay's receipt of
+    #: the webhook; by polling only a ringing call's start); None when nobody can say.
+    reported_at: datetime | None = None
+    #: When this desktop learnt of it (the feed stamps it).
+    seen_at: datetime | None = None
+    #: "poll" or "subscription": the way this event came.
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,17 +12,19 @@ business.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from ringohunt_desktop.clients.errors import ApiError, AuthError, RateLimited
 from ringohunt_desktop.core.calltracking import CallEvent, CallTracker
-from ringohunt_desktop.core.source import CallSnapshot, CallSource
+from ringohunt_desktop.core.source import CallSnapshot, CallSource, SourceKind
 from ringohunt_desktop.core.tasks import cancel_and_wait, sleep_unless_woken
-from ringohunt_desktop.domain import CallRecord
+from ringohunt_desktop.domain import CallPhase, CallRecord
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +60,8 @@ class FeedListener(Protocol):
 class CallFeed:
     def __init__(self, source: CallSource, tracker: CallTracker, listener: FeedListener, *,
                  journal: Callable[[list[CallRecord]], list[CallRecord]] | None = None,
-                 interval: float = 1.5, rng: random.Random | None = None) -> None:
+                 interval: float = 1.5, rng: random.Random | None = None,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         """``journal`` writes the agent's rows and returns those that are new or changed
         (``CallStore.upsert``); without it every row counts as changed."""
         self.source = source
@@ -72,6 +75,7 @@ class CallFeed:
         self._status = WatchStatus.STARTING
         self._last_failure: ApiError | None = None
         self._speaking: bool | None = None
+        self._now = now
         self.cycles = 0
 
     @property
@@ -132,18 +136,30 @@ class CallFeed:
             self._set_status(WatchStatus.FALLBACK, self._last_failure)
         else:
             self._set_status(WatchStatus.CONNECTED, None)
+        seen_at = self._now()
         tracked = self._tracker.ingest(snapshot.rows)
+        source = SourceKind.POLL if snapshot.via_fallback else self.source.kind
+        events = [self._timed(event, snapshot, seen_at, source) for event in tracked.events]
         if tracked.mine:
             recorded = tracked.mine if self._journal is None else self._journal(tracked.mine)
             if recorded:
                 self._listener.on_recorded(recorded)
-        for event in tracked.events:
+        for event in events:
             self._listener.on_call_changed(event)
         self.source.keep_in_view(self._tracker.open_calls().values())
         if snapshot.agent_speaking is not None and snapshot.agent_speaking != self._speaking:
             self._speaking = snapshot.agent_speaking
             self._listener.on_speaking(snapshot.agent_speaking)
-        return tracked.events
+        return events
+
+    @staticmethod
+    def _timed(event: CallEvent, snapshot: CallSnapshot, seen_at: datetime,
+               source: SourceKind) -> CallEvent:
+        reported = snapshot.reported_at.get(event.call.call_id)
+        if reported is None and event.phase is CallPhase.RINGING:
+            reported = event.call.started_at  # a polled call is ringing since it began
+        return dataclasses.replace(event, reported_at=reported, seen_at=seen_at,
+                                   source=source.value)
 
     def _set_status(self, status: WatchStatus, failure: ApiError | None) -> None:
         if failure is not None:

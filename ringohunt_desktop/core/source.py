@@ -10,8 +10,8 @@ does not know which kind it has.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -38,6 +38,9 @@ class CallSnapshot:
     settle: Callable[[], Awaitable[None]] | None = None
     #: A subscription's stand-in: the broker is unreachable and Ringostat is polled meanwhile.
     via_fallback: bool = False
+    #: Call id → when Ringostat reported the state in ``rows`` (a subscription knows; polling
+    #: only knows when a call began).
+    reported_at: Mapping[str, datetime] = field(default_factory=dict)
 
 
 class CallSource(Protocol):

@@ -354,7 +354,7 @@ class SubscriptionSource:
                     raise
                 continue  # the link dropped mid-fetch: the branch above says so
             if messages:
-                yield CallSnapshot(self._rows_of(messages), settle=self._acker(messages))
+                yield self._snapshot_of(messages)
 
     async def _poll_meanwhile(self, back: asyncio.Event | None, seconds: float | None
                               ) -> AsyncIterator[CallSnapshot]:
@@ -410,10 +410,11 @@ class SubscriptionSource:
             return []
         return fetching.result()
 
-    def _rows_of(self, messages: Sequence[Msg]) -> list[CallRecord]:
+    def _snapshot_of(self, messages: Sequence[Msg]) -> CallSnapshot:
         """One row per call, its newest state: a batch that holds a call's ring and its end
         is a catch-up (the desktop was away), and must not pop a panel for a call long over."""
         rows: dict[str, CallRecord] = {}
+        reported: dict[str, datetime] = {}
         for message in messages:
             event = self._event_of(message)
             if event is None:
@@ -424,7 +425,10 @@ class SubscriptionSource:
                 continue
             row = event_to_call(event, self._agent, self._started_at(event))
             rows[row.call_id] = merge_call(rows.get(row.call_id), row)
-        return list(rows.values())
+            if event.received_at is not None:
+                reported[row.call_id] = event.received_at
+        return CallSnapshot(list(rows.values()), settle=self._acker(messages),
+                            reported_at=reported)
 
     def _event_of(self, message: Msg) -> WebhookEvent | None:
         if len(message.data) > MAX_MESSAGE_BYTES:
