@@ -38,6 +38,7 @@ from ringohunt_desktop.domain import (
 )
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
+from ringohunt_desktop.services.dialer import RingostatOnlyDialer
 from ringohunt_desktop.services.failures import english_detail
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.store.calls import CallStore
@@ -81,7 +82,9 @@ class RingoHuntApp(QObject):
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
         self.services: Services | None = None
-        self._pending_dials: list[str] = []
+        # Calls while the services are not up (starting, or NetHunt refusing its key) go out
+        # through Ringostat alone, at once: never kept to be placed hours later.
+        self.early_dialer = RingostatOnlyDialer(config, parent=self)
         self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
         self.contact_book: ContactBookWindow | None = None
         self.journal: JournalWindow | None = None
@@ -118,6 +121,7 @@ class RingoHuntApp(QObject):
     def _on_configuration_saved(self, config: Config) -> None:
         """New keys or settings: rebuild the services with them (the windows stay)."""
         self.config = config
+        self.early_dialer.configure(config)
         self.tray.region = config.default_region
         self.create_dialogs.region = config.default_region
         self.popups.configure(region=config.default_region, pop_mode=config.pop_mode,
@@ -152,9 +156,6 @@ class RingoHuntApp(QObject):
                 self._wire_services(services)
                 services.start()
                 self.ready.emit()
-                for target in self._pending_dials:
-                    services.dialer.dial(target)
-                self._pending_dials.clear()
                 return
             await asyncio.sleep(SETUP_RETRY_SECONDS)
 
@@ -170,6 +171,7 @@ class RingoHuntApp(QObject):
                 window.close()
         if self.services is not None:
             await self.services.stop()
+        await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
         self.database.close()
@@ -200,6 +202,13 @@ class RingoHuntApp(QObject):
         self.popups.contact_picked.connect(self._remember_pick)
         self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
+        early = self.early_dialer
+        early.refused.connect(self.tray.show_dial_refused)
+        early.calling.connect(self.tray.show_dialling)
+        early.call_placed.connect(self.tray.show_call_placed)
+        early.call_failed.connect(self.tray.show_call_failed)
+        early.call_failed.connect(
+            lambda _number, failure: self._record_error(english_detail(failure)))
 
     def _wire_services(self, services: Services) -> None:
         watcher, crm, dialer = services.watcher, services.crm, services.dialer
@@ -249,7 +258,7 @@ class RingoHuntApp(QObject):
     def dial(self, target: str) -> None:
         """Click-to-call from anywhere (tel: links, the CLI's second instance, windows)."""
         if self.services is None:
-            self._pending_dials.append(target)  # placed once the services are up
+            self.early_dialer.dial(target)
             return
         self.services.dialer.dial(target)
 
