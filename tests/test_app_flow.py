@@ -420,6 +420,60 @@ def test_a_click_that_cannot_be_placed_now_says_why_and_is_not_kept(
     app_factory.run(scenario())
 
 
+def test_a_bad_time_zone_setting_is_said_and_the_start_up_keeps_trying(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    """Issue 12.3: ``project_timezone = Mars/Olympus`` (deployable machine-wide) ended the
+    start-up task with an exception nobody saw; the tray said "Connecting…" for ever."""
+    from ringohunt_desktop.ui.tray import TrayState
+
+    async def scenario() -> None:
+        app = app_factory(project_timezone="Mars/Olympus")
+        app.start()
+        await until(lambda: app.tray.state is TrayState.BAD_CREDENTIALS, 10, "the problem")
+        assert "project_timezone" in app.tray.tooltip()
+        assert "Mars/Olympus" in app.tray.tooltip()
+        assert app._setup_task is not None
+        assert not app._setup_task.done()  # still trying
+        assert any("project_timezone" in line for line in app.recent_errors)
+
+    app_factory.run(scenario())
+
+
+def test_an_unforeseen_start_up_failure_is_said_and_retried(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch, expect_log_warnings: None) -> None:
+    """A failure of no known kind (here: the parser's stack exhausted) must not end the
+    start-up silently: the agent reads that it failed and what to do, and it is retried."""
+
+    monkeypatch.setattr(app_module, "SETUP_RETRY_SECONDS", 0.05)
+    real_build = app_module.build_services
+    failures = [RecursionError("maximum recursion depth exceeded")]
+
+    async def build_failing_once(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real_build(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "build_services", build_failing_once)
+
+    async def scenario() -> None:
+        app = app_factory()
+        ready = signal_future(app.ready)
+        shown: list[str] = []
+        original = app.tray.show_startup_failure
+        monkeypatch.setattr(app.tray, "show_startup_failure",
+                            lambda failure: (original(failure), shown.append(
+                                app.tray.tooltip())))
+        app.start()
+        await asyncio.wait_for(ready, 15)
+        assert len(shown) == 1
+        assert "Save diagnostics" in shown[0]
+        assert "RecursionError" in shown[0]
+        assert any("RecursionError" in line for line in app.recent_errors)
+
+    app_factory.run(scenario())
+
+
 def test_click_to_call_failure_is_reported_and_not_retried(
         app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
         expect_log_warnings: None) -> None:

@@ -34,6 +34,7 @@ from ringohunt_desktop.clients.errors import (
     ApiError,
     AuthError,
     BadResponse,
+    CertificateError,
     NotFound,
     RateLimited,
     Reason,
@@ -46,6 +47,10 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"RingoHunt-Desktop/{__version__}"
 MAX_BODY_BYTES = 64 * 1024 * 1024  # far above a 6500-row call export; stops a runaway answer
 LARGE_BODY_BYTES = 256 * 1024  # parse answers above this off the event-loop thread
+# httpx's timeouts bound each wait (connect, one read), not a whole answer: a server sending
+# a byte every few seconds would hold a request for ever. One request, send to last byte,
+# gets this many times the client's timeout (60 s at the default 10 s).
+TOTAL_DEADLINE_FACTOR = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +117,7 @@ def error_text(response: httpx.Response, limit: int = 200) -> str:
     text = response.text.strip()
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         payload = None
     if isinstance(payload, dict):
         for key in ("message", "error", "errorMessage", "description"):
@@ -138,6 +143,7 @@ class ServiceHttp:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._max_body = max_body_bytes
+        self.total_deadline = TOTAL_DEADLINE_FACTOR * (client.timeout.read or 10.0)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -172,11 +178,31 @@ class ServiceHttp:
     async def _send_once(self, method: str, path: str, *, params: Any, json_body: Any,
                          form: Mapping[str, str] | None, headers: Mapping[str, str] | None,
                          ok_statuses: tuple[int, ...]) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self.total_deadline):
+                return await self._send_and_read(method, path, params=params,
+                                                 json_body=json_body, form=form,
+                                                 headers=headers, ok_statuses=ok_statuses)
+        except TimeoutError as exc:
+            raise TransientError(
+                self.service, f"the service did not answer in time (no complete answer in "
+                              f"{self.total_deadline:.0f} s)", reason=Reason.TIMEOUT) from exc
+
+    async def _send_and_read(self, method: str, path: str, *, params: Any, json_body: Any,
+                             form: Mapping[str, str] | None,
+                             headers: Mapping[str, str] | None,
+                             ok_statuses: tuple[int, ...]) -> httpx.Response:
         request = self.client.build_request(method, path, params=params, json=json_body,
                                             data=form, headers=headers)
         try:
             response = await self.client.send(request, stream=True)
         except httpx.ConnectError as exc:
+            verification = _certificate_failure(exc)
+            if verification is not None:
+                host = request.url.host
+                raise CertificateError(
+                    self.service, f"the server's certificate is not trusted ({host}: "
+                                  f"{verification})", host=host) from exc
             raise TransientError(self.service, "cannot connect (network or service down)",
                                  reason=Reason.OFFLINE, never_sent=True) from exc
         except httpx.TimeoutException as exc:
@@ -250,7 +276,7 @@ class ServiceHttp:
             return self.json(response)
         try:
             return await decode_json_array(chunks, response.encoding or "utf-8")
-        except (ValueError, UnicodeDecodeError, LookupError) as exc:
+        except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON",
                               reason=Reason.BAD_ANSWER) from exc
         finally:
@@ -263,9 +289,24 @@ class ServiceHttp:
             return None
         try:
             return json.loads(content)
-        except (ValueError, UnicodeDecodeError) as exc:
+        # RecursionError: arrays nested thousands deep exhaust the parser's stack.
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON",
                               reason=Reason.BAD_ANSWER) from exc
+
+
+def _certificate_failure(exc: BaseException) -> str | None:
+    """Why TLS refused the server's certificate, if that is what ``exc`` comes down to."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current.verify_message or "verification failed"
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return "verification failed"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 _CHUNKS = "ringohunt.body_chunks"

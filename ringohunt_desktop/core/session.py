@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
@@ -28,8 +29,19 @@ log = logging.getLogger(__name__)
 def open_ringostat(url: str, auth_key: Secret | str, project_id: str, *, timeout: float,
                    retry: RetryPolicy | None = None,
                    project_timezone: str = DEFAULT_PROJECT_TIMEZONE) -> RingostatClient:
-    """A Ringostat client: how the app's session and the setup tests both build one."""
+    """A Ringostat client: how the app's session and the setup tests both build one.
+
+    Raises SetupError when the Auth-key cannot be sent at all (not ASCII).
+    """
     key = auth_key if isinstance(auth_key, Secret) else Secret(auth_key)
+    revealed = key.reveal()
+    if not (revealed.isascii() and revealed.isprintable()):
+        # It travels as an HTTP header, which carries only printable ASCII; the value itself
+        # is never put in the message.
+        raise SetupError(SetupProblem.BAD_SETTING,
+                         "setting ringostat_auth_key holds characters an Auth-key cannot "
+                         "have (letters outside ASCII, or control characters); paste it again",
+                         {"setting": "ringostat_auth_key", "value": "…"})
     return RingostatClient(url, key, project_id.strip(), project_timezone=project_timezone,
                            retry=retry, timeout=timeout)
 
@@ -56,6 +68,8 @@ class Session:
             raise SetupError(SetupProblem.MISSING_SETTINGS,
                              "missing settings: " + ", ".join(missing),
                              {"missing": ", ".join(missing)})
+        for setting in ("project_timezone", "crm_timezone"):
+            check_time_zone(setting, getattr(config, setting))
         self.config = config
         self.ringostat = open_ringostat(
             config.ringostat_url, config.ringostat_auth_key, config.ringostat_project_id,
@@ -100,6 +114,21 @@ class Session:
         return folder
 
 
+def check_time_zone(setting: str, value: str) -> None:
+    """Raise SetupError unless ``value`` is an IANA time zone this computer knows.
+
+    A machine-wide default can carry any text (``Mars/Olympus``); it must reach the agent as
+    a setting to correct, not as a crash of the start-up.
+    """
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise SetupError(SetupProblem.BAD_SETTING,
+                         f"setting {setting} = {value!r} is not a known time zone "
+                         "(use a name such as Europe/Kyiv)",
+                         {"setting": setting, "value": value}) from exc
+
+
 def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     """A folder by ID, else by name (case-insensitive): how every part of the app resolves the
     Contacts folder setting."""
@@ -114,5 +143,5 @@ def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     return None
 
 
-__all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "find_folder",
-           "open_nethunt", "open_ringostat"]
+__all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "check_time_zone",
+           "find_folder", "open_nethunt", "open_ringostat"]

@@ -42,8 +42,8 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from ringohunt_desktop import APP_ID, ORG_NAME
 from ringohunt_desktop.paths import AppPaths
 
-__all__ = ["KNOWN_ACTIONS", "MAX_MESSAGE_BYTES", "SingleInstance", "UnsafeLocation",
-           "default_server_name", "ensure_private_dir", "instance_dir"]
+__all__ = ["KNOWN_ACTIONS", "MAX_FIELD_CHARS", "MAX_MESSAGE_BYTES", "SingleInstance",
+           "UnsafeLocation", "default_server_name", "ensure_private_dir", "instance_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ KNOWN_ACTIONS: Final[dict[str, tuple[str, ...]]] = {
     "show": (),
     "dial": ("target",),
 }
-_MAX_FIELD_CHARS: Final = 512
+MAX_FIELD_CHARS: Final = 512
 # A client that connects and never finishes its line must not hold a socket forever.
 _CLIENT_IDLE_MS: Final = 5000
 _CONNECT_RETRY_MS: Final = 50
@@ -160,7 +160,7 @@ def parse_message(data: bytes) -> dict[str, str] | None:
     message = {"action": action}
     for field in KNOWN_ACTIONS[action]:
         value = decoded.get(field)
-        if not isinstance(value, str) or not value or len(value) > _MAX_FIELD_CHARS:
+        if not isinstance(value, str) or not value or len(value) > MAX_FIELD_CHARS:
             log.info("single instance: ignored %r without a usable %r", action, field)
             return None
         message[field] = value
