@@ -274,8 +274,14 @@ class ServiceHttp:
         first = re.compile(rb"\s*(.)", re.DOTALL).match(chunks[0])
         if first is None or first.group(1) != b"[":
             return self.json(response)
+        def report_skipped(position: int, size: int, record_id: str) -> None:
+            log.warning("%s: skipped element %d of an answer: %d characters, over the %d "
+                        "limit (record id %r); the rest is kept", self.service, position, size,
+                        _MAX_ELEMENT_CHARS, record_id or "unknown")
+
         try:
-            return await decode_json_array(chunks, response.encoding or "utf-8")
+            return await decode_json_array(chunks, response.encoding or "utf-8",
+                                           on_skipped=report_skipped)
         except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON",
                               reason=Reason.BAD_ANSWER) from exc
@@ -352,9 +358,72 @@ class _TextStream:
                 return self.buffer[self.index:self.index + 1]
 
 
-async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> list[Any]:
+_STRING_STOP = re.compile(r'["\\]')
+_STRUCTURE_STOP = re.compile(r'["\[\]{},]')
+_RECORD_ID = re.compile(r'"(?:recordId|id|uniqueid)"\s*:\s*"([^"\\]{1,80})"')
+
+
+def _skip_element(stream: _TextStream) -> int:
+    """Consume one array element without decoding it; returns how many characters it had.
+
+    Stops at the "," or "]" after it. Strings are stepped over whole (a "]" inside a name is
+    text), by regular expressions, so a 10 MB element costs milliseconds.
+    """
+    depth = 0
+    in_string = False
+    skip_next = False  # a backslash ended the buffer: the escaped character comes next
+    size = 0
+    while True:
+        buffer, index = stream.buffer, stream.index
+        if skip_next and index < len(buffer):
+            index += 1
+            skip_next = False
+        while index < len(buffer):
+            if in_string:
+                match = _STRING_STOP.search(buffer, index)
+                if match is None:
+                    index = len(buffer)
+                elif match.group() == "\\":
+                    index = match.end() + 1
+                    skip_next = index > len(buffer)
+                    index = min(index, len(buffer))
+                else:
+                    in_string = False
+                    index = match.end()
+                continue
+            match = _STRUCTURE_STOP.search(buffer, index)
+            if match is None:
+                index = len(buffer)
+                continue
+            mark = match.group()
+            index = match.end()
+            if mark == '"':
+                in_string = True
+            elif mark in "[{":
+                depth += 1
+            elif mark in "]}" and depth > 0:
+                depth -= 1
+            elif mark in ",]" and depth == 0:
+                size += match.start() - stream.index
+                stream.index = match.start()
+                return size
+        size += index - stream.index
+        stream.index = index
+        if not stream.more():
+            raise ValueError("the array ends inside an element")
+
+
+async def decode_json_array(
+    chunks: list[bytes], encoding: str = "utf-8",
+    on_skipped: Callable[[int, int, str], None] | None = None,
+) -> list[Any]:
     """Decode a JSON array from byte chunks, element by element, freeing the chunks as it
-    goes and giving the event loop a turn every few milliseconds."""
+    goes and giving the event loop a turn every few milliseconds.
+
+    An element over the per-element limit (one contact with a 10 MB name) is skipped, not
+    fatal: ``on_skipped(position, size, record_id)`` hears of it, and the rest is kept.
+    Without ``on_skipped`` such an element is an error, as before.
+    """
     decoder = json.JSONDecoder()
     stream = _TextStream(chunks, encoding)
     loop = asyncio.get_running_loop()
@@ -362,6 +431,7 @@ async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> lis
         raise ValueError("not an array")
     stream.index += 1
     items: list[Any] = []
+    skipped = 0
     if stream.next_char() == "]":
         stream.index += 1
     else:
@@ -377,14 +447,24 @@ async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> lis
                 complete = following in (",", "]") or stream.exhausted
             except json.JSONDecodeError:
                 complete = False
-            if not complete:
-                # No record is a megabyte long: past that the data is broken, not cut.
+            if complete:
+                items.append(item)
+                stream.index = end
+            else:
+                # No record is a megabyte long: past that it is skipped (or, without a
+                # listener, the data is taken as broken).
                 too_long = len(stream.buffer) - stream.index > _MAX_ELEMENT_CHARS
-                if too_long or not stream.more():
+                if too_long and on_skipped is not None:
+                    match = _RECORD_ID.search(stream.buffer, stream.index,
+                                              stream.index + 4096)
+                    record_id = match.group(1) if match else ""
+                    size = _skip_element(stream)
+                    on_skipped(len(items) + skipped, size, record_id)
+                    skipped += 1
+                elif too_long or not stream.more():
                     raise ValueError("an array element is broken or the array ends early")
-                continue
-            items.append(item)
-            stream.index = end
+                else:
+                    continue
             separator = stream.next_char()
             stream.index += 1
             if separator == "]":
