@@ -398,6 +398,9 @@ def demo_simulator(args: argparse.Namespace) -> AbstractContextManager[Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything this process creates is the user's alone: the cache holds customers' names
+    # and numbers, the logs their calls, a diagnostics zip both.
+    os.umask(0o077)
     parser = build_parser()
     args = parse_command_line(parser, argv)
     if args.command == "sim":

@@ -4,6 +4,7 @@ first: who the agent is in Ringostat and which NetHunt folder holds the contacts
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
 from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.logging_setup import register_secret
 from ringohunt_desktop.secret import Secret
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def open_ringostat(url: str, auth_key: Secret | str, project_id: str, *, timeout
                          "setting ringostat_auth_key holds characters an Auth-key cannot "
                          "have (letters outside ASCII, or control characters); paste it again",
                          {"setting": "ringostat_auth_key", "value": "…"})
+    register_secret(key)
     return RingostatClient(url, key, project_id.strip(), project_timezone=project_timezone,
                            retry=retry, timeout=timeout)
 
@@ -50,7 +53,16 @@ def open_nethunt(url: str, email: str, api_key: Secret | str, *, timeout: float,
                  retry: RetryPolicy | None = None) -> NetHuntClient:
     """A NetHunt client: how the app's session and the setup tests both build one."""
     key = api_key if isinstance(api_key, Secret) else Secret(api_key)
+    # The key travels inside "Authorization: Basic base64(email:key)": that value is as
+    # secret as the key, and no pattern can recognise base64 on its own.
+    register_secret(key)
+    register_secret(basic_auth_value(email.strip(), key.reveal()))
     return NetHuntClient(url, email.strip(), key, retry=retry, timeout=timeout)
+
+
+def basic_auth_value(user: str, password: str) -> str:
+    """What ``Authorization: Basic …`` carries for this user and password (as httpx sends it)."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
