@@ -379,8 +379,8 @@ def test_clicks_while_nethunt_refuses_are_one_call_placed_at_once_and_never_repl
         ready = signal_future(app.ready)
         app.start()
         placed = signal_future(app.early_dialer.call_placed)
-        for _ in range(3):
-            app.dial("tel:+380671234567")
+        for _ in range(3):  # as later launches hand tel: links over (single instance)
+            app.handle_instance_message({"action": "dial", "target": "tel:+380671234567"})
         assert (await asyncio.wait_for(placed, 10)) == ("+380671234567",)
         assert app.services is None  # NetHunt still refuses: the call did not wait for it
         assert len(await outward_calls(sim)) == 1
