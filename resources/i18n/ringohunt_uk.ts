@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+398"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+502"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/launch.py" line="+72"/>
+        <location filename="../../ringohunt_desktop/shell/launch.py" line="+76"/>
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -65,7 +65,7 @@
 <context>
     <name>BehaviourSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+378"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+306"/>
         <source>When the phone rings</source>
         <translation>Коли телефон дзвонить</translation>
     </message>
@@ -141,7 +141,7 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+114"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+115"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
@@ -313,7 +313,7 @@
 <context>
     <name>CreateContactDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+69"/>
+        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+70"/>
         <source>Create contact</source>
         <translation>Створити контакт</translation>
     </message>
@@ -490,7 +490,12 @@
         <translation>{service} надіслав відповідь, яку RingoHunt не може прочитати — спробуйте пізніше.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+2"/>
+        <source>The certificate of {host} ({service}) is not trusted, so RingoHunt did not connect. If your company checks HTTPS traffic, ask IT to install its certificate on this computer.</source>
+        <translation>Сертифікат {host} ({service}) не є довіреним, тому RingoHunt не підключився. Якщо ваша компанія перевіряє HTTPS-трафік, попросіть ІТ-відділ установити її сертифікат на цей комп’ютер.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>The phone number is empty.</source>
         <translation>Номер телефону не вказано.</translation>
     </message>
@@ -565,7 +570,17 @@
         <translation>У вас немає SIP-логіна чи внутрішнього номера, з якого можна дзвонити. Попросіть адміністратора Ringostat його додати.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+3"/>
+        <source>The setting «{setting}» has a value RingoHunt cannot use: «{value}». Correct it in Settings, or ask IT if it was set for the whole computer.</source>
+        <translation>Налаштування «{setting}» має значення, яке RingoHunt не може використати: «{value}». Виправте його в Налаштуваннях або зверніться до ІТ-відділу, якщо його задано для всього комп’ютера.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>RingoHunt could not start ({detail}). It tries again by itself; if this stays, choose Save diagnostics in the tray menu and send the file to IT.</source>
+        <translation>RingoHunt не вдалося запуститися ({detail}). Програма пробує знову сама; якщо це не минає, оберіть «Зберегти діагностику» в меню в треї та надішліть файл ІТ-відділу.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>cannot connect (network or service down)</source>
         <translation>немає з’єднання: мережа або сервіс недоступні</translation>
     </message>
@@ -585,7 +600,12 @@
         <translation>забагато запитів</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>the certificate of {host} is not trusted</source>
+        <translation>сертифікат {host} не є довіреним</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>service error {status}</source>
         <translation>збій сервісу, помилка {status}</translation>
     </message>
@@ -621,7 +641,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+108"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+161"/>
         <source>Set up RingoHunt</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -659,7 +679,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location line="-343"/>
+        <location line="-396"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1084,43 +1104,43 @@
 <context>
     <name>NetHuntSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-287"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-218"/>
         <source>Use your NetHunt login e-mail and the API key from NetHunt: Settings → Integrations → API key.</source>
         <translation>Вкажіть ел. пошту, з якою ви входите в NetHunt, і API-ключ з NetHunt: Налаштування → Інтеграції → API-ключ.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>name@company.com</source>
         <translation>name@company.com</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Login e-mail</source>
         <translation>Ел. пошта для входу</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Paste the API key</source>
         <translation>Вставте API-ключ</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <location line="+30"/>
+        <location line="+0"/>
+        <location line="+21"/>
         <source>API key</source>
         <translation>API-ключ</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-29"/>
         <source>Test connection</source>
         <translation>Перевірити з’єднання</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>NetHunt</source>
         <translation>NetHunt</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Enter your NetHunt login e-mail.</source>
         <translation>Введіть ел. пошту, з якою ви входите в NetHunt.</translation>
     </message>
@@ -1130,12 +1150,12 @@
         <translation>Це не схоже на адресу електронної пошти.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-27"/>
         <source>Test the connection to continue.</source>
         <translation>Щоб продовжити, перевірте з’єднання.</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="-1"/>
         <source>Testing…</source>
         <translation>Перевірка…</translation>
     </message>
@@ -1143,7 +1163,7 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/app.py" line="+111"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+118"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
@@ -1154,7 +1174,17 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+160"/>
+        <location line="+155"/>
+        <source>Call placed</source>
+        <translation>Дзвінок розпочато</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your phone rings first; once connected, dial extension {extension}.</source>
+        <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1177,43 +1207,43 @@
 <context>
     <name>RingostatSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-340"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-181"/>
         <source>Find the Auth-key and the project ID in Ringostat: Integrations → API.</source>
         <translation>Auth-key та ID проєкту є в Ringostat: Інтеграції → API.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Paste the Auth-key</source>
         <translation>Вставте Auth-key</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+30"/>
+        <location line="+0"/>
+        <location line="+16"/>
         <source>Auth-key</source>
         <translation>Auth-key</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-13"/>
         <source>For example 12345</source>
         <translation>Наприклад, 12345</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Project ID</source>
         <translation>ID проєкту</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="-8"/>
         <source>Test connection</source>
         <translation>Перевірити з’єднання</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+12"/>
         <source>Ringostat</source>
         <translation>Ringostat</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>Enter the project ID.</source>
         <translation>Введіть ID проєкту.</translation>
     </message>
@@ -1223,12 +1253,12 @@
         <translation>ID проєкту — це число, наприклад 12345.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-27"/>
         <source>Test the connection to continue.</source>
         <translation>Щоб продовжити, перевірте з’єднання.</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="-1"/>
         <source>Testing…</source>
         <translation>Перевірка…</translation>
     </message>
@@ -1236,7 +1266,7 @@
 <context>
     <name>SecretField</name>
     <message>
-        <location line="-170"/>
+        <location line="-255"/>
         <source>stored</source>
         <translation>збережено</translation>
     </message>
@@ -1279,7 +1309,7 @@
         <translation>Зараз значення береться зі змінної середовища або командного рядка, і воно переважає збережене тут.</translation>
     </message>
     <message>
-        <location line="+490"/>
+        <location line="+522"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
@@ -1324,7 +1354,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+433"/>
+        <location line="+455"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -1357,7 +1387,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+67"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+69"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1377,7 +1407,7 @@
         <translation>Ringostat просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Cannot reach Ringostat ({reason}). Check the internet connection and test again.</source>
         <translation>Не вдається зв’язатися з Ringostat ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
@@ -1402,7 +1432,7 @@
         <translation>NetHunt просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Cannot reach NetHunt ({reason}). Check the internet connection and test again.</source>
         <translation>Не вдається зв’язатися з NetHunt ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
@@ -1447,7 +1477,12 @@
         <translation>У цій папці немає полів.</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+13"/>
+        <source>This Auth-key has characters no Ringostat key has (letters outside Latin, or invisible ones). Copy it again from the Ringostat cabinet.</source>
+        <translation>Цей Auth-key містить символи, яких не буває в ключах Ringostat (літери не латиницею або невидимі символи). Скопіюйте його ще раз у кабінеті Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+92"/>
         <source>The test failed unexpectedly; the details are in the log.</source>
         <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
     </message>
