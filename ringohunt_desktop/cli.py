@@ -184,14 +184,30 @@ def resolve_config(args: argparse.Namespace, paths: AppPaths,
                        credentials=stored_credentials())
 
 
-def _parse_when(text: str | None, default: datetime) -> datetime:
+# Ringostat has no calls before its own time, and dates near year 1 or 9999 overflow in any
+# time-zone arithmetic: a wider range is refused as input, not met as a crash.
+EARLIEST_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_DATE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _parse_when(text: str | None, default: datetime, option: str = "date") -> datetime:
     if not text:
         return default
     try:
         value = datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise BadInput(f"not an ISO date/time: {text!r}") from exc
-    return value if value.tzinfo else value.astimezone()
+        value = value if value.tzinfo else value.astimezone()
+        in_range = EARLIEST_DATE <= value <= LATEST_DATE
+    except (ValueError, OverflowError) as exc:
+        raise BadInput(f"{option}: not an ISO date/time in range: {_shown(text)}") from exc
+    if not in_range:
+        raise BadInput(f"{option}: {_shown(text)} is outside {EARLIEST_DATE:%Y-%m-%d} to "
+                       f"{LATEST_DATE:%Y-%m-%d}")
+    return value
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """User input echoed in an error line: quoted, control characters escaped, cut short."""
+    return repr(text[:limit] + ("…" if len(text) > limit else ""))
 
 
 def _call_json(call: CallRecord, region: str) -> dict[str, Any]:
@@ -226,7 +242,8 @@ async def command_check(session: Session, out: TextIO) -> int:
     def line(ok: bool, text: str) -> None:
         nonlocal failures
         failures += 0 if ok else 1
-        out.write(f"[{'ok' if ok else 'FAIL'}] {text}\n")
+        # Names, folders and error texts come from the services: never raw to a terminal.
+        out.write(f"[{'ok' if ok else 'FAIL'}] {printable(text)}\n")
 
     config = session.config
     ringostat = await verify_ringostat(session.ringostat)
@@ -302,13 +319,17 @@ async def command_call(session: Session, number: str, out: TextIO) -> int:
     await place_call(session.ringostat, extension, target)
     out.write(f"calling {phone.display_number(target, session.config.default_region)} "
               f"from {extension}\n")
+    link_extension = phone.dial_link_extension(number)
+    if link_extension:
+        # Ringostat calls the number only; the extension is for the agent to dial.
+        out.write(f"then dial extension {link_extension} yourself once connected\n")
     return EXIT_OK
 
 
 async def command_journal(session: Session, args: argparse.Namespace, out: TextIO) -> int:
     now = datetime.now(UTC)
-    until = _parse_when(args.until, now)
-    since = _parse_when(args.since, until - timedelta(hours=24))
+    until = _parse_when(args.until, now, "--until")
+    since = _parse_when(args.since, until - timedelta(hours=24), "--since")
     if since >= until:
         raise BadInput("--since must be before --until")
     agent = await session.resolve_agent()
@@ -363,15 +384,43 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
             _number_or_bad_input(args.number, config.default_region)
         elif args.command == "call":
             _dial_target_or_bad_input(args.number, config.default_region)
-        return asyncio.run(run())
+        result = asyncio.run(run())
+        out.flush()  # here, so a reader that left early is met below, not at exit
+        return result
     except KeyboardInterrupt:
         return EXIT_OK  # Ctrl-C ends a watch: what was seen is printed and in the journal
     except (BadInput, SetupError, WatchRefused) as exc:
-        err.write(f"error: {exc}\n")
+        err.write(f"error: {printable(str(exc))}\n")
         return EXIT_BAD_INPUT
     except ApiError as exc:
-        err.write(f"error: {exc.user_message}\n")
+        err.write(f"error: {printable(exc.user_message)}\n")
         return EXIT_SERVICE
+    except BrokenPipeError:
+        # The reader left (``journal | head -1``): nothing more to say, and nowhere to say it.
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        # A failure nobody foresaw still gets one line; the traceback goes to the log.
+        log.exception("%s failed unexpectedly", args.command)
+        err.write(f"error: unexpected failure ({type(exc).__name__}: "
+                  f"{printable(str(exc))[:200]}); details in the log\n")
+        return EXIT_FAILED
+
+
+def printable(text: str) -> str:
+    """Text from a server or a CRM, made safe for a terminal: control characters (ESC, BEL,
+    CR, bidi overrides…) are shown escaped, never obeyed."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape")
+                   .decode("ascii") for ch in text)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
@@ -406,6 +455,9 @@ def demo_simulator(args: argparse.Namespace) -> AbstractContextManager[Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything this process creates is the user's alone: the cache holds customers' names
+    # and numbers, the logs their calls, a diagnostics zip both.
+    os.umask(0o077)
     parser = build_parser()
     args = parse_command_line(parser, argv)
     if args.command == "sim":
@@ -416,8 +468,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         basedir = args.basedir or Path.cwd() / "selftest-basedir"
         return asyncio.run(run_selftest(basedir=basedir, sim_url=args.sim_url))
-    paths = AppPaths.resolve(args.basedir).ensure()
-    _setup_logging(paths, args)
+    try:
+        paths = AppPaths.resolve(args.basedir).ensure()
+        _setup_logging(paths, args)
+    except OSError as exc:
+        where = args.basedir if args.basedir is not None else "the user's folders"
+        sys.stderr.write(f"error: cannot keep settings, cache and logs in {where}: "
+                         f"{exc.strerror or exc}\n")
+        return EXIT_BAD_INPUT
     simulator_context: AbstractContextManager[Any] = (
         demo_simulator(args) if args.demo else nullcontext())
     with simulator_context as simulator:
@@ -427,7 +485,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             config = resolve_config(args, paths, env)
         except ConfigError as exc:
-            sys.stderr.write(f"error: {exc}\n")
+            sys.stderr.write(f"error: {printable(str(exc))}\n")
             return EXIT_BAD_INPUT
         register_secrets(config)
         if args.command in HEADLESS_COMMANDS:

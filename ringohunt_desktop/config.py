@@ -345,8 +345,13 @@ def upgrade_user_settings(paths: AppPaths) -> bool:
     for step in UPGRADE_STEPS[version:]:
         values = step(values)
     backup = path.with_name(f"{path.name}.v{version}.bak")
-    backup.write_bytes(path.read_bytes())
-    _write_settings(paths, values)
+    try:
+        backup.write_bytes(path.read_bytes())
+        _write_settings(paths, values)
+    except OSError as exc:
+        # A read-only folder (a locked-down profile): the values are read as they are.
+        log.info("settings file %s left at version %d: %s", path, version, exc)
+        return False
     log.info("settings upgraded from version %d to %d (old file kept as %s)", version,
              SCHEMA_VERSION, backup.name)
     return True

@@ -12,9 +12,11 @@ values and well-known credential patterns (``Auth-key:``, ``Authorization: Basic
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import logging.handlers
+import os
 import re
 import sys
 import threading
@@ -44,19 +46,43 @@ _secrets_regex: re.Pattern[str] | None = None
 
 # Credential shapes masked even when nobody registered the value (e.g. a key typed into the
 # settings dialog and logged before it was saved). Group 1 is kept, the rest is masked.
+_KEY_NAMES = (r"api[_-]?key|auth[_-]?key|access[_-]?token|token|password|passwd|secret|"
+              r"key|apikey")
 _PATTERNS: tuple[re.Pattern[str], ...] = (
-    # HTTP headers as httpx/h11 debug logs or our own messages print them.
+    # Headers as byte tuples, the way httpcore/h11 debug logs print them:
+    # (b'Auth-key', b'value'), (b'Authorization', b'Basic dXN…').
+    re.compile(r"(?i)(\b(?:auth-key|(?:proxy-)?authorization|x-api-key)['\"]\s*,\s*b?['\"]"
+               r"(?:(?:basic|bearer|token)\s+)?)[^'\"]+"),
+    # A quoted value after a credential's name may hold spaces: mask up to its closing quote.
+    re.compile(r"(?i)(\b(?:auth-key|(?:proxy-)?authorization|" + _KEY_NAMES
+               + r")[\"']?\s*[:=]\s*(?P<quote>[\"'])(?:(?:basic|bearer|token)\s+)?)"
+               r"(?:(?!(?P=quote)).)+"),
+    # HTTP headers as httpx/h11 debug logs or our own messages print them; a header's value
+    # runs to the end of its line.
+    re.compile(r"(?i)(\bauth-key\s*:\s*)[^\"',;}\r\n]+"),
     re.compile(r"(?i)(\bauth-key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;}]+"),
     re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?(?:basic|bearer|token)\s+)"
                r"[^\s\"',;}]+"),
     re.compile(r"(?i)(\b(?:proxy-)?authorization[\"']?\s*[:=]\s*[\"']?)(?!basic|bearer|token)"
                r"[^\s\"',;}]+"),
     # key=value in query strings, form bodies, reprs and JSON ("api_key": "…").
-    re.compile(r"(?i)(\b(?:api[_-]?key|auth[_-]?key|access[_-]?token|token|password|passwd|"
-               r"secret)[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"),
+    re.compile(r"(?i)(\b(?:" + _KEY_NAMES + r")[\"']?\s*[:=]\s*[\"']?)[^\s\"'&,;}]+"),
     # user:password@ in URLs.
     re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/:@]+:)[^\s/@]+(?=@)"),
 )
+
+
+# Customers' phone numbers, as they show up in request URLs and answers: international with
+# a "+" (also URL-encoded, %2B) or Ukrainian with 380 / 0 in front. A log keeps enough to tell
+# two calls apart (the first and last digits), not the number. Call ids and timestamps (long
+# digit runs of other shapes) stay readable.
+_PHONE_NUMBER = re.compile(
+    r"(?i)(?:(?<![\w.])|(?<=%22)|(?<=%3A)|(?<=%2B))"  # a word boundary, or after ", : or +
+    r"((?:\+|%2B)\d{2}|380|0)(\d{5,11})(\d{2})(?![\w])")
+
+
+def _mask_number(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{'…'}{match.group(3)}"
 
 
 def register_secret(value: str | Secret) -> None:
@@ -90,7 +116,7 @@ def redact(text: str) -> str:
         text = regex.sub(MASK, text)
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: m.group(1) + MASK, text)
-    return text
+    return _PHONE_NUMBER.sub(_mask_number, text)
 
 
 class RedactingFilter(logging.Filter):
@@ -147,7 +173,7 @@ def setup_logging(log_dir: Path, *, verbose: bool = False,
     formatter = logging.Formatter(LOG_FORMAT)
     redactor = RedactingFilter()
 
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = _PrivateRotatingFileHandler(
         log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
         delay=False,
     )
@@ -178,9 +204,34 @@ def setup_logging(log_dir: Path, *, verbose: bool = False,
     logging.captureWarnings(True)
 
     # faulthandler needs a real file descriptor; stderr may be None in a windowed build.
-    _fault_file = (log_dir / FAULT_FILE_NAME).open("a", encoding="utf-8")
+    _fault_file = open_private(log_dir / FAULT_FILE_NAME)
     faulthandler.enable(file=_fault_file, all_threads=True)
     return log_file
+
+
+def open_private(path: Path, mode: str = "a") -> IO[str]:
+    """Open a text file only its owner may read: logs hold the traces of customers' calls."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if "a" in mode
+                                                           else os.O_TRUNC), 0o600)
+    make_private(path)  # an older, more open file keeps its mode on open
+    return os.fdopen(descriptor, mode, encoding="utf-8")
+
+
+def make_private(path: Path) -> None:
+    """Owner-only: 0600 for a file, 0700 for a folder (no-op where modes mean nothing)."""
+    if os.name == "nt":
+        return  # %LOCALAPPDATA% is private by its ACL; POSIX modes do not apply
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose every file, the rolled-over ones too, is owner-only."""
+
+    def _open(self) -> Any:
+        stream = super()._open()
+        make_private(Path(self.baseFilename))
+        return stream
 
 
 def teardown_logging(*, restore_qt: bool = True) -> None:

@@ -42,8 +42,13 @@ class AppPaths:
         return cls.under(basedir) if basedir is not None else cls.for_user()
 
     def ensure(self) -> AppPaths:
+        """Create the folders for this user only (0700): the cache holds customers' names and
+        numbers, the logs the traces of their calls. Folders an older version made more open
+        are closed again."""
         for directory in (self.config_dir, self.cache_dir, self.log_dir):
-            directory.mkdir(parents=True, exist_ok=True)
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if os.name != "nt":
+                os.chmod(directory, 0o700)
         return self
 
     @property

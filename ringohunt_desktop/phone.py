@@ -29,6 +29,7 @@ __all__ = [
     "InvalidNumber",
     "NumberProblem",
     "PhoneNumber",
+    "dial_link_extension",
     "digits_only",
     "display_number",
     "match_key",
@@ -369,6 +370,22 @@ def search_variants(e164: str) -> list[str]:
     if national:
         variants.append(national)
     return list(dict.fromkeys(variants))[:3]
+
+
+_EXT_PARAMETER_RE = re.compile(r";\s*ext\s*=\s*([0-9*#]{1,16})(?:;|$)", re.IGNORECASE)
+
+
+def dial_link_extension(text: str) -> str:
+    """The extension a ``tel:`` link asks for (``tel:+380…;ext=12`` → ``"12"``), else "".
+
+    Click-to-call rings the number only; whoever shows the call says this out loud, so the
+    agent dials it after connecting instead of it vanishing.
+    """
+    stripped = text.strip()
+    if not stripped.lower().startswith(_DIAL_SCHEMES):
+        return ""
+    match = _EXT_PARAMETER_RE.search(stripped)
+    return match.group(1) if match else ""
 
 
 def parse_dial_target(text: str, region: str = DEFAULT_REGION) -> str:

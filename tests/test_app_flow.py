@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel
 from ringohunt_desktop.config import load_config
 from ringohunt_desktop.domain import CallPhase, LookupState, NewContact
 from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.shell import app as app_module
 from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.simulator import Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
@@ -361,6 +362,114 @@ def test_tel_links_from_a_second_launch_are_dialled_and_junk_is_refused(
         calls = await outward_calls(sim)
         assert len(calls) == 1
         assert "destination=380501112233" in calls[0]["body"]
+
+    app_factory.run(scenario())
+
+
+def test_clicks_while_nethunt_refuses_are_one_call_placed_at_once_and_never_replayed(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12.2: three clicks while NetHunt refuses its key used to wait for NetHunt and
+    then all ring at once, maybe hours later. A call needs only Ringostat."""
+    monkeypatch.setattr(app_module, "SETUP_RETRY_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        await set_faults(sim, auth_revoked=True)
+        app = app_factory()
+        ready = signal_future(app.ready)
+        app.start()
+        placed = signal_future(app.early_dialer.call_placed)
+        for _ in range(3):  # as later launches hand tel: links over (single instance)
+            app.handle_instance_message({"action": "dial", "target": "tel:+380671234567"})
+        assert (await asyncio.wait_for(placed, 10)) == ("+380671234567",)
+        assert app.services is None  # NetHunt still refuses: the call did not wait for it
+        assert len(await outward_calls(sim)) == 1
+        await clear_faults(sim)
+        await asyncio.wait_for(ready, 15)
+        assert app.services is not None
+        await app.services.dialer.wait_idle()
+        await app.early_dialer.wait_idle()
+        calls = await outward_calls(sim)
+        assert len(calls) == 1  # nothing replayed when NetHunt came back
+        assert "destination=380671234567" in calls[0]["body"]
+
+    app_factory.run(scenario())
+
+
+def test_a_click_that_cannot_be_placed_now_says_why_and_is_not_kept(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch, expect_log_warnings: None) -> None:
+    monkeypatch.setattr(app_module, "SETUP_RETRY_SECONDS", 0.05)
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as client:
+            (await client.post(sim.url + "/_sim/faults", json={
+                "service": "ringostat", "error_rate": 1.0})).raise_for_status()
+        app = app_factory()
+        ready = signal_future(app.ready)
+        app.start()
+        failed = signal_future(app.early_dialer.call_failed)
+        app.dial("+380501112233")
+        number, failure = await asyncio.wait_for(failed, 15)
+        assert number == "+380501112233"
+        assert failure.status == 503
+        await clear_faults(sim)
+        await asyncio.wait_for(ready, 15)
+        assert await outward_calls(sim) == []
+
+    app_factory.run(scenario())
+
+
+def test_a_bad_time_zone_setting_is_said_and_the_start_up_keeps_trying(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    """Issue 12.3: ``project_timezone = Mars/Olympus`` (deployable machine-wide) ended the
+    start-up task with an exception nobody saw; the tray said "Connecting…" for ever."""
+    from ringohunt_desktop.ui.tray import TrayState
+
+    async def scenario() -> None:
+        app = app_factory(project_timezone="Mars/Olympus")
+        app.start()
+        await until(lambda: app.tray.state is TrayState.BAD_CREDENTIALS, 10, "the problem")
+        assert "project_timezone" in app.tray.tooltip()
+        assert "Mars/Olympus" in app.tray.tooltip()
+        assert app._setup_task is not None
+        assert not app._setup_task.done()  # still trying
+        assert any("project_timezone" in line for line in app.recent_errors)
+
+    app_factory.run(scenario())
+
+
+def test_an_unforeseen_start_up_failure_is_said_and_retried(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch, expect_log_warnings: None) -> None:
+    """A failure of no known kind (here: the parser's stack exhausted) must not end the
+    start-up silently: the agent reads that it failed and what to do, and it is retried."""
+
+    monkeypatch.setattr(app_module, "SETUP_RETRY_SECONDS", 0.05)
+    real_build = app_module.build_services
+    failures = [RecursionError("maximum recursion depth exceeded")]
+
+    async def build_failing_once(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return await real_build(*args, **kwargs)
+
+    monkeypatch.setattr(app_module, "build_services", build_failing_once)
+
+    async def scenario() -> None:
+        app = app_factory()
+        ready = signal_future(app.ready)
+        shown: list[str] = []
+        original = app.tray.show_startup_failure
+        monkeypatch.setattr(app.tray, "show_startup_failure",
+                            lambda failure: (original(failure), shown.append(
+                                app.tray.tooltip())))
+        app.start()
+        await asyncio.wait_for(ready, 15)
+        assert len(shown) == 1
+        assert "Save diagnostics" in shown[0]
+        assert "RecursionError" in shown[0]
+        assert any("RecursionError" in line for line in app.recent_errors)
 
     app_factory.run(scenario())
 

@@ -48,7 +48,7 @@ from ringohunt_desktop.secret import Secret
 from ringohunt_desktop.shell.single_instance import KNOWN_ACTIONS, MAX_MESSAGE_BYTES, parse_message
 from ringohunt_desktop.simulator.ringostat import ALL_FIELDS
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
-from ringohunt_desktop.ui.widgets import single_line
+from ringohunt_desktop.ui.widgets import shown as shown_text
 
 KYIV = ZoneInfo("Europe/Kyiv")
 FUZZ = settings(max_examples=2000, deadline=None,
@@ -541,8 +541,8 @@ def test_crm_text_never_renders_as_markup(qapp: QApplication, name: str, company
             assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels), [
                 label.objectName() for label in labels
                 if label.textFormat() != Qt.TextFormat.PlainText]
-            if result.state is LookupState.FOUND and single_line(name):
-                shown = single_line(name)  # literally, tags and all
+            if result.state is LookupState.FOUND and shown_text(name):
+                shown = shown_text(name)  # literally, tags and all (bidi controls dropped)
                 # PySide drops one leading U+FEFF (a byte-order mark) converting to QString.
                 assert panel.name_label.text() in (shown, shown.removeprefix("\ufeff"))
             for row in range(panel.picker.count()):

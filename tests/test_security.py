@@ -15,6 +15,7 @@ import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -90,6 +91,23 @@ def forbidden_strings() -> dict[str, bytes]:
     return found
 
 
+def log_keys_on_purpose(session: Session) -> None:
+    """Log every shape a credential has taken in a log line, so the scan below has something
+    to find when the redaction is off: the headers as httpcore prints them (byte tuples), a
+    key in a query string, a quoted value with spaces, the Basic value on its own."""
+    logger = logging.getLogger("ringohunt_desktop.test.on_purpose")
+    ringostat_headers = session.ringostat._http.client.headers.raw
+    logger.debug("send_request_headers.started request=<Request [b'GET']> headers=%r",
+                 list(ringostat_headers))
+    auth = httpx.BasicAuth(session.config.nethunt_email, NETHUNT_KEY)
+    signed = next(auth.auth_flow(httpx.Request("GET", session.config.nethunt_url)))
+    logger.debug("send_request_headers.started headers=%r", list(signed.headers.raw))
+    logger.info("GET %s?key=%s&x=1", session.config.ringostat_url, RINGOSTAT_KEY)
+    logger.info("settings: password = '%s and more words'", NETHUNT_KEY)
+    logger.info("Authorization value alone: %s",
+                signed.headers["Authorization"].removeprefix("Basic "))
+
+
 def every_written_blob(basedir: Path) -> Iterator[tuple[str, bytes]]:
     """Every file under basedir, and every member of every zip among them."""
     for path in sorted(p for p in basedir.rglob("*") if p.is_file()):
@@ -128,6 +146,7 @@ def test_no_secret_in_any_file_after_a_full_run(
         await asyncio.wait_for(placed, 10)
         await until(lambda: app.calls.count() > 0, 15, "the journal")
         logging.getLogger("ringohunt_desktop.test").info("config in the log: %r", app.config)
+        log_keys_on_purpose(app.services.session)
         save_diagnostics(diagnostics_zip, log_dir=app.paths.log_dir, config=app.config,
                          recent_errors=[f"config: {app.config!r}"])
 
@@ -143,9 +162,147 @@ def test_no_secret_in_any_file_after_a_full_run(
     log_text = (app_logging / "ringohunt.log").read_text(encoding="utf-8")
     assert "calls/list" in log_text  # verbose: requests were logged, so a leak could show
 
+    assert "on_purpose" in log_text  # the keys were logged, and masked
     leaks = [(name, what) for name, data in every_written_blob(basedir)
              for what, needle in forbidden_strings().items() if needle in data]
     assert leaks == []
+    # Customers' numbers are in request URLs and answers; the log keeps none whole.
+    for number in (known("olena_koval").phones[0], UNKNOWN_NUMBER, "+380501112233"):
+        digits = number.lstrip("+")
+        assert digits not in log_text, number
+        assert digits[3:] not in log_text, number
+
+
+def test_the_secret_scan_finds_keys_when_redaction_is_off(
+        sim: Simulator, basedir: Path, app_logging: Path,
+        monkeypatch: pytest.MonkeyPatch, run_async: Any) -> None:
+    """The scan above is only worth something if it would see a leak: with the filter off,
+    every shape logged on purpose is found."""
+    from ringohunt_desktop.logging_setup import RedactingFilter
+
+    monkeypatch.setattr(RedactingFilter, "filter", lambda _self, _record: True)
+    config = load_config(AppPaths.under(basedir), env={
+        **sim.app_environment(), "RINGOHUNT_MACHINE_CONFIG": os.devnull})
+
+    async def log_them() -> None:
+        async with Session(config) as session:
+            log_keys_on_purpose(session)
+
+    run_async(log_them())
+    found = {what for name, data in every_written_blob(basedir)
+             for what, needle in forbidden_strings().items() if needle in data}
+    assert {"Ringostat key", "NetHunt key", "NetHunt Basic auth"} <= found
+
+
+@pytest.mark.parametrize(("text", "secret"), [
+    ("headers=[(b'Auth-key', b'rk_live_9f8e7d6c5b4a3210')]", RINGOSTAT_KEY),
+    ("headers=[(b'Authorization', b'Basic b2xlbmEub3BzQGRlbW8tc2hvcC51YTpuaA==')]",
+     "b2xlbmEub3BzQGRlbW8tc2hvcC51YTpuaA=="),
+    ("GET https://api.test/x?key=some-key-value&a=1", "some-key-value"),
+    ("password: 'correct horse battery'", "horse battery"),
+    ('{"api_key": "two words"}', "two words"),
+    ("Auth-key: key with spaces", "with spaces"),
+])
+def test_redaction_masks_the_shapes_it_used_to_miss(text: str, secret: str) -> None:
+    from ringohunt_desktop.logging_setup import redact
+
+    assert secret not in redact(text)
+
+
+def test_the_nethunt_basic_value_is_registered_as_a_secret(logging_sandbox_like: None) -> None:
+    from ringohunt_desktop.core.session import basic_auth_value, open_nethunt
+    from ringohunt_desktop.logging_setup import redact
+
+    client = open_nethunt("https://nethunt.test/api", NETHUNT_EMAIL, NETHUNT_KEY, timeout=1)
+    basic = basic_auth_value(NETHUNT_EMAIL, NETHUNT_KEY)
+    assert basic not in redact(f"some line with {basic} in it")
+    asyncio.run(client.aclose())
+
+
+@pytest.fixture
+def logging_sandbox_like() -> Iterator[None]:
+    try:
+        yield
+    finally:
+        clear_registered_secrets()
+
+
+def test_phone_numbers_are_shortened_in_log_lines() -> None:
+    from ringohunt_desktop.logging_setup import redact
+
+    line = ("GET /searches/find-record/f1?query=%22Phone%22%3A%22%2B380671234567%22 "
+            "destination=380501112233 caller 0671234567 call ua-1796005091.000001")
+    masked = redact(line)
+    for digits in ("380671234567", "380501112233", "0671234567", "671234567"):
+        assert digits not in masked
+    assert "ua-1796005091.000001" in masked  # a call id stays readable
+
+
+# ---------------------------------------------------------------- files owner-only
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The usual umask (022): without care, files come out 0644 and folders 0755."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_folders_and_files_with_customer_data_are_owner_only(
+        tmp_path: Path, open_umask: None, logging_sandbox_like: None) -> None:
+    from ringohunt_desktop.core.lookup import PickMemory
+    from ringohunt_desktop.store.db import Database
+
+    paths = AppPaths.under(tmp_path / "base")
+    paths.config_dir.mkdir(parents=True, mode=0o755)  # as an older version left it
+    paths.ensure()
+    for folder in (paths.config_dir, paths.cache_dir, paths.log_dir):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    database = Database.open(paths.database_file)
+    try:
+        with database.transaction() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
+            connection.execute("INSERT INTO t VALUES (1)")
+        PickMemory(paths.config_dir / "picks.json").remember("+380671234567", "rec-1")
+        root = logging.getLogger()
+        level = root.level
+        try:
+            setup_logging(paths.log_dir, console=False)
+            logging.getLogger("ringohunt_desktop.test").info("a line")
+        finally:
+            teardown_logging()
+            root.setLevel(level)
+        files = [p for p in (tmp_path / "base").rglob("*") if p.is_file()]
+        assert any(p.name.endswith("-wal") for p in files)
+        assert {p.name for p in files} >= {"ringohunt.sqlite3", "picks.json", "ringohunt.log",
+                                           "crash-faulthandler.log"}
+        for path in files:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    finally:
+        database.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_the_command_line_creates_everything_owner_only(
+        sim: Simulator, tmp_path: Path) -> None:
+    import subprocess
+
+    basedir = tmp_path / "cli-base"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RINGOHUNT_")}
+    env.update(sim.app_environment(), RINGOHUNT_MACHINE_CONFIG=os.devnull,
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = subprocess.run(
+        ["sh", "-c", 'umask 022 && exec "$0" -m ringohunt_desktop --basedir "$1" check',
+         sys.executable, str(basedir)],
+        env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in basedir.rglob("*"):
+        expected = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
     # The simulator saw the real keys, so the app did send them (the search is meaningful).
     requests = httpx.get(sim.url + "/_sim/requests").json()
     assert any(r["service"] == "ringostat" and r.get("status") == 200 for r in requests)

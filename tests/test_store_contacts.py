@@ -245,3 +245,30 @@ def test_a_plus_query_is_the_start_of_an_international_number() -> None:
     assert {c.record_id for c in store.search("+380")} == {"kyiv", "lviv"}
     # A fragment without "+" matches anywhere (Kyiv's E.164 digits are 380442223344).
     assert {c.record_id for c in store.search("3804")} == {"kyiv", "lviv"}
+
+
+def test_what_one_contact_may_take_in_the_cache_is_capped(store: ContactStore) -> None:
+    """Issue 12.8: a CRM record with megabytes in its fields is cached within bounds."""
+    from ringohunt_desktop.store.contacts import (
+        MAX_STORED_ITEMS,
+        MAX_STORED_PHONE,
+        MAX_STORED_TEXT,
+    )
+
+    huge = "я" * 5_000_000
+    contact = Contact(
+        record_id="rec-huge", folder_id="f", name="Олена " + huge, company=huge,
+        manager=huge, phones=("+380671234567", *("1" * 500 for _ in range(100))),
+        emails=tuple(f"{i}@x.test" for i in range(100)),
+        fields={"Notes": huge, "List": [huge] * 100, **{f"f{i}": i for i in range(500)}})
+    assert store.upsert([contact]) == 1
+    stored = store.get("rec-huge")
+    assert stored is not None
+    assert stored.name.startswith("Олена ")
+    assert len(stored.name) == len(stored.company) == len(stored.manager) == MAX_STORED_TEXT
+    assert len(stored.phones) == len(stored.emails) == MAX_STORED_ITEMS
+    assert max(len(phone) for phone in stored.phones) <= MAX_STORED_PHONE
+    assert len(stored.fields["Notes"]) == MAX_STORED_TEXT
+    assert len(stored.fields["List"]) == MAX_STORED_ITEMS
+    assert len(stored.fields) <= 100
+    assert "rec-huge" in {c.record_id for c in store.find_by_number("+380671234567")}

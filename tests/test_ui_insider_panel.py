@@ -423,3 +423,39 @@ def test_render_states(qtbot: QtBot) -> None:
         assert widget.grab().save(str(path))
         assert path.stat().st_size > 0
         widget.close()
+
+
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+
+
+def test_bidi_overrides_in_crm_text_cannot_reorder_the_panel(panel: InsiderPanel) -> None:
+    """Issue 12.7: "\u202elive" showed as "evil". Overrides and embeddings from the CRM are
+    dropped; right-to-left text is isolated so it cannot pull "Manager:" around."""
+    contact = Contact("r", "f", "\u202elive", (NUMBER,), "\u202dACME\u202c",
+                      "\u202bمدير\u202c")
+    panel.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (contact,)))
+    assert panel.name_label.text() == "live"
+    assert panel.company_label.text() == "ACME"
+    assert panel.manager_label.text() == "Manager: \u2068مدير\u2069"
+    for text in (*visible_texts(panel), panel.accessibleName(),
+                 panel.accessibleDescription()):
+        assert not set(text) & set(BIDI_CONTROLS.replace("\u2068", "").replace("\u2069", "")), (
+            repr(text))
+
+
+def test_bidi_overrides_cannot_reorder_the_contact_book_or_the_picker(
+        panel: InsiderPanel) -> None:
+    from ringohunt_desktop.ui.models import ContactListModel
+
+    first = Contact("r1", "f", "\u202elive", (NUMBER,), "\u202eAMCA", "x")
+    second = Contact("r2", "f", "Марія", (NUMBER,), "", "")
+    panel.set_lookup(LookupResult(LookupState.AMBIGUOUS, NUMBER, (first, second)))
+    picked = [panel.picker.item(row).text() for row in range(panel.picker.count())]
+    assert all("\u202e" not in text for text in picked), picked
+    tips = [panel.picker.item(row).toolTip() for row in range(panel.picker.count())]
+    assert all("\u202e" not in tip for tip in tips), tips
+    model = ContactListModel()
+    model.set_contacts([first])
+    shown = [model.data(model.index(0, column)) for column in range(model.columnCount())]
+    assert "live" in shown
+    assert all("\u202e" not in str(value) for value in shown), shown

@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/launch.py" line="+72"/>
+        <location filename="../../ringohunt_desktop/shell/launch.py" line="+76"/>
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -244,7 +244,7 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+114"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+115"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
@@ -416,7 +416,7 @@
 <context>
     <name>CreateContactDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+69"/>
+        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+70"/>
         <source>Create contact</source>
         <translation>Створити контакт</translation>
     </message>
@@ -593,7 +593,12 @@
         <translation>{service} надіслав відповідь, яку RingoHunt не може прочитати — спробуйте пізніше.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+2"/>
+        <source>The certificate of {host} ({service}) is not trusted, so RingoHunt did not connect. If your company checks HTTPS traffic, ask IT to install its certificate on this computer.</source>
+        <translation>Сертифікат {host} ({service}) не є довіреним, тому RingoHunt не підключився. Якщо ваша компанія перевіряє HTTPS-трафік, попросіть ІТ-відділ установити її сертифікат на цей комп’ютер.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>The call server refused your login. Check it in Settings or ask IT for a new one.</source>
         <translation>Сервер дзвінків не прийняв ваш логін. Перевірте його в налаштуваннях або попросіть у IT новий.</translation>
     </message>
@@ -683,7 +688,17 @@
         <translation>У вас немає SIP-логіна чи внутрішнього номера, з якого можна дзвонити. Попросіть адміністратора Ringostat його додати.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+3"/>
+        <source>The setting «{setting}» has a value RingoHunt cannot use: «{value}». Correct it in Settings, or ask IT if it was set for the whole computer.</source>
+        <translation>Налаштування «{setting}» має значення, яке RingoHunt не може використати: «{value}». Виправте його в Налаштуваннях або зверніться до ІТ-відділу, якщо його задано для всього комп’ютера.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>RingoHunt could not start ({detail}). It tries again by itself; if this stays, choose Save diagnostics in the tray menu and send the file to IT.</source>
+        <translation>RingoHunt не вдалося запуститися ({detail}). Програма пробує знову сама; якщо це не минає, оберіть «Зберегти діагностику» в меню в треї та надішліть файл ІТ-відділу.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>cannot connect (network or service down)</source>
         <translation>немає з’єднання: мережа або сервіс недоступні</translation>
     </message>
@@ -703,7 +718,12 @@
         <translation>забагато запитів</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+1"/>
+        <source>the certificate of {host} is not trusted</source>
+        <translation>сертифікат {host} не є довіреним</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>service error {status}</source>
         <translation>збій сервісу, помилка {status}</translation>
     </message>
@@ -1286,18 +1306,28 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+112"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+118"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+161"/>
+        <source>Call placed</source>
+        <translation>Дзвінок розпочато</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Your phone rings first; once connected, dial extension {extension}.</source>
+        <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1505,7 +1535,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+75"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+77"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1530,7 +1560,7 @@
         <translation>Ringostat просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Cannot reach Ringostat ({reason}). Check the internet connection and test again.</source>
         <translation>Не вдається зв’язатися з Ringostat ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
@@ -1555,7 +1585,7 @@
         <translation>NetHunt просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Cannot reach NetHunt ({reason}). Check the internet connection and test again.</source>
         <translation>Не вдається зв’язатися з NetHunt ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
@@ -1620,7 +1650,12 @@
         <translation>У цій папці немає полів.</translation>
     </message>
     <message>
-        <location line="+130"/>
+        <location line="+13"/>
+        <source>This Auth-key has characters no Ringostat key has (letters outside Latin, or invisible ones). Copy it again from the Ringostat cabinet.</source>
+        <translation>Цей Auth-key містить символи, яких не буває в ключах Ringostat (літери не латиницею або невидимі символи). Скопіюйте його ще раз у кабінеті Ringostat.</translation>
+    </message>
+    <message>
+        <location line="+124"/>
         <source>The test failed unexpectedly; the details are in the log.</source>
         <translation>Перевірка неочікувано завершилася помилкою; подробиці в журналі.</translation>
     </message>

@@ -23,6 +23,7 @@ class Reason(StrEnum):
     NOT_FOUND = "not_found"  # 404 on an action: the record is gone
     REJECTED = "rejected"  # the request itself was refused (bad number, bad field)
     BAD_ANSWER = "bad_answer"  # not what the contract says (bad JSON, wrong shape, too big)
+    UNTRUSTED_CERTIFICATE = "untrusted_certificate"  # TLS: the server's certificate failed
 
 
 class ApiError(Exception):
@@ -65,6 +66,17 @@ class TransientError(ApiError):
                  status: int | None = None, never_sent: bool = False) -> None:
         super().__init__(service, message, reason=reason, status=status)
         self.never_sent = never_sent
+
+
+class CertificateError(ApiError):
+    """The server's TLS certificate is not trusted here (self-signed, expired, wrong name, or
+    a company proxy whose root is not installed). Nothing was sent; retrying does not help.
+    ``host`` names the server."""
+
+    def __init__(self, service: str, message: str, *, host: str,
+                 reason: Reason = Reason.UNTRUSTED_CERTIFICATE) -> None:
+        super().__init__(service, message, reason=reason)
+        self.host = host
 
 
 class BadResponse(ApiError):

@@ -34,6 +34,7 @@ from ringohunt_desktop.clients.errors import (
     ApiError,
     AuthError,
     BadResponse,
+    CertificateError,
     NotFound,
     RateLimited,
     Reason,
@@ -46,6 +47,10 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"RingoHunt-Desktop/{__version__}"
 MAX_BODY_BYTES = 64 * 1024 * 1024  # far above a 6500-row call export; stops a runaway answer
 LARGE_BODY_BYTES = 256 * 1024  # parse answers above this off the event-loop thread
+# httpx's timeouts bound each wait (connect, one read), not a whole answer: a server sending
+# a byte every few seconds would hold a request for ever. One request, send to last byte,
+# gets this many times the client's timeout (60 s at the default 10 s).
+TOTAL_DEADLINE_FACTOR = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +118,7 @@ def error_text(response: httpx.Response, limit: int = 200) -> str:
     text = response.text.strip()
     try:
         payload = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands deep
         payload = None
     if isinstance(payload, dict):
         for key in ("message", "error", "errorMessage", "description"):
@@ -139,6 +144,7 @@ class ServiceHttp:
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._max_body = max_body_bytes
+        self.total_deadline = TOTAL_DEADLINE_FACTOR * (client.timeout.read or 10.0)
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -173,11 +179,31 @@ class ServiceHttp:
     async def _send_once(self, method: str, path: str, *, params: Any, json_body: Any,
                          form: Mapping[str, str] | None, headers: Mapping[str, str] | None,
                          ok_statuses: tuple[int, ...]) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self.total_deadline):
+                return await self._send_and_read(method, path, params=params,
+                                                 json_body=json_body, form=form,
+                                                 headers=headers, ok_statuses=ok_statuses)
+        except TimeoutError as exc:
+            raise TransientError(
+                self.service, f"the service did not answer in time (no complete answer in "
+                              f"{self.total_deadline:.0f} s)", reason=Reason.TIMEOUT) from exc
+
+    async def _send_and_read(self, method: str, path: str, *, params: Any, json_body: Any,
+                             form: Mapping[str, str] | None,
+                             headers: Mapping[str, str] | None,
+                             ok_statuses: tuple[int, ...]) -> httpx.Response:
         request = self.client.build_request(method, path, params=params, json=json_body,
                                             data=form, headers=headers)
         try:
             response = await self.client.send(request, stream=True)
         except httpx.ConnectError as exc:
+            verification = _certificate_failure(exc)
+            if verification is not None:
+                host = request.url.host
+                raise CertificateError(
+                    self.service, f"the server's certificate is not trusted ({host}: "
+                                  f"{verification})", host=host) from exc
             raise TransientError(self.service, "cannot connect (network or service down)",
                                  reason=Reason.OFFLINE, never_sent=True) from exc
         except httpx.TimeoutException as exc:
@@ -249,9 +275,15 @@ class ServiceHttp:
         first = re.compile(rb"\s*(.)", re.DOTALL).match(chunks[0])
         if first is None or first.group(1) != b"[":
             return self.json(response)
+        def report_skipped(position: int, size: int, record_id: str) -> None:
+            log.warning("%s: skipped element %d of an answer: %d characters, over the %d "
+                        "limit (record id %r); the rest is kept", self.service, position, size,
+                        _MAX_ELEMENT_CHARS, record_id or "unknown")
+
         try:
-            return await decode_json_array(chunks, response.encoding or "utf-8")
-        except (ValueError, UnicodeDecodeError, LookupError) as exc:
+            return await decode_json_array(chunks, response.encoding or "utf-8",
+                                           on_skipped=report_skipped)
+        except (ValueError, UnicodeDecodeError, LookupError, RecursionError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON",
                               reason=Reason.BAD_ANSWER) from exc
         finally:
@@ -264,9 +296,24 @@ class ServiceHttp:
             return None
         try:
             return json.loads(content)
-        except (ValueError, UnicodeDecodeError) as exc:
+        # RecursionError: arrays nested thousands deep exhaust the parser's stack.
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise BadResponse(self.service, "the answer is not valid JSON",
                               reason=Reason.BAD_ANSWER) from exc
+
+
+def _certificate_failure(exc: BaseException) -> str | None:
+    """Why TLS refused the server's certificate, if that is what ``exc`` comes down to."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current.verify_message or "verification failed"
+        if "CERTIFICATE_VERIFY_FAILED" in str(current):
+            return "verification failed"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 _CHUNKS = "ringohunt.body_chunks"
@@ -312,9 +359,72 @@ class _TextStream:
                 return self.buffer[self.index:self.index + 1]
 
 
-async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> list[Any]:
+_STRING_STOP = re.compile(r'["\\]')
+_STRUCTURE_STOP = re.compile(r'["\[\]{},]')
+_RECORD_ID = re.compile(r'"(?:recordId|id|uniqueid)"\s*:\s*"([^"\\]{1,80})"')
+
+
+def _skip_element(stream: _TextStream) -> int:
+    """Consume one array element without decoding it; returns how many characters it had.
+
+    Stops at the "," or "]" after it. Strings are stepped over whole (a "]" inside a name is
+    text), by regular expressions, so a 10 MB element costs milliseconds.
+    """
+    depth = 0
+    in_string = False
+    skip_next = False  # a backslash ended the buffer: the escaped character comes next
+    size = 0
+    while True:
+        buffer, index = stream.buffer, stream.index
+        if skip_next and index < len(buffer):
+            index += 1
+            skip_next = False
+        while index < len(buffer):
+            if in_string:
+                match = _STRING_STOP.search(buffer, index)
+                if match is None:
+                    index = len(buffer)
+                elif match.group() == "\\":
+                    index = match.end() + 1
+                    skip_next = index > len(buffer)
+                    index = min(index, len(buffer))
+                else:
+                    in_string = False
+                    index = match.end()
+                continue
+            match = _STRUCTURE_STOP.search(buffer, index)
+            if match is None:
+                index = len(buffer)
+                continue
+            mark = match.group()
+            index = match.end()
+            if mark == '"':
+                in_string = True
+            elif mark in "[{":
+                depth += 1
+            elif mark in "]}" and depth > 0:
+                depth -= 1
+            elif mark in ",]" and depth == 0:
+                size += match.start() - stream.index
+                stream.index = match.start()
+                return size
+        size += index - stream.index
+        stream.index = index
+        if not stream.more():
+            raise ValueError("the array ends inside an element")
+
+
+async def decode_json_array(
+    chunks: list[bytes], encoding: str = "utf-8",
+    on_skipped: Callable[[int, int, str], None] | None = None,
+) -> list[Any]:
     """Decode a JSON array from byte chunks, element by element, freeing the chunks as it
-    goes and giving the event loop a turn every few milliseconds."""
+    goes and giving the event loop a turn every few milliseconds.
+
+    An element over the per-element limit (one contact with a 10 MB name) is skipped, not
+    fatal: ``on_skipped(position, size, record_id)`` hears of it, and the rest is kept.
+    Without ``on_skipped`` such an element is an error, as before.
+    """
     decoder = json.JSONDecoder()
     stream = _TextStream(chunks, encoding)
     loop = asyncio.get_running_loop()
@@ -322,6 +432,7 @@ async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> lis
         raise ValueError("not an array")
     stream.index += 1
     items: list[Any] = []
+    skipped = 0
     if stream.next_char() == "]":
         stream.index += 1
     else:
@@ -337,14 +448,24 @@ async def decode_json_array(chunks: list[bytes], encoding: str = "utf-8") -> lis
                 complete = following in (",", "]") or stream.exhausted
             except json.JSONDecodeError:
                 complete = False
-            if not complete:
-                # No record is a megabyte long: past that the data is broken, not cut.
+            if complete:
+                items.append(item)
+                stream.index = end
+            else:
+                # No record is a megabyte long: past that it is skipped (or, without a
+                # listener, the data is taken as broken).
                 too_long = len(stream.buffer) - stream.index > _MAX_ELEMENT_CHARS
-                if too_long or not stream.more():
+                if too_long and on_skipped is not None:
+                    match = _RECORD_ID.search(stream.buffer, stream.index,
+                                              stream.index + 4096)
+                    record_id = match.group(1) if match else ""
+                    size = _skip_element(stream)
+                    on_skipped(len(items) + skipped, size, record_id)
+                    skipped += 1
+                elif too_long or not stream.more():
                     raise ValueError("an array element is broken or the array ends early")
-                continue
-            items.append(item)
-            stream.index = end
+                else:
+                    continue
             separator = stream.next_char()
             stream.index += 1
             if separator == "]":

@@ -156,7 +156,7 @@ def workspace_id_from_link(link: str) -> str | None:
     try:
         decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4))
         payload = json.loads(decoded)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):  # a link from the CRM: any text
         return None
     workspace = payload.get("workspaceId") if isinstance(payload, dict) else None
     return workspace if isinstance(workspace, str) and workspace else None

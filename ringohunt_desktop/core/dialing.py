@@ -4,6 +4,9 @@ No Qt.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from ringohunt_desktop import phone
 from ringohunt_desktop.clients.ringostat import RingostatClient
 from ringohunt_desktop.core.problems import no_extension_error
@@ -25,3 +28,31 @@ def dial_target(text: str, region: str, extension: str) -> str:
 async def place_call(ringostat: RingostatClient, extension: str, target: str) -> None:
     """Ask Ringostat to ring the agent's ``extension`` first, then ``target``."""
     await ringostat.click_to_call(extension, target)
+
+
+REPEAT_WINDOW_SECONDS = 10.0
+
+
+class RepeatGuard:
+    """Says whether a click-to-call repeats the one just before it.
+
+    A double click on a ``tel:`` link starts two launches; a nervous agent clicks "Call"
+    twice. The same number again within :data:`REPEAT_WINDOW_SECONDS` of the previous
+    request is the same call, not a second one: ringing a customer twice is worse than
+    asking the agent to click again after a few seconds.
+    """
+
+    def __init__(self, window: float = REPEAT_WINDOW_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._window = window
+        self._clock = clock
+        self._last: tuple[str, float] | None = None
+
+    def is_repeat(self, target: str) -> bool:
+        """True when ``target`` was the last number asked for, moments ago; else remember it."""
+        now = self._clock()
+        if self._last is not None and self._last[0] == target and (
+                now - self._last[1] < self._window):
+            return True
+        self._last = (target, now)
+        return False

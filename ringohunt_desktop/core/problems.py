@@ -14,6 +14,7 @@ class SetupProblem(StrEnum):
     AGENT_NOT_FOUND = "agent_not_found"  # params: ``agent``
     FOLDER_NOT_FOUND = "folder_not_found"  # params: ``folder``, ``readable`` (names)
     NO_EXTENSION = "no_extension"  # the agent has no SIP login or extension to call from
+    BAD_SETTING = "bad_setting"  # params: ``setting`` (its key), ``value`` (as written)
 
 
 class SetupError(Exception):

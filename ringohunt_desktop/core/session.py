@@ -4,9 +4,11 @@ first: who the agent is in Ringostat and which NetHunt folder holds the contacts
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.clients.http import RetryPolicy
@@ -21,6 +23,7 @@ from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
 from ringohunt_desktop.core.subscription import BrokerBinding
 from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.logging_setup import register_secret
 from ringohunt_desktop.secret import Secret
 
 log = logging.getLogger(__name__)
@@ -29,8 +32,20 @@ log = logging.getLogger(__name__)
 def open_ringostat(url: str, auth_key: Secret | str, project_id: str, *, timeout: float,
                    retry: RetryPolicy | None = None,
                    project_timezone: str = DEFAULT_PROJECT_TIMEZONE) -> RingostatClient:
-    """A Ringostat client: how the app's session and the setup tests both build one."""
+    """A Ringostat client: how the app's session and the setup tests both build one.
+
+    Raises SetupError when the Auth-key cannot be sent at all (not ASCII).
+    """
     key = auth_key if isinstance(auth_key, Secret) else Secret(auth_key)
+    revealed = key.reveal()
+    if not (revealed.isascii() and revealed.isprintable()):
+        # It travels as an HTTP header, which carries only printable ASCII; the value itself
+        # is never put in the message.
+        raise SetupError(SetupProblem.BAD_SETTING,
+                         "setting ringostat_auth_key holds characters an Auth-key cannot "
+                         "have (letters outside ASCII, or control characters); paste it again",
+                         {"setting": "ringostat_auth_key", "value": "…"})
+    register_secret(key)
     return RingostatClient(url, key, project_id.strip(), project_timezone=project_timezone,
                            retry=retry, timeout=timeout)
 
@@ -39,7 +54,16 @@ def open_nethunt(url: str, email: str, api_key: Secret | str, *, timeout: float,
                  retry: RetryPolicy | None = None) -> NetHuntClient:
     """A NetHunt client: how the app's session and the setup tests both build one."""
     key = api_key if isinstance(api_key, Secret) else Secret(api_key)
+    # The key travels inside "Authorization: Basic base64(email:key)": that value is as
+    # secret as the key, and no pattern can recognise base64 on its own.
+    register_secret(key)
+    register_secret(basic_auth_value(email.strip(), key.reveal()))
     return NetHuntClient(url, email.strip(), key, retry=retry, timeout=timeout)
+
+
+def basic_auth_value(user: str, password: str) -> str:
+    """What ``Authorization: Basic …`` carries for this user and password (as httpx sends it)."""
+    return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +81,8 @@ class Session:
             raise SetupError(SetupProblem.MISSING_SETTINGS,
                              "missing settings: " + ", ".join(missing),
                              {"missing": ", ".join(missing)})
+        for setting in ("project_timezone", "crm_timezone"):
+            check_time_zone(setting, getattr(config, setting))
         self.config = config
         self.ringostat = open_ringostat(
             config.ringostat_url, config.ringostat_auth_key, config.ringostat_project_id,
@@ -110,6 +136,21 @@ def broker_binding(config: Config, staff_id: int) -> BrokerBinding:
         staff_id=staff_id, stream=config.broker_stream)
 
 
+def check_time_zone(setting: str, value: str) -> None:
+    """Raise SetupError unless ``value`` is an IANA time zone this computer knows.
+
+    A machine-wide default can carry any text (``Mars/Olympus``); it must reach the agent as
+    a setting to correct, not as a crash of the start-up.
+    """
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError, OSError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise SetupError(SetupProblem.BAD_SETTING,
+                         f"setting {setting} = {value!r} is not a known time zone "
+                         "(use a name such as Europe/Kyiv)",
+                         {"setting": setting, "value": value}) from exc
+
+
 def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
     """A folder by ID, else by name (case-insensitive): how every part of the app resolves the
     Contacts folder setting."""
@@ -125,5 +166,4 @@ def find_folder(folders: Iterable[Folder], wanted: str) -> Folder | None:
 
 
 __all__ = ["Agent", "ApiError", "Session", "SetupError", "SetupProblem", "broker_binding",
-           "find_folder",
-           "open_nethunt", "open_ringostat"]
+           "check_time_zone", "find_folder", "open_nethunt", "open_ringostat"]

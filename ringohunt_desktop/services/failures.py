@@ -62,8 +62,13 @@ def describe_api_error(error: ApiError) -> str:
             "Failures", "{service} refused the request. Check the details and try again."),
         Reason.BAD_ANSWER: QCoreApplication.translate(
             "Failures", "{service} sent an answer RingoHunt cannot read. Try again later."),
+        Reason.UNTRUSTED_CERTIFICATE: QCoreApplication.translate(
+            "Failures", "The certificate of {host} ({service}) is not trusted, so RingoHunt "
+                      "did not connect. If your company checks HTTPS traffic, ask IT to "
+                      "install its certificate on this computer."),
     }
-    return texts[error.reason].format(service=error.service, status=error.status)
+    return texts[error.reason].format(service=error.service, status=error.status,
+                                      host=getattr(error, "host", "") or error.service)
 
 
 def describe_broker_error(error: BrokerError) -> str:
@@ -123,8 +128,24 @@ def describe_setup_error(error: SetupError) -> str:
         SetupProblem.NO_EXTENSION: QCoreApplication.translate(
             "Failures", "You have no SIP login or extension to call from. Ask your Ringostat "
                       "administrator to add one."),
+        SetupProblem.BAD_SETTING: QCoreApplication.translate(
+            "Failures", "The setting «{setting}» has a value RingoHunt cannot use: «{value}». "
+                      "Correct it in Settings, or ask IT if it was set for the whole "
+                      "computer."),
     }
-    return texts[error.problem].format(**{"agent": "", "folder": "", **error.params})
+    return texts[error.problem].format(
+        **{"agent": "", "folder": "", "setting": "", "value": "", **error.params})
+
+
+def describe_startup_failure(failure: BaseException) -> str:
+    """Why the services did not start, with the next step; says that the app keeps trying."""
+    if isinstance(failure, ApiError | InvalidNumber | SetupError):
+        return describe(failure)
+    # Not a known failure (a bug, or input nobody foresaw): name it, and say what to do.
+    return QCoreApplication.translate(
+        "Failures", "RingoHunt could not start ({detail}). It tries again by itself; if this "
+                  "stays, choose Save diagnostics in the tray menu and send the file to IT."
+    ).format(detail=type(failure).__name__)
 
 
 def reason_phrase(error: ApiError) -> str:
@@ -141,6 +162,9 @@ def reason_phrase(error: ApiError) -> str:
             "Failures", "the service did not answer in time"),
         Reason.DROPPED: QCoreApplication.translate("Failures", "the connection was dropped"),
         Reason.RATE_LIMITED: QCoreApplication.translate("Failures", "too many requests"),
+        Reason.UNTRUSTED_CERTIFICATE: QCoreApplication.translate(
+            "Failures", "the certificate of {host} is not trusted").format(
+                host=getattr(error, "host", "") or error.service),
     }
     if error.reason is Reason.SERVICE_ERROR and error.status is not None:
         return QCoreApplication.translate("Failures", "service error {status}").format(
@@ -150,7 +174,7 @@ def reason_phrase(error: ApiError) -> str:
 
 
 __all__ = ["describe", "describe_api_error", "describe_broker_error", "describe_invalid_number",
-           "describe_setup_error", "reason_phrase"]
+           "describe_setup_error", "describe_startup_failure", "reason_phrase"]
 
 
 def english_detail(failure: BaseException | None) -> str:

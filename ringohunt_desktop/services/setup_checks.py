@@ -22,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from ringohunt_desktop.clients.errors import (
     ApiError,
     AuthError,
+    CertificateError,
     NotFound,
     RateLimited,
     RequestRejected,
@@ -31,6 +32,7 @@ from ringohunt_desktop.clients.http import RetryPolicy
 from ringohunt_desktop.clients.nethunt import NetHuntClient
 from ringohunt_desktop.clients.ringostat import RingostatClient, match_staff
 from ringohunt_desktop.config import parse_broker_servers, server_list
+from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.session import open_nethunt, open_ringostat
 from ringohunt_desktop.core.subscription import (
     AgentLink,
@@ -41,7 +43,7 @@ from ringohunt_desktop.core.subscription import (
 )
 from ringohunt_desktop.domain import Folder, NetHuntUser, StaffMember
 from ringohunt_desktop.secret import Secret
-from ringohunt_desktop.services.failures import reason_phrase
+from ringohunt_desktop.services.failures import describe_api_error, reason_phrase
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +162,8 @@ def ringostat_error_text(exc: ApiError, project_id: str) -> str:
     if isinstance(exc, RateLimited):
         return translate("SetupChecks",
                          "Ringostat asks to slow down. Wait a minute and test again.")
+    if isinstance(exc, CertificateError):
+        return describe_api_error(exc)
     if isinstance(exc, TransientError):
         return translate(
             "SetupChecks", "Cannot reach Ringostat ({reason}). Check the internet connection "
@@ -180,6 +184,8 @@ def nethunt_error_text(exc: ApiError) -> str:
     if isinstance(exc, RateLimited):
         return translate("SetupChecks",
                          "NetHunt asks to slow down. Wait a minute and test again.")
+    if isinstance(exc, CertificateError):
+        return describe_api_error(exc)
     if isinstance(exc, TransientError):
         return translate(
             "SetupChecks", "Cannot reach NetHunt ({reason}). Check the internet connection "
@@ -279,8 +285,15 @@ async def verify_folder_fields(client: NetHuntClient, folder_id: str) -> FolderF
 async def check_ringostat(url: str, auth_key: Secret | str, project_id: str, *,
                           request_timeout: float = DEFAULT_TIMEOUT) -> RingostatCheck:
     project_id = project_id.strip()
-    async with open_ringostat(url, auth_key, project_id, retry=SETUP_RETRY,
-                              timeout=request_timeout) as client:
+    try:
+        client = open_ringostat(url, auth_key, project_id, retry=SETUP_RETRY,
+                                timeout=request_timeout)
+    except SetupError:
+        return RingostatCheck(project_id, error=translate(
+            "SetupChecks", "This Auth-key has characters no Ringostat key has (letters outside "
+                           "Latin, or invisible ones). Copy it again from the Ringostat "
+                           "cabinet."))
+    async with client:
         return await verify_ringostat(client)
 
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
+from ringohunt_desktop import phone
 from ringohunt_desktop.autostart import default_command, set_autostart
 from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
@@ -38,6 +39,7 @@ from ringohunt_desktop.domain import (
 )
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
+from ringohunt_desktop.services.dialer import RingostatOnlyDialer
 from ringohunt_desktop.services.failures import english_detail
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.store.calls import CallStore
@@ -81,7 +83,11 @@ class RingoHuntApp(QObject):
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
         self.services: Services | None = None
-        self._pending_dials: list[str] = []
+        # Calls while the services are not up (starting, or NetHunt refusing its key) go out
+        # through Ringostat alone, at once: never kept to be placed hours later.
+        self.early_dialer = RingostatOnlyDialer(config, parent=self)
+        # number (E.164) -> the extension its tel: link asked for, said once the call is placed
+        self._extensions_to_dial: dict[str, str] = {}
         self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
         self.contact_book: ContactBookWindow | None = None
         self.journal: JournalWindow | None = None
@@ -118,6 +124,7 @@ class RingoHuntApp(QObject):
     def _on_configuration_saved(self, config: Config) -> None:
         """New keys or settings: rebuild the services with them (the windows stay)."""
         self.config = config
+        self.early_dialer.configure(config)
         self.tray.region = config.default_region
         self.create_dialogs.region = config.default_region
         self.popups.configure(region=config.default_region, pop_mode=config.pop_mode,
@@ -147,14 +154,22 @@ class RingoHuntApp(QObject):
                     self._record_error(detail)
                     reported = detail
                 self.tray.show_startup_failure(exc)
+            except Exception as exc:
+                # Not foreseen (a bug, an answer or a setting nobody expected): a task that
+                # died silently would leave the tray "Connecting…" forever. Say it, log it
+                # with its traceback once, and keep trying like any other failure.
+                detail = f"services not started: {type(exc).__name__}: {exc}"[:500]
+                if detail != reported:
+                    log.exception("services not started (retrying every %.0fs)",
+                                  SETUP_RETRY_SECONDS)
+                    self._record_error(detail)
+                    reported = detail
+                self.tray.show_startup_failure(exc)
             else:
                 self.services = services
                 self._wire_services(services)
                 services.start()
                 self.ready.emit()
-                for target in self._pending_dials:
-                    services.dialer.dial(target)
-                self._pending_dials.clear()
                 return
             await asyncio.sleep(SETUP_RETRY_SECONDS)
 
@@ -170,6 +185,7 @@ class RingoHuntApp(QObject):
                 window.close()
         if self.services is not None:
             await self.services.stop()
+        await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
         self.database.close()
@@ -206,6 +222,14 @@ class RingoHuntApp(QObject):
         self.popups.contact_picked.connect(self._remember_pick)
         self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
+        early = self.early_dialer
+        early.refused.connect(self.tray.show_dial_refused)
+        early.calling.connect(self.tray.show_dialling)
+        early.call_placed.connect(self.tray.show_call_placed)
+        early.call_failed.connect(self.tray.show_call_failed)
+        early.call_failed.connect(
+            lambda _number, failure: self._record_error(english_detail(failure)))
+        early.call_placed.connect(self._remind_extension)
 
     def _wire_services(self, services: Services) -> None:
         watcher, crm, dialer = services.watcher, services.crm, services.dialer
@@ -223,6 +247,7 @@ class RingoHuntApp(QObject):
         dialer.calling.connect(self.tray.show_dialling)
         dialer.call_placed.connect(self.tray.show_call_placed)
         dialer.call_failed.connect(self.tray.show_call_failed)
+        dialer.call_placed.connect(self._remind_extension)
         services.sync.progress.connect(self._on_sync_progress)
         services.sync.synced.connect(self._on_synced)
         # The diagnostics keep the precise English reason; the agent sees it in words.
@@ -254,10 +279,27 @@ class RingoHuntApp(QObject):
 
     def dial(self, target: str) -> None:
         """Click-to-call from anywhere (tel: links, the CLI's second instance, windows)."""
+        extension = phone.dial_link_extension(target)
+        if extension:
+            try:
+                number = phone.parse_dial_target(target, self.config.default_region)
+            except phone.InvalidNumber:
+                pass  # the dialer refuses it and says why
+            else:
+                self._extensions_to_dial[number] = extension
         if self.services is None:
-            self._pending_dials.append(target)  # placed once the services are up
+            self.early_dialer.dial(target)
             return
         self.services.dialer.dial(target)
+
+    def _remind_extension(self, number_e164: str) -> None:
+        """Ringostat rings the number only: the extension of the link is the agent's to dial."""
+        extension = self._extensions_to_dial.pop(number_e164, "")
+        if extension:
+            self.tray.notify_call(
+                self.tr("Call placed"),
+                self.tr("Your phone rings first; once connected, dial extension {extension}.")
+                .format(extension=extension))
 
     def handle_instance_message(self, message: dict[str, Any]) -> None:
         """A second launch handed over its request (a tel: link, or just "show yourself")."""

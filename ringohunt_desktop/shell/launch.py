@@ -20,7 +20,11 @@ from ringohunt_desktop.config import Config
 from ringohunt_desktop.credentials import MemoryStore, default_store
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.shell.app import RingoHuntApp
-from ringohunt_desktop.shell.single_instance import SingleInstance, default_server_name
+from ringohunt_desktop.shell.single_instance import (
+    MAX_FIELD_CHARS,
+    SingleInstance,
+    default_server_name,
+)
 
 
 class _DialLinkFilter(QObject):
@@ -101,6 +105,18 @@ def _quit_on_signals(quit_event: asyncio.Event, qt_app: QApplication) -> None:
     wake.start(250)
 
 
+def instance_message(dial: str | None) -> dict[str, str]:
+    """What a second launch hands the running copy: the link to dial, or "show yourself".
+
+    A link longer than the channel carries is cut to its limit, not dropped: still far too
+    long for a number, so the running copy refuses it where the agent sees why, instead of
+    this launch reporting that the running copy "did not answer".
+    """
+    if not dial:
+        return {"action": "show"}
+    return {"action": "dial", "target": dial[:MAX_FIELD_CHARS]}
+
+
 def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: bool = False,
             dial: str | None = None, basedir: Path | None = None,
             env: Mapping[str, str] | None = None,
@@ -118,8 +134,7 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
     instance = SingleInstance(default_server_name(basedir))
     if not instance.claim():
         # Another copy runs (e.g. this launch came from a tel: link): hand it the request.
-        message = {"action": "dial", "target": dial} if dial else {"action": "show"}
-        if instance.send(message):
+        if instance.send(instance_message(dial)):
             return 0
         sys.stderr.write("error: RingoHunt is already running but did not answer\n")
         return 1

@@ -7,12 +7,18 @@ running copy gets :attr:`~SingleInstance.message_received` and acts on it.
 
 Who is first is decided by a :class:`QLockFile` (atomic, and stale when its process died), not
 by "can I connect to the socket": two copies starting together (autostart at login plus a
-clicked link) would otherwise both see no server and both listen. The lock holder may remove a
-socket left by a crashed run before it listens.
+clicked link) would otherwise both see no server and both listen.
 
-The channel is local, per user (the name hashes the user name and the base directory) and the
-server only accepts the same user (``UserAccessOption``). Messages are still treated as
-untrusted input: one JSON object per connection, at most 4 KB, known actions only.
+Another user on the same machine (a terminal server with many agents) must not be able to
+stand in for the running copy: receive its ``tel:`` links, or make it believe another copy
+runs. So nothing lives in the shared temporary folder. The lock, the socket and an address
+file sit in a folder only this user can enter (:func:`instance_dir`: the runtime folder where
+there is one), checked for its owner and mode before use; a file in it that belongs to
+someone else is removed, never trusted. The address file names where the first copy
+listens: on Unix a socket in that folder; on Windows a named pipe (pipes are machine-wide)
+whose name carries a random part nobody else can read, created with ``UserAccessOption``
+(an ACL for this user only). Messages are still treated as untrusted input: one JSON object
+per connection, at most 4 KB, known actions only.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ import hashlib
 import json
 import logging
 import os
+import secrets
+import stat
+import sys
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -30,7 +39,11 @@ import shiboken6
 from PySide6.QtCore import QDeadlineTimer, QDir, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-__all__ = ["KNOWN_ACTIONS", "MAX_MESSAGE_BYTES", "SingleInstance", "default_server_name"]
+from ringohunt_desktop import APP_ID, ORG_NAME
+from ringohunt_desktop.paths import AppPaths
+
+__all__ = ["KNOWN_ACTIONS", "MAX_FIELD_CHARS", "MAX_MESSAGE_BYTES", "SingleInstance",
+           "UnsafeLocation", "default_server_name", "ensure_private_dir", "instance_dir"]
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +53,75 @@ KNOWN_ACTIONS: Final[dict[str, tuple[str, ...]]] = {
     "show": (),
     "dial": ("target",),
 }
-_MAX_FIELD_CHARS: Final = 512
+MAX_FIELD_CHARS: Final = 512
 # A client that connects and never finishes its line must not hold a socket forever.
 _CLIENT_IDLE_MS: Final = 5000
 _CONNECT_RETRY_MS: Final = 50
+# sockaddr_un holds 108 bytes on Linux, 104 on macOS; a longer socket path cannot be bound.
+_MAX_SOCKET_PATH_BYTES: Final = 100
+_IS_WINDOWS: Final = sys.platform == "win32"
+
+
+class UnsafeLocation(OSError):
+    """The instance folder is not this user's alone (another owner, a link, not a folder)."""
+
+
+def _my_uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def _owned_by_me(info: os.stat_result) -> bool:
+    uid = _my_uid()
+    return uid is None or info.st_uid == uid
+
+
+def _is_private_dir(path: Path) -> bool:
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and _owned_by_me(info)
+            and (_IS_WINDOWS or stat.S_IMODE(info.st_mode) & 0o077 == 0))
+
+
+def instance_dir() -> Path:
+    """The per-user folder for the lock, the socket and the address file.
+
+    The runtime folder (``$XDG_RUNTIME_DIR``, private by design) where there is a usable one,
+    else the user's own cache folder; never the shared temporary folder.
+    """
+    if _IS_WINDOWS:
+        local = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(local) / ORG_NAME / APP_ID / "instance"
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_absolute() and _is_private_dir(Path(runtime)):
+        return Path(runtime) / APP_ID
+    return AppPaths.for_user().cache_dir / "instance"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` for this user only, or check that it is; raise UnsafeLocation if not."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise UnsafeLocation(f"{path} is not a folder")
+    if not _owned_by_me(info):
+        raise UnsafeLocation(f"{path} belongs to another user (uid {info.st_uid})")
+    if not _IS_WINDOWS and stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, 0o700)  # ours, but opened to others (an old umask, a careless copy)
+    return path
+
+
+def _remove_if_foreign(path: Path) -> None:
+    """A file here that another user owns was planted (only root could): drop it unread."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return
+    if _owned_by_me(info) and not stat.S_ISLNK(info.st_mode):
+        return
+    log.warning("single instance: removing %s, which is not this user's own file", path)
+    path.unlink(missing_ok=True)
 
 
 def default_server_name(basedir: Path | None = None) -> str:
@@ -82,7 +160,7 @@ def parse_message(data: bytes) -> dict[str, str] | None:
     message = {"action": action}
     for field in KNOWN_ACTIONS[action]:
         value = decoded.get(field)
-        if not isinstance(value, str) or not value or len(value) > _MAX_FIELD_CHARS:
+        if not isinstance(value, str) or not value or len(value) > MAX_FIELD_CHARS:
             log.info("single instance: ignored %r without a usable %r", action, field)
             return None
         message[field] = value
@@ -94,10 +172,14 @@ class SingleInstance(QObject):
 
     message_received = Signal(dict)  # a validated message, e.g. {"action": "dial", "target": …}
 
-    def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, name: str | None = None, parent: QObject | None = None, *,
+                 directory: Path | None = None) -> None:
         super().__init__(parent)
         self.name = name or default_server_name()
-        self._lock = QLockFile(str(Path(QDir.tempPath()) / f"{self.name}.lock"))
+        self.directory = directory if directory is not None else instance_dir()
+        self._lock_path = self.directory / f"{self.name}.lock"
+        self._address_path = self.directory / f"{self.name}.address"
+        self._lock = QLockFile(str(self._lock_path))
         # The first copy runs for days; only a dead owner makes the lock stale, never age.
         self._lock.setStaleLockTime(0)
         self._server: QLocalServer | None = None
@@ -112,29 +194,89 @@ class SingleInstance(QObject):
         """True: this is the first copy and now listens. False: another copy runs."""
         if self._server is not None:
             return True
+        try:
+            ensure_private_dir(self.directory)
+            _remove_if_foreign(self._lock_path)
+            _remove_if_foreign(self._address_path)
+        except OSError as exc:
+            # Someone else controls the folder: trust nothing in it. The agent still gets an
+            # app, only without the hand-over from later launches.
+            log.warning("single instance: not using %s: %s", self.directory, exc)
+            return True
         if not self._lock.tryLock(0):
             if self._lock.error() == QLockFile.LockError.LockFailedError:
                 return False
-            # No lock file possible (read-only temp dir): fall back to probing the socket.
+            # No lock file possible (a read-only folder): fall back to probing the socket.
             log.info("single instance: cannot create %s (%s); probing the socket instead",
                      self._lock.fileName(), self._lock.error().name)
             if self._server_answers():
                 return False
+        address = self._new_address()
         # We own the name: a socket file still there belongs to a copy that crashed.
-        QLocalServer.removeServer(self.name)
+        QLocalServer.removeServer(address)
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self.name):
+        if not server.listen(address):
             # Still the first copy (the lock says so), just unable to hear later launches;
             # refusing to start would leave the agent with no app at all.
             log.warning("single instance: cannot listen on %s: %s",
-                        self.name, server.errorString())
+                        address, server.errorString())
             server.deleteLater()
             self._server = None
             return True
+        try:
+            self._write_address(address)
+        except OSError as exc:
+            log.warning("single instance: cannot write %s: %s", self._address_path, exc)
         server.newConnection.connect(self._on_new_connection)
         self._server = server
         return True
+
+    def _new_address(self) -> str:
+        """Where to listen: a socket in the private folder, else an unguessable name.
+
+        A Windows pipe name is machine-wide, and a socket path may be too long to bind:
+        then the name carries 128 random bits that only the address file (which nobody else
+        can read) tells.
+        """
+        socket_path = str(self.directory / f"{self.name}.sock")
+        if not _IS_WINDOWS and len(os.fsencode(socket_path)) <= _MAX_SOCKET_PATH_BYTES:
+            return socket_path
+        return f"{self.name}-{secrets.token_hex(16)}"
+
+    def _write_address(self, address: str) -> None:
+        staging = self._address_path.with_name(f"{self._address_path.name}.{os.getpid()}")
+        staging.unlink(missing_ok=True)
+        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(address)
+        os.replace(staging, self._address_path)
+
+    def _read_address(self) -> str | None:
+        """Where the first copy listens, if the address file and the socket are this user's."""
+        try:
+            if not _is_private_dir(self.directory):
+                return None
+            info = self._address_path.lstat()
+            if not stat.S_ISREG(info.st_mode) or not _owned_by_me(info):
+                return None
+            address = self._address_path.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not address or len(address) > 1024:
+            return None
+        if not _IS_WINDOWS:
+            socket_file = Path(address) if os.path.isabs(address) else (
+                Path(QDir.tempPath()) / address)
+            try:
+                socket_info = socket_file.lstat()
+            except OSError:
+                return None
+            if not stat.S_ISSOCK(socket_info.st_mode) or not _owned_by_me(socket_info):
+                log.warning("single instance: %s is not this user's socket; not sending",
+                            socket_file)
+                return None
+        return address
 
     def release(self) -> None:
         """Stop listening and give up the lock (at quit; a crash is handled by the next run)."""
@@ -145,6 +287,7 @@ class SingleInstance(QObject):
         for socket in list(self._buffers):
             self._drop(socket)
         if self._lock.isLocked():
+            self._address_path.unlink(missing_ok=True)
             self._lock.unlock()
 
     def send(self, message: dict[str, Any], timeout_ms: int = 2000) -> bool:
@@ -165,13 +308,16 @@ class SingleInstance(QObject):
         socket = QLocalSocket()
         try:
             while True:
-                socket.connectToServer(self.name)
-                remaining = max(1, int(deadline.remainingTime()))
-                if socket.waitForConnected(min(remaining, 500)):
-                    break
-                socket.abort()
+                # Read each time: the first copy may hold the lock but not have written it yet.
+                address = self._read_address()
+                if address is not None:
+                    socket.connectToServer(address)
+                    remaining = max(1, int(deadline.remainingTime()))
+                    if socket.waitForConnected(min(remaining, 500)):
+                        break
+                    socket.abort()
                 if deadline.hasExpired():
-                    log.info("single instance: no running copy answers on %s", self.name)
+                    log.info("single instance: no running copy answers for %s", self.name)
                     return False
                 # Not listening yet (the first copy is starting): wait a moment, retry.
                 time.sleep(min(_CONNECT_RETRY_MS, max(1, deadline.remainingTime())) / 1000)
@@ -192,8 +338,11 @@ class SingleInstance(QObject):
     # ---- server side -----------------------------------------------------------------------
 
     def _server_answers(self) -> bool:
+        address = self._read_address()
+        if address is None:
+            return False
         probe = QLocalSocket()
-        probe.connectToServer(self.name)
+        probe.connectToServer(address)
         connected = probe.waitForConnected(300)
         probe.abort()
         return connected

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import math
 import random
 import re
 import socket
@@ -108,12 +109,42 @@ class Faults:
     auth_revoked: bool = False  # every credential is refused until restored
 
     def update(self, values: Mapping[str, Any]) -> None:
-        known = {f.name: f.type for f in fields(self)}
+        """Set the given faults; all or none. JSON types are required as they are: the
+        string ``"false"`` is not false, and NaN is no rate."""
+        known = {f.name for f in fields(self)}
+        checked: dict[str, Any] = {}
         for key, value in values.items():
             if key not in known:
                 raise ValueError(f"unknown fault {key!r}")
-            current = getattr(self, key)
-            setattr(self, key, type(current)(value))
+            checked[key] = _checked_fault(key, type(getattr(self, key)), value)
+        for key, value in checked.items():
+            setattr(self, key, value)
+
+
+# fault -> (lowest, highest) it may be set to
+_FAULT_RANGES: dict[str, tuple[float, float]] = {
+    "latency_ms": (0.0, 600_000.0), "error_rate": (0.0, 1.0), "error_status": (100, 599),
+    "rate_limit_next": (0, 1_000_000), "retry_after": (0.0, 86_400.0),
+    "timeout_rate": (0.0, 1.0), "hang_seconds": (0.0, 3600.0), "malformed_rate": (0.0, 1.0),
+    "drop_rate": (0.0, 1.0),
+}
+
+
+def _checked_fault(key: str, kind: type, value: Any) -> Any:
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"fault {key!r} takes true or false, not {value!r}")
+        return value
+    # bool is an int in Python, but true is no rate and no status code.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"fault {key!r} takes a number, not {value!r}")
+    if kind is int and not float(value).is_integer():
+        raise ValueError(f"fault {key!r} takes a whole number, not {value!r}")
+    lowest, highest = _FAULT_RANGES[key]
+    if not (math.isfinite(value) and lowest <= value <= highest):
+        raise ValueError(f"fault {key!r} must be between {lowest:g} and {highest:g}, "
+                         f"not {value!r}")
+    return kind(value)
 
 
 class SimState:

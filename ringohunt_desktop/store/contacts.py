@@ -286,32 +286,61 @@ def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+# What one contact may take in the cache. A CRM record can hold megabytes in a field (a
+# pasted document, an attack); the cache keeps what a panel or a search can use.
+MAX_STORED_TEXT = 1000  # name, company, manager, one field value
+MAX_STORED_ITEMS = 20  # phones, e-mails, items of one list field
+MAX_STORED_PHONE = 64
+MAX_STORED_FIELDS = 100
+
+
+def _capped_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:MAX_STORED_TEXT]
+    if isinstance(value, list | tuple):
+        return [_capped_value(item) for item in list(value)[:MAX_STORED_ITEMS]]
+    if isinstance(value, dict):
+        return {str(key)[:MAX_STORED_TEXT]: _capped_value(item)
+                for key, item in list(value.items())[:MAX_STORED_ITEMS]}
+    return value
+
+
+def _capped_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(key)[:MAX_STORED_TEXT]: _capped_value(value)
+            for key, value in list(fields.items())[:MAX_STORED_FIELDS]}
+
+
 def _contact_row(contact: Contact, region: str) -> dict[str, Any]:
-    facts = [phone_facts(raw, region) for raw in contact.phones]
+    phones = [raw[:MAX_STORED_PHONE] for raw in contact.phones[:MAX_STORED_ITEMS]]
+    emails = [email[:MAX_STORED_TEXT] for email in contact.emails[:MAX_STORED_ITEMS]]
+    name = contact.name[:MAX_STORED_TEXT]
+    company = contact.company[:MAX_STORED_TEXT]
+    facts = [phone_facts(raw, region) for raw in phones]
     row: dict[str, Any] = {
         "record_id": contact.record_id,
         "folder_id": contact.folder_id,
-        "name": contact.name,
-        "name_fold": fold(contact.name),
-        "company": contact.company,
-        "company_fold": fold(contact.company),
-        "manager": contact.manager,
-        "emails_json": json.dumps(list(contact.emails), ensure_ascii=False),
-        "phones_json": json.dumps(list(contact.phones), ensure_ascii=False),
+        "name": name,
+        "name_fold": fold(name),
+        "company": company,
+        "company_fold": fold(company),
+        "manager": contact.manager[:MAX_STORED_TEXT],
+        "emails_json": json.dumps(emails, ensure_ascii=False),
+        "phones_json": json.dumps(phones, ensure_ascii=False),
         "number_digits": " ".join(fact.digits for fact in facts if fact.digits),
         "link": contact.link,
         "created_at": _iso(contact.created_at),
         "updated_at": _iso(contact.updated_at),
         # default=str: field values come from JSON, but a caller may hand in dates; the cache
         # must not refuse a contact over that.
-        "fields_json": json.dumps(dict(contact.fields), ensure_ascii=False, default=str),
+        "fields_json": json.dumps(_capped_fields(contact.fields), ensure_ascii=False,
+                                  default=str),
     }
     row["content_hash"] = hashlib.blake2b(
         json.dumps(row, ensure_ascii=False, sort_keys=True).encode(), digest_size=16
     ).hexdigest()
     row["phones"] = [
         (position, raw, fact.e164, fact.key)
-        for position, (raw, fact) in enumerate(zip(contact.phones, facts, strict=True))
+        for position, (raw, fact) in enumerate(zip(phones, facts, strict=True))
     ]
     return row
 

@@ -14,6 +14,7 @@ milliseconds, which is why they are not pushed to a worker thread.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -268,9 +269,26 @@ def _user_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _make_owner_only(path: Path) -> None:
+    """Create the file 0600 (or close an older, more open one) before SQLite opens it.
+
+    It holds customers' names and numbers. SQLite gives its -wal and -shm files the mode of
+    the database file, so this covers all three.
+    """
+    if os.name == "nt":
+        return  # the cache folder's ACL makes it private there
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+    except OSError:
+        pass  # unusable files are reported by the connection that follows
+
+
 def _connect(path: Path | None, busy_timeout_s: float) -> sqlite3.Connection:
     """Open, configure and migrate; raise _UnusableFileError if this file cannot be our database."""
     target = ":memory:" if path is None else str(path)
+    if path is not None:
+        _make_owner_only(path)
     try:
         # isolation_level=None: autocommit; transactions are explicit (Database.transaction).
         connection = sqlite3.connect(target, timeout=busy_timeout_s, isolation_level=None)

@@ -43,6 +43,7 @@ from ringohunt_desktop.ui.widgets import (
     TEXT_PRIMARY,
     TEXT_SECONDARY,
     plain_label,
+    shown,
 )
 
 __all__ = ["ContactBookWindow"]
@@ -489,13 +490,13 @@ class ContactBookWindow(QWidget):
         self.no_phone_label.setVisible(contact is not None and not contact.phones)
         if contact is None:
             return
-        self.details_name.setText(" ".join(contact.name.split()) or self.tr("(no name)"))
-        self.details_company.setText(" ".join(contact.company.split()))
+        self.details_name.setText(shown(contact.name) or self.tr("(no name)"))
+        self.details_company.setText(shown(contact.company))
         self.details_company.setVisible(bool(contact.company.strip()))
         manager = self.model.manager_display(contact)
         self.details_manager.setText(self.tr("Manager: {name}").format(name=manager))
         self.details_manager.setVisible(bool(manager))
-        self.details_email.setText(", ".join(contact.emails))
+        self.details_email.setText(", ".join(shown(email) for email in contact.emails))
         self.details_email.setVisible(bool(contact.emails))
         for phone in contact.phones:
             row = self._phone_row(phone)

@@ -32,6 +32,7 @@ from ringohunt_desktop.ui.widgets import (
     meaningful_utm,
     plain_label,
     plain_tooltip,
+    shown,
     single_line,
 )
 
@@ -270,9 +271,9 @@ class CreateContactDialog(QDialog):
     def show_existing(self, contact: Contact) -> None:
         """A contact with this number already exists: offer it instead of a duplicate."""
         self._existing = contact
-        who = single_line(contact.name) or self.tr("(no name)")
+        who = shown(contact.name) or self.tr("(no name)")
         if contact.company.strip():
-            who = f"{who} ({single_line(contact.company)})"
+            who = f"{who} ({shown(contact.company)})"
         self._show_banner(
             self.tr("This number already belongs to {who} in the CRM.").format(who=who),
             _BANNER_INFO_STYLE,

@@ -62,7 +62,7 @@ from ringohunt_desktop.ui.widgets import (
     meaningful_utm,
     plain_label,
     plain_tooltip,
-    single_line,
+    shown,
 )
 
 log = logging.getLogger(__name__)
@@ -415,11 +415,11 @@ class InsiderPanel(QWidget):
         contact = self._contact
         if contact is None:
             return
-        self._set_name(single_line(contact.name) or self.tr("(no name)"),
+        self._set_name(shown(contact.name) or self.tr("(no name)"),
                        muted=not contact.name.strip())
-        self.company_label.setText(single_line(contact.company))
+        self.company_label.setText(shown(contact.company))
         self.company_label.setVisible(bool(contact.company.strip()))
-        manager = single_line(self._manager_override or contact.manager)
+        manager = shown(self._manager_override or contact.manager)
         self.manager_label.setText(self.tr("Manager: {name}").format(name=manager))
         self.manager_label.setVisible(bool(manager))
         self.hint_label.setVisible(False)
@@ -442,8 +442,8 @@ class InsiderPanel(QWidget):
         self.hint_label.setVisible(True)
         self.picker.clear()
         for contact in contacts:
-            name = single_line(contact.name) or self.tr("(no name)")
-            company = single_line(contact.company)
+            name = shown(contact.name) or self.tr("(no name)")
+            company = shown(contact.company)
             parts = [name]
             # "Andrii Melnyk (Romashka LLC) · Romashka LLC" would waste the narrow row.
             if company and company.casefold() not in name.casefold():
@@ -491,13 +491,13 @@ class InsiderPanel(QWidget):
     def _update_utm(self) -> None:
         call = self._call
         parts = [meaningful_utm(v) for v in (call.utm_source, call.utm_medium, call.utm_campaign)]
-        shown = [p for p in parts if p]
+        sources = [shown(p) for p in parts if p]
         # Hide the row entirely when the call carries no real source: "(direct) / (none)" is
         # noise for an agent deciding how to greet the caller.
         self.utm_label.setText(
-            self.tr("Source: {utm}").format(utm=" / ".join(shown)) if shown else ""
+            self.tr("Source: {utm}").format(utm=" / ".join(sources)) if sources else ""
         )
-        self.utm_label.setVisible(bool(shown))
+        self.utm_label.setVisible(bool(sources))
 
     def _phase_text(self, phase: CallPhase) -> str:
         texts = {
@@ -517,10 +517,10 @@ class InsiderPanel(QWidget):
         details = [self._phase_text(self._phase)]
         if self._contact is not None:
             if self._contact.company.strip():
-                details.append(single_line(self._contact.company))
+                details.append(shown(self._contact.company))
             manager = self._manager_override or self._contact.manager
             if manager.strip():
-                details.append(self.tr("Manager: {name}").format(name=single_line(manager)))
+                details.append(self.tr("Manager: {name}").format(name=shown(manager)))
         elif self._lookup.state is LookupState.FAILED:
             details.append(self._failure_text())
         self.setAccessibleName(name)
@@ -531,12 +531,12 @@ class InsiderPanel(QWidget):
         failure = self._lookup.failure
         if failure is not None:
             return describe(failure)
-        return single_line(self._lookup.error) or self.tr("The CRM is not responding.")
+        return shown(self._lookup.error) or self.tr("The CRM is not responding.")
 
     def _spoken_name(self) -> str:
         state = self._lookup.state
         if self._contact is not None:
-            return single_line(self._contact.name)
+            return shown(self._contact.name)
         if state is LookupState.UNKNOWN:
             return self.tr("not in CRM")
         if state is LookupState.AMBIGUOUS:

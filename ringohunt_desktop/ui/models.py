@@ -27,7 +27,7 @@ from ringohunt_desktop.domain import CallRecord, Contact, Direction, normalise_d
 from ringohunt_desktop.phone import DEFAULT_REGION, InvalidNumber, display_number, parse_phone
 from ringohunt_desktop.store.calls import JournalRow
 from ringohunt_desktop.ui import icons
-from ringohunt_desktop.ui.widgets import meaningful_utm, plain_tooltip, single_line
+from ringohunt_desktop.ui.widgets import meaningful_utm, plain_tooltip, shown
 
 __all__ = [
     "CONTACT_ROLE",
@@ -206,9 +206,9 @@ class ContactListModel(QAbstractTableModel):
 
     def _text(self, row: int, contact: Contact, column: ContactColumn) -> str:
         if column is ContactColumn.NAME:
-            return single_line(contact.name) or self.tr("(no name)")
+            return shown(contact.name) or self.tr("(no name)")
         if column is ContactColumn.COMPANY:
-            return single_line(contact.company)
+            return shown(contact.company)
         if column is ContactColumn.PHONES:
             return self._phones_text[row]
         return self.manager_display(contact)
@@ -221,7 +221,7 @@ class ContactListModel(QAbstractTableModel):
                                   self.index(len(self._contacts) - 1, ContactColumn.MANAGER))
 
     def manager_display(self, contact: Contact) -> str:
-        manager = single_line(contact.manager)
+        manager = shown(contact.manager)
         return self._manager_names.get(manager.lower(), manager)
 
 
@@ -344,12 +344,12 @@ class JournalModel(QAbstractTableModel):
         if column is JournalColumn.NUMBER:
             return self._numbers[index]
         if column is JournalColumn.CONTACT:
-            return single_line(row.contact_name)
+            return shown(row.contact_name)
         if column is JournalColumn.DURATION:
             return format_duration(call.billsec) if call.billsec > 0 else ""
         if column is JournalColumn.STATUS:
             return call_status_text(row)
-        return single_line(meaningful_utm(call.utm_source))
+        return shown(meaningful_utm(call.utm_source))
 
     def _tooltip(self, index: int, row: JournalRow, column: JournalColumn) -> str:
         if column is JournalColumn.KIND:

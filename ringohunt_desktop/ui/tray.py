@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.clients.errors import AuthError
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
-from ringohunt_desktop.services.failures import describe
+from ringohunt_desktop.services.failures import describe, describe_startup_failure
 from ringohunt_desktop.services.watcher import WatchStatus
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.widgets import plain_label
@@ -243,7 +243,7 @@ class TrayController(QObject):
         """The services could not start: a setting to fix, or a service out of reach."""
         state = (TrayState.BAD_CREDENTIALS if isinstance(failure, SetupError | AuthError)
                  else TrayState.OFFLINE)
-        self.show_source_state(state, describe(failure))
+        self.show_source_state(state, describe_startup_failure(failure))
 
     # -- click-to-call, as it goes
 

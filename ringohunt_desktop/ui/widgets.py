@@ -55,6 +55,7 @@ def plain_tooltip(text: str) -> str:
     ``<b>x</b>`` would render bold. Escaping it inside an explicit rich-text document makes the
     guess irrelevant and keeps line breaks.
     """
+    text = without_bidi_controls(text)
     if not text:
         return ""
     escaped = html.escape(text, quote=False).replace("\n", "<br>")
@@ -84,6 +85,32 @@ def has_control_chars(text: str) -> bool:
 def single_line(text: str) -> str:
     """Collapse whitespace runs (including newlines from the CRM) to single spaces."""
     return " ".join(text.split())
+
+
+# Bidirectional controls a CRM or telephony string may carry: embeddings and overrides
+# (LRE, RLE, PDF, LRO, RLO), isolates (LRI, RLI, FSI, PDI) and marks (LRM, RLM, ALM). One
+# RIGHT-TO-LEFT OVERRIDE makes a name typed as "live" show as "evil".
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e"
+                                        "\u2066\u2067\u2068\u2069\u200e\u200f\u061c"))
+FIRST_STRONG_ISOLATE = "\u2068"
+POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
+
+def shown(text: str) -> str:
+    """Foreign text (a CRM name, a company, a server's message) made ready for a label.
+
+    One line; no bidi controls of its own; and when it holds right-to-left letters (Arabic,
+    Hebrew), isolated (FSI … PDI) so it cannot reorder the words around it ("Manager:
+    {name}", "{name} ({company})"). Left-to-right text is returned as it is.
+    """
+    cleaned = single_line(without_bidi_controls(text))
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in cleaned):
+        return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}"
+    return cleaned
 
 
 def bring_to_front(window: QWidget) -> None:
