@@ -37,7 +37,7 @@ EXIT_SERVICE = 3
 HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "watch")
 
 DIAL_SCHEMES = ("tel:", "callto:")
-COMMANDS = ("check", "lookup", "call", "journal", "sim", "selftest")
+COMMANDS = (*HEADLESS_COMMANDS, "sim", "selftest")
 
 
 class BadInput(Exception):
