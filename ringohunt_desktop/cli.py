@@ -36,7 +36,8 @@ EXIT_BAD_INPUT = 2
 EXIT_SERVICE = 3
 
 DIAL_SCHEMES = ("tel:", "callto:")
-COMMANDS = ("check", "lookup", "call", "journal", "sim", "selftest")
+COMMANDS = ("check", "lookup", "call", "journal", "contacts", "sim", "selftest")
+HEADLESS = ("check", "lookup", "call", "journal", "contacts")
 
 
 class BadInput(Exception):
@@ -71,7 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
         setting_flags.add_argument(flag, dest=f"setting_{key}", metavar="VALUE")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("check", help="reach both services, verify credentials, agent, folder")
+    check = commands.add_parser("check",
+                                help="reach both services, verify credentials, agent, folder")
+    check.add_argument("--deep", action="store_true",
+                       help="also probe, read-only, how this account's APIs behave where the "
+                            "documentation is silent; the report is saved as JSON")
+    check.add_argument("--report", type=Path, default=None, metavar="FILE",
+                       help="where --deep saves its JSON report (default: the log folder)")
     lookup = commands.add_parser("lookup", help="JSON array of contacts with this number")
     lookup.add_argument("number")
     call = commands.add_parser("call", help="click-to-call NUMBER (also tel:/callto: URLs)")
@@ -80,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     journal.add_argument("--since", help="ISO date/time (default: 24 hours ago)")
     journal.add_argument("--until", help="ISO date/time (default: now)")
     journal.add_argument("--missed", action="store_true", help="only missed calls")
+    from ringohunt_desktop.contacts_cli import add_parser as add_contacts_parser
+
+    add_contacts_parser(commands)
     sim = commands.add_parser("sim", help="run the Ringostat + NetHunt simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=8765)
@@ -291,12 +301,25 @@ def _dial_target_or_bad_input(text: str, region: str) -> str:
 
 
 def run_headless(args: argparse.Namespace, config: Config,
-                 out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run check/lookup/call/journal; every failure becomes one line on stderr."""
+                 out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+                 paths: AppPaths | None = None) -> int:
+    """Run check/lookup/call/journal/contacts; every failure becomes one line on stderr."""
+    from ringohunt_desktop.contacts_cli import EmptyIndex, command_contacts
+
     async def run() -> int:
         async with Session(config) as session:
             if args.command == "check":
-                return await command_check(session, out)
+                result = await command_check(session, out)
+                if getattr(args, "deep", False):
+                    from ringohunt_desktop.core.deep_check import command_deep_check
+
+                    deep = await command_deep_check(session, out, report_path=args.report,
+                                                    log_dir=paths.log_dir if paths else None)
+                    result = result or deep
+                return result
+            if args.command == "contacts":
+                assert paths is not None
+                return await command_contacts(session, paths, args, out)
             if args.command == "lookup":
                 return await command_lookup(session, args.number, out)
             if args.command == "call":
@@ -310,7 +333,7 @@ def run_headless(args: argparse.Namespace, config: Config,
         elif args.command == "call":
             _dial_target_or_bad_input(args.number, config.default_region)
         return asyncio.run(run())
-    except (BadInput, SetupError) as exc:
+    except (BadInput, SetupError, EmptyIndex) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_BAD_INPUT
     except ApiError as exc:
@@ -373,8 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"error: {exc}\n")
             return EXIT_BAD_INPUT
         register_secrets(config)
-        if args.command in ("check", "lookup", "call", "journal"):
-            return run_headless(args, config)
+        if args.command in HEADLESS:
+            return run_headless(args, config, paths=paths)
         if args.autostart and not config.autostart:
             # The installer's machine-wide Run entry cannot be removed per user; this is how
             # the user's "start at login: off" wins over it.
@@ -398,7 +421,7 @@ def register_secrets(config: Config) -> None:
 def _setup_logging(paths: AppPaths, args: argparse.Namespace) -> None:
     from ringohunt_desktop.logging_setup import setup_logging
 
-    headless = args.command in ("check", "lookup", "call", "journal")
+    headless = args.command in HEADLESS
     # Headless commands talk to the user on stdout/stderr themselves; the log goes to file.
     setup_logging(paths.log_dir, verbose=args.verbose, console=False if headless else None)
 
