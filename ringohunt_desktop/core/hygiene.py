@@ -202,18 +202,27 @@ def shown(text: str, limit: int = SHOWN_MAX) -> str:
     escapes, so a CRM value cannot reorder or hide what a report shows.
     """
     out: list[str] = []
-    for ch in text[: limit * 2]:
+    length = 0
+    for ch in text[: limit + 1]:
         category = unicodedata.category(ch)
         if ch in "\t\n\r":
-            out.append(" ")
+            token = " "  # noqa: S105 (a space, not a password)
         elif category in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}")
+            token = f"\\u{ord(ch):04x}"
         else:
-            out.append(ch)
-    result = "".join(out)
-    if len(result) > limit or len(text) > limit * 2:
-        result = result[: limit - 1] + "…"
-    return result
+            token = ch
+        out.append(token)
+        length += len(token)
+    if length <= limit and len(text) <= limit:
+        return "".join(out)
+    kept: list[str] = []
+    length = 0
+    for token in out:  # cut between characters, never inside an escape
+        if length + len(token) > limit - 1:
+            break
+        kept.append(token)
+        length += len(token)
+    return "".join(kept) + "…"
 
 
 # ---- the audit ----------------------------------------------------------------------------

@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ringohunt_desktop.simulator.people import (
     AGENTS,
+    HYGIENE_CONTACTS,
     KNOWN_CONTACTS,
     UNKNOWN_NUMBER,
+    KnownContact,
     agent_by_identity,
 )
 from ringohunt_desktop.simulator.server import (
@@ -261,7 +263,8 @@ class _Seeder:
         self.now = now
         # National significant numbers (last 9 digits) already taken: generated numbers must
         # never collide with the ones tests rely on, nor with each other by accident.
-        self.used = {_NON_DIGITS.sub("", p)[-9:] for c in KNOWN_CONTACTS for p in c.phones}
+        self.used = {_NON_DIGITS.sub("", p)[-9:]
+                     for c in (*KNOWN_CONTACTS, *HYGIENE_CONTACTS) for p in c.phones}
         self.used.add(_NON_DIGITS.sub("", UNKNOWN_NUMBER)[-9:])
         self.contact_numbers: list[str] = []
 
@@ -284,8 +287,8 @@ class _Seeder:
             record.updated_at = round(self.rng.uniform(record.created_at, self.now), 3)
             record.changed_fields = frozenset(record.fields)
 
-    def known(self) -> None:
-        for contact in KNOWN_CONTACTS:
+    def known(self, contacts: Iterable[KnownContact] = KNOWN_CONTACTS) -> None:
+        for contact in contacts:
             self.add(contact.folder, {
                 "Name": contact.name, "Phone": list(contact.phones), "Company": contact.company,
                 "Responsible": [contact.manager_email],
@@ -342,7 +345,10 @@ class _Seeder:
 def seed(data: NetHuntData, options: SimOptions, now: float) -> None:
     seeder = _Seeder(data, now)
     seeder.known()
-    known_in = {name: sum(c.folder == name for c in KNOWN_CONTACTS) for name in FOLDER_IDS}
+    extra = HYGIENE_CONTACTS if options.hygiene_examples else ()
+    seeder.known(extra)
+    known_in = {name: sum(c.folder == name for c in (*KNOWN_CONTACTS, *extra))
+                for name in FOLDER_IDS}
     for _ in range(options.contacts - known_in[CONTACTS]):
         seeder.contact()
     for number in range(options.deals - known_in[DEALS]):

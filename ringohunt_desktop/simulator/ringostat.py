@@ -190,7 +190,8 @@ def _crm_numbers(state: SimState, data: RingostatData) -> list[str]:
                            for phone in record.fields.get("Phone") or ())
         except (AttributeError, KeyError, TypeError):
             pass  # no NetHunt simulator, or a different shape: the well-known numbers will do
-        data.crm_numbers = sorted(numbers)
+        # Only what a telephone network could deliver (the folder may hold junk, issue 15).
+        data.crm_numbers = sorted(n for n in numbers if 9 <= len(n) <= 15)
     return data.crm_numbers
 
 
