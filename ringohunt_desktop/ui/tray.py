@@ -165,6 +165,7 @@ class TrayController(QObject):
 
     open_contacts_requested = Signal()
     open_journal_requested = Signal()
+    open_hygiene_requested = Signal()
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
     pause_toggled = Signal(bool)
@@ -335,6 +336,8 @@ class TrayController(QObject):
         contacts.triggered.connect(self.open_contacts_requested)
         journal = self.menu.addAction(journal_text(self._missed))
         journal.triggered.connect(self.open_journal_requested)
+        hygiene = self.menu.addAction(self.tr("Check phone numbers…"))
+        hygiene.triggered.connect(self.open_hygiene_requested)
         settings = self.menu.addAction(self.tr("Settings…"))
         settings.triggered.connect(self.open_settings_requested)
         diagnostics = self.menu.addAction(self.tr("Save diagnostics…"))
