@@ -186,6 +186,7 @@ def test_fix_interrupted_half_way_resumes_without_repeating_then_undo(
     fix_run = FixRun.create(runs_dir, RunKind.FIX, ops)
     assert stat.S_IMODE(os.stat(fix_run.path / "plan.json").st_mode) == 0o600
     assert stat.S_IMODE(os.stat(fix_run.path).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(runs_dir.parent).st_mode) == 0o700
     httpx.delete(sim.url + "/_sim/requests")
     half = len(ops) // 2
 

@@ -198,3 +198,37 @@ def test_the_contact_book_opens_the_check(qtbot: QtBot, database: Database) -> N
     qtbot.addWidget(book)
     with qtbot.waitSignal(book.hygiene_requested):
         book.hygiene_button.click()
+
+
+def test_the_app_opens_the_check_from_the_tray_and_fixes_through_its_services(
+        sim: Simulator, basedir: Path, qloop: asyncio.AbstractEventLoop) -> None:
+    from tests.test_app_flow import AppRunner, started, until
+
+    runner = AppRunner(sim, basedir, qloop)
+
+    async def scenario() -> None:
+        app = await started(runner())
+        await until(lambda: app.contacts.count() >= 50, 15, "the first contact sync")
+        app.hygiene.interval = 0
+        app.tray.open_hygiene_requested.emit()
+        window = app.hygiene_window
+        assert window is not None
+        assert window.isVisible()
+        assert window.report.contacts_total == app.contacts.count()
+        brackets = [op for op in fix_plan_of(window) if op.name == hygiene("h_brackets").name]
+        finished = signal_future(app.hygiene.finished)
+        window.fix_confirmed.emit(brackets)
+        (outcome,) = await asyncio.wait_for(finished, 15)
+        assert outcome.done == 1
+        stored = app.contacts.get(brackets[0].record_id)
+        assert stored is not None
+        assert stored.phones == ("+380631112202",)  # the index followed at once
+        assert window.undo_button.isEnabled()
+
+    runner.run(scenario())
+
+
+def fix_plan_of(window: HygieneWindow) -> list[FixOp]:
+    from ringohunt_desktop.core.hygiene_fix import fix_plan
+
+    return fix_plan(window.report)

@@ -181,6 +181,8 @@ class FixRun:
                undoes: str = "") -> FixRun:
         if len(ops) > MAX_OPS:
             raise ValueError(f"a run holds at most {MAX_OPS} records")
+        if runs_dir.parent.name == "hygiene":  # our own folder (runs_dir_of): owner-only too
+            _private_dir(runs_dir.parent)
         _private_dir(runs_dir)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         path = _private_dir(runs_dir / f"{stamp}-{kind.value}")
