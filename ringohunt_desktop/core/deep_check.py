@@ -441,10 +441,14 @@ def probe_subscription(config: Config) -> Probe:
     probe = Probe("relay", "relay.webhook_keys",
                   "which webhook keys and aliases the relay received per event",
                   "the keys of ringostat-api.md §4.2 (call_id, caller, dst, …)")
-    relay = getattr(config, "relay_url", "") or getattr(config, "nats_url", "")
-    probe.verdict = Verdict.NOT_CONFIGURED
-    probe.seen = ("subscription mode is not configured on this computer" if not relay else
-                  "the relay does not report the keys it received yet")
+    # ``call_source`` arrives with subscription mode (another branch); read it defensively.
+    if getattr(config, "call_source", "poll") != "subscription":
+        probe.verdict = Verdict.NOT_CONFIGURED
+        probe.seen = "subscription mode is not configured on this computer (calls are polled)"
+    else:
+        probe.verdict = Verdict.UNDETERMINED
+        probe.seen = ("subscription mode is configured, but the relay does not report the "
+                      "webhook keys it received yet: not probed")
     return probe
 
 
