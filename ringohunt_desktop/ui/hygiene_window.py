@@ -101,9 +101,10 @@ def shared_text(kind: SharedKind, count: int) -> str:
     if kind is SharedKind.SAME_PERSON:
         return QCoreApplication.translate("HygieneWindow", "Likely the same person twice")
     if kind is SharedKind.COMMON_LINE:
-        return QCoreApplication.translate("HygieneWindow",
-                                          "A company's common line (%n contacts)", "", count)
-    return QCoreApplication.translate("HygieneWindow", "Shared by %n contacts", "", count)
+        return QCoreApplication.translate(
+            "HygieneWindow", "A company's common line ({count} contacts)").format(count=count)
+    return QCoreApplication.translate("HygieneWindow", "Shared by {count} contacts").format(
+        count=count)
 
 
 def _tree(columns: Sequence[str], widths: Sequence[int], parent: QWidget) -> QTreeWidget:
