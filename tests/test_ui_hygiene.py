@@ -172,11 +172,18 @@ def test_the_service_fixes_with_progress_then_undoes(
 def test_a_service_failure_says_the_fix_resumes(
         qtbot: QtBot, qloop: asyncio.AbstractEventLoop, sim: Simulator, database: Database,
         tmp_path: Path) -> None:
-    window = HygieneWindow(lambda: audit_store(database), confirm=lambda _dialog: True)
+    previews: list[FixPreviewDialog] = []
+
+    def confirm(dialog: FixPreviewDialog) -> bool:
+        previews.append(dialog)
+        return len(previews) == 1
+
+    window = HygieneWindow(lambda: audit_store(database), confirm=confirm)
     qtbot.addWidget(window)
     service = HygieneService(runs_dir_of(tmp_path), interval=0)
     service.failed.connect(lambda detail: window.show_failed(
-        detail, resuming=service.pending_fix() is not None, can_undo=service.can_undo()))
+        detail, resuming=service.pending_fix() is not None, can_undo=service.can_undo(),
+        pending=service.pending_ops()))
     creds = sim.credentials
     revoked = NetHuntClient(sim.nethunt_url, creds.nethunt_email, Secret("wrong-key-123"))
     window.fix_confirmed.connect(lambda ops: service.start_fix(revoked, ops))
@@ -191,6 +198,10 @@ def test_a_service_failure_says_the_fix_resumes(
     assert window.status_label.text().startswith("Stopped:")
     assert window.fix_button.text() == "Continue the interrupted fix…"
     assert window.fix_button.isEnabled()
+    window.fix_button.click()  # the preview of what is left; declined here
+    left = previews[1]
+    assert left.table.topLevelItemCount() == len(previews[0].ops) > 0
+    assert left.confirm_button.text() == f"Fix {len(previews[0].ops)} contact(s) in NetHunt"
 
 
 def test_the_contact_book_opens_the_check(qtbot: QtBot, database: Database) -> None:

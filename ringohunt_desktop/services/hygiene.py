@@ -66,6 +66,14 @@ class HygieneService(QObject):
         """An interrupted fix run, which the next fix resumes before anything else."""
         return unfinished_run(self.runs_dir, RunKind.FIX)
 
+    def pending_ops(self) -> list[FixOp]:
+        """What an interrupted fix still has to do (shown in its preview)."""
+        run = self.pending_fix()
+        if run is None:
+            return []
+        settled = run.settled()
+        return [op for op in run.ops if settled.get(op.record_id) in (None, "started")]
+
     def can_undo(self) -> bool:
         run = latest_run(self.runs_dir, RunKind.FIX)
         return run is not None and bool(run.undo_entries())

@@ -314,8 +314,9 @@ class RingoHuntApp(QObject):
         self.hygiene_window.set_run_state(**self._hygiene_state())
         bring_to_front(self.hygiene_window)
 
-    def _hygiene_state(self) -> dict[str, bool]:
-        return {"resuming": self.hygiene.pending_fix() is not None,
+    def _hygiene_state(self) -> dict[str, Any]:
+        pending = self.hygiene.pending_ops()
+        return {"resuming": self.hygiene.pending_fix() is not None, "pending": pending,
                 "can_undo": self.hygiene.can_undo()}
 
     def _start_hygiene_fix(self, ops: list[Any]) -> None:

@@ -197,6 +197,7 @@ class HygieneWindow(QWidget):
         self._confirm = confirm or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
         self.report = AuditReport()
         self._resuming = False
+        self._pending: list[FixOp] = []
         self._busy = False
         self._can_undo = False
         self.setObjectName("HygieneWindow")
@@ -339,14 +340,17 @@ class HygieneWindow(QWidget):
 
     # ---- the fix ---------------------------------------------------------------------------
 
-    def set_run_state(self, *, resuming: bool, can_undo: bool) -> None:
-        """What the app knows of earlier runs: an interrupted fix, an undoable one."""
+    def set_run_state(self, *, resuming: bool, can_undo: bool,
+                      pending: Sequence[FixOp] = ()) -> None:
+        """What the app knows of earlier runs: an interrupted fix (and what it has left to
+        do), an undoable one."""
         self._resuming = resuming
+        self._pending = list(pending)
         self._can_undo = can_undo
         self._update_buttons()
 
     def preview_fix(self) -> None:
-        ops = [] if self._resuming else fix_plan(self.report)
+        ops = self._pending if self._resuming else fix_plan(self.report)
         if not ops and not self._resuming:
             return
         dialog = FixPreviewDialog(ops, resuming=self._resuming, parent=self)
@@ -374,10 +378,12 @@ class HygieneWindow(QWidget):
         self.status_label.setText(self.tr("%1 of %2 contacts").replace("%1", str(done))
                                   .replace("%2", str(total)))
 
-    def show_finished(self, outcome: FixOutcome, *, resuming: bool, can_undo: bool) -> None:
+    def show_finished(self, outcome: FixOutcome, *, resuming: bool, can_undo: bool,
+                      pending: Sequence[FixOp] = ()) -> None:
         self._busy = False
         self.progress_bar.hide()
         self._resuming = resuming
+        self._pending = list(pending)
         self._can_undo = can_undo
         text = self.tr("Done: %1 contact(s) changed and checked").replace(
             "%1", str(outcome.done + outcome.already))
@@ -389,10 +395,12 @@ class HygieneWindow(QWidget):
         self.refresh()
         self.status_label.setText(text + ".")
 
-    def show_failed(self, detail: str, *, resuming: bool, can_undo: bool) -> None:
+    def show_failed(self, detail: str, *, resuming: bool, can_undo: bool,
+                    pending: Sequence[FixOp] = ()) -> None:
         self._busy = False
         self.progress_bar.hide()
         self._resuming = resuming
+        self._pending = list(pending)
         self._can_undo = can_undo
         self._update_buttons()
         self.status_label.setText(self.tr(
