@@ -72,6 +72,10 @@ def test_every_group_is_filled_and_hostile_text_stays_plain(qtbot: QtBot,
     not_numbers = texts(window.not_number_tree)
     assert any(r[1] == "\\u202e0671112209\\u0007" for r in not_numbers)
     assert all(len(cell) <= 48 for row in not_numbers for cell in row)
+    tree = window.fix_tree
+    markup = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
+                  if tree.topLevelItem(i).text(0).startswith("<b>Bold"))
+    assert "&lt;b&gt;Bold" in markup.toolTip(0)  # shown literally, not as bold text
     shared = texts(window.shared_tree)
     assert ["+380671112210", "", "Likely the same person twice", ""] in shared
     assert any(r[2] == "A company's common line (3 contacts)" for r in shared)

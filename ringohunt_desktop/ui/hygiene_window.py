@@ -44,6 +44,7 @@ from ringohunt_desktop.ui.widgets import (
     TEXT_PRIMARY,
     TEXT_SECONDARY,
     plain_label,
+    plain_tooltip,
 )
 
 __all__ = ["FixPreviewDialog", "HygieneWindow"]
@@ -131,7 +132,7 @@ def _item(texts: Sequence[str]) -> QTreeWidgetItem:
     item = QTreeWidgetItem([shown(text, 48) for text in texts])
     for column, text in enumerate(texts):
         if len(text) > 0:
-            item.setToolTip(column, shown(text, 200))
+            item.setToolTip(column, plain_tooltip(shown(text, 200)))  # never rich text
     return item
 
 
