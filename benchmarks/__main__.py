@@ -41,6 +41,18 @@ def _store(report: Report, quick: bool) -> None:
     report.details["journal"] = journal
 
 
+def _hygiene(report: Report, quick: bool) -> None:
+    from benchmarks.bench_hygiene import bench_audit
+
+    contacts = 10_000 if quick else 100_000
+    result = bench_audit(n=contacts)
+    scale = " (quick: smaller than the 100,000 of the target)" if quick else ""
+    report.set("hygiene.audit_s", result["audit_first_s"],
+               f"{contacts:,} contacts, messy numbers; median of re-runs "
+               f"{result['audit_median_s']} s{scale}")
+    report.details["hygiene_audit"] = result
+
+
 def _pop(report: Report, quick: bool) -> None:
     from benchmarks.bench_pop import bench_pop
 
@@ -73,6 +85,7 @@ SECTIONS: tuple[Section, ...] = (
     ("ring to panel in subscription mode", ("subscription.",), _subscribed_pop),
     ("first contact sync", ("sync.",), _runtime),
     ("local store", ("store.", "journal."), _store),
+    ("phone-number audit", ("hygiene.",), _hygiene),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),
 )
 

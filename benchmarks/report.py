@@ -97,6 +97,9 @@ FIGURES: Final[tuple[FigureSpec, ...]] = (
     FigureSpec("journal.open_ms", "journal open (new connection + first page)", "ms",
                _le(200)),
     FigureSpec("journal.filter_max_ms", "journal slowest filter", "ms", _le(20)),
+    # Phone-number hygiene (issue 15), through benchmarks/bench_hygiene.py.
+    FigureSpec("hygiene.audit_s", "phone-number audit from the local index (first run)", "s",
+               _le(2.0)),
     # First contact sync (issue 4).
     FigureSpec("sync.first_sync_s", "first contact sync", "s"),
     FigureSpec("sync.max_ui_stall_ms", "longest UI stall during first sync", "ms", _le(50)),

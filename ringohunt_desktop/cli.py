@@ -27,6 +27,7 @@ from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.session import Session, find_folder
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.terminal import printable, silence
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_SERVICE = 3
-HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "watch")
+HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "contacts", "watch")
 
 DIAL_SCHEMES = ("tel:", "callto:")
 COMMANDS = (*HEADLESS_COMMANDS, "sim", "selftest")
@@ -72,7 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
         setting_flags.add_argument(flag, dest=f"setting_{key}", metavar="VALUE")
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("check", help="reach both services, verify credentials, agent, folder")
+    check = commands.add_parser("check",
+                                help="reach both services, verify credentials, agent, folder")
+    check.add_argument("--deep", action="store_true",
+                       help="also probe, read-only, how this account's APIs behave where the "
+                            "documentation is silent; the report is saved as JSON")
+    check.add_argument("--report", type=Path, default=None, metavar="FILE",
+                       help="where --deep saves its JSON report (default: the log folder)")
     lookup = commands.add_parser("lookup", help="JSON array of contacts with this number")
     lookup.add_argument("number")
     call = commands.add_parser("call", help="click-to-call NUMBER (also tel:/callto: URLs)")
@@ -90,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--exclusive", action="store_true",
                        help="subscription mode: the tray app is closed, watch may read the "
                             "agent's queue on the call server")
+
+    from ringohunt_desktop.contacts_cli import add_parser as add_contacts_parser
+
+    add_contacts_parser(commands)
     sim = commands.add_parser("sim", help="run the Ringostat + NetHunt simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=8765)
@@ -361,7 +372,9 @@ def _dial_target_or_bad_input(text: str, region: str) -> str:
 
 def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
                  out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
-    """Run check/lookup/call/journal/watch; every failure becomes one line on stderr."""
+    """Run check/lookup/call/journal/contacts/watch; every failure becomes one line on
+    stderr."""
+    from ringohunt_desktop.contacts_cli import EmptyIndex, command_contacts
     from ringohunt_desktop.watching import WatchRefused, watch
 
     async def run() -> int:
@@ -371,7 +384,17 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
                             exclusive=args.exclusive, out=out, err=err)
                 return EXIT_OK
             if args.command == "check":
-                return await command_check(session, out)
+                result = await command_check(session, out)
+                if getattr(args, "deep", False):
+                    from ringohunt_desktop.core.deep_check import command_deep_check
+
+                    deep = await command_deep_check(session, out, report_path=args.report,
+                                                    log_dir=paths.log_dir if paths else None)
+                    result = result or deep
+                return result
+            if args.command == "contacts":
+                assert paths is not None
+                return await command_contacts(session, paths, args, out)
             if args.command == "lookup":
                 return await command_lookup(session, args.number, out)
             if args.command == "call":
@@ -389,7 +412,7 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
         return result
     except KeyboardInterrupt:
         return EXIT_OK  # Ctrl-C ends a watch: what was seen is printed and in the journal
-    except (BadInput, SetupError, WatchRefused) as exc:
+    except (BadInput, SetupError, WatchRefused, EmptyIndex) as exc:
         err.write(f"error: {printable(str(exc))}\n")
         return EXIT_BAD_INPUT
     except ApiError as exc:
@@ -397,7 +420,7 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
         return EXIT_SERVICE
     except BrokenPipeError:
         # The reader left (``journal | head -1``): nothing more to say, and nowhere to say it.
-        _silence_stdout()
+        silence(sys.stdout)
         return EXIT_OK
     except Exception as exc:
         # A failure nobody foresaw still gets one line; the traceback goes to the log.
@@ -405,22 +428,6 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
         err.write(f"error: unexpected failure ({type(exc).__name__}: "
                   f"{printable(str(exc))[:200]}); details in the log\n")
         return EXIT_FAILED
-
-
-def printable(text: str) -> str:
-    """Text from a server or a CRM, made safe for a terminal: control characters (ESC, BEL,
-    CR, bidi overrides…) are shown escaped, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape")
-                   .decode("ascii") for ch in text)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at the null device so the interpreter's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:

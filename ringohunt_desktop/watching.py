@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.terminal import printable, silence
 
 
 class WatchRefused(Exception):
@@ -82,7 +82,7 @@ class LinePrinter:
 
     def on_status(self, status: WatchStatus, failure: ApiError | None) -> None:
         if failure is not None and status is not WatchStatus.CONNECTED:
-            self._write(self.err, f"error: {failure.user_message} (retrying)")
+            self._write(self.err, f"error: {printable(failure.user_message)} (retrying)")
 
     def on_recorded(self, calls: list[CallRecord]) -> None:
         """The journal has them; watch prints events, not rows."""
@@ -112,17 +112,9 @@ class LinePrinter:
             # interpreter's final flush does not complain either.
             self.pipe_closed = True
             self.done.set()
-            _silence(stream)
+            silence(stream)
             return False
         return True
-
-
-def _silence(stream: TextIO) -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 async def watch(session: Session, paths: AppPaths, *, seconds: float | None,

@@ -106,7 +106,8 @@ def test_fallback_close_only_minimises(qtbot: QtBot, controller: TrayController)
 
 def test_menu_is_rebuilt_with_live_state(controller: TrayController) -> None:
     assert menu_texts(controller) == [
-        "Starting…", "Open contact book", "Open journal", "Check calls now", "Settings…",
+        "Starting…", "Open contact book", "Open journal", "Check calls now",
+        "Check phone numbers…", "Settings…",
         "Save diagnostics…", "Pause pop-ups", "Quit",
     ]
     controller.set_missed(12)
@@ -127,6 +128,7 @@ def test_menu_actions_emit(qtbot: QtBot, controller: TrayController) -> None:
         ("Open contact book", controller.open_contacts_requested),
         ("Open journal", controller.open_journal_requested),
         ("Check calls now", controller.check_calls_requested),
+        ("Check phone numbers…", controller.open_hygiene_requested),
         ("Settings…", controller.open_settings_requested),
         ("Save diagnostics…", controller.save_diagnostics_requested),
         ("Quit", controller.quit_requested),

@@ -244,18 +244,18 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+115"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+116"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
     <message>
         <location line="+29"/>
-        <location line="+309"/>
+        <location line="+317"/>
         <source>Type a name, company or part of a number</source>
         <translation>Введіть ім’я, компанію або частину номера</translation>
     </message>
     <message>
-        <location line="-307"/>
+        <location line="-315"/>
         <source>Search contacts</source>
         <translation>Пошук контактів</translation>
     </message>
@@ -265,7 +265,17 @@
         <translation>Знайдені контакти</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+28"/>
+        <source>Check phone numbers…</source>
+        <translation>Перевірити номери телефонів…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Numbers not in international form, not numbers at all, shared by several contacts, and contacts without a phone</source>
+        <translation>Номери не в міжнародному форматі, записи, що не є номерами, номери кількох контактів і контакти без телефону</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>PHONES</source>
         <translation>ТЕЛЕФОНИ</translation>
     </message>
@@ -820,9 +830,64 @@
     </message>
 </context>
 <context>
+    <name>FixPreviewDialog</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/hygiene_window.py" line="+146"/>
+        <source>Fix phone numbers</source>
+        <translation>Виправлення номерів телефонів</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>An earlier fix was interrupted. Continuing it changes what is left of these %n contact(s) in NetHunt:</source>
+        <translation>
+            <numerusform>Попереднє виправлення перервалося. Продовження змінить у NetHunt те, що лишилося, у %n контакті:</numerusform>
+            <numerusform>Попереднє виправлення перервалося. Продовження змінить у NetHunt те, що лишилося, у %n контактах:</numerusform>
+            <numerusform>Попереднє виправлення перервалося. Продовження змінить у NetHunt те, що лишилося, у %n контактах:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>These %n number(s) will be rewritten in international form in NetHunt, one contact at a time. Nothing else in the contacts changes, and the changes can be undone.</source>
+        <translation>
+            <numerusform>%n номер буде переписано в NetHunt у міжнародному форматі, по одному контакту. Більше нічого в контактах не зміниться, а зміни можна скасувати.</numerusform>
+            <numerusform>%n номери буде переписано в NetHunt у міжнародному форматі, по одному контакту. Більше нічого в контактах не зміниться, а зміни можна скасувати.</numerusform>
+            <numerusform>%n номерів буде переписано в NetHunt у міжнародному форматі, по одному контакту. Більше нічого в контактах не зміниться, а зміни можна скасувати.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Now</source>
+        <translation>Зараз</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Will be</source>
+        <translation>Стане</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(removed: a duplicate)</source>
+        <translation>(вилучено: дублікат)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Fix %n contact(s) in NetHunt</source>
+        <translation>
+            <numerusform>Виправити %n контакт у NetHunt</numerusform>
+            <numerusform>Виправити %n контакти в NetHunt</numerusform>
+            <numerusform>Виправити %n контактів у NetHunt</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FolderSection</name>
     <message>
-        <location line="-412"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-412"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -856,6 +921,227 @@
         <location line="+4"/>
         <source>Phone and name cannot be the same field.</source>
         <translation>Телефон та ім’я не можуть бути одним полем.</translation>
+    </message>
+</context>
+<context>
+    <name>HygieneWindow</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/hygiene_window.py" line="-85"/>
+        <source>Certain</source>
+        <translation>Напевно</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unsure: read as a foreign number</source>
+        <translation>Непевно: прочитано як закордонний номер</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unsure: no such number is known</source>
+        <translation>Непевно: такого номера не існує</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unsure: an extension or extra digits would be lost</source>
+        <translation>Непевно: загубиться додатковий номер або зайві цифри</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>An internal extension, not a client&apos;s number</source>
+        <translation>Внутрішній номер, а не номер клієнта</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not a phone number</source>
+        <translation>Не номер телефону</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Likely the same person twice</source>
+        <translation>Імовірно, та сама людина двічі</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A company&apos;s common line ({count} contacts)</source>
+        <translation>Спільна лінія компанії (контактів: {count})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shared by {count} contacts</source>
+        <translation>Спільний номер (контактів: {count})</translation>
+    </message>
+    <message>
+        <location line="+98"/>
+        <source>Phone number check</source>
+        <translation>Перевірка номерів телефонів</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Phone numbers in NetHunt</source>
+        <translation>Номери телефонів у NetHunt</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Numbers not saved as +380…: calls from them may not find the contact, and the Ringostat integration may create duplicates. Certain ones can be fixed at once; unsure ones are for a person to check.</source>
+        <translation>Номери, збережені не як +380…: за дзвінком із них контакт може не знайтися, а інтеграція Ringostat може створити дублікати. Певні можна виправити одразу; непевні має перевірити людина.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+3"/>
+        <location line="+5"/>
+        <source>Contact</source>
+        <translation>Контакт</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <location line="+3"/>
+        <location line="+2"/>
+        <source>Saved as</source>
+        <translation>Збережено як</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Proposed</source>
+        <translation>Пропонується</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How sure</source>
+        <translation>Певність</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Why</source>
+        <translation>Чому</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Number / contact</source>
+        <translation>Номер / контакт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+2"/>
+        <source>Company</source>
+        <translation>Компанія</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Undo the last fix</source>
+        <translation>Скасувати останнє виправлення</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Open in CRM</source>
+        <translation>Відкрити в CRM</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open %1 in CRM</source>
+        <translation>Відкрити %1 у CRM</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+37"/>
+        <source>Not international (%n)</source>
+        <translation>
+            <numerusform>Не міжнародні (%n)</numerusform>
+            <numerusform>Не міжнародні (%n)</numerusform>
+            <numerusform>Не міжнародні (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Not numbers (%n)</source>
+        <translation>
+            <numerusform>Не номери (%n)</numerusform>
+            <numerusform>Не номери (%n)</numerusform>
+            <numerusform>Не номери (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Shared numbers (%n)</source>
+        <translation>
+            <numerusform>Спільні номери (%n)</numerusform>
+            <numerusform>Спільні номери (%n)</numerusform>
+            <numerusform>Спільні номери (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Without phone (%n)</source>
+        <translation>
+            <numerusform>Без телефону (%n)</numerusform>
+            <numerusform>Без телефону (%n)</numerusform>
+            <numerusform>Без телефону (%n)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n contact(s) checked in the local copy of NetHunt</source>
+        <translation>
+            <numerusform>Перевірено %n контакт у локальній копії NetHunt</numerusform>
+            <numerusform>Перевірено %n контакти в локальній копії NetHunt</numerusform>
+            <numerusform>Перевірено %n контактів у локальній копії NetHunt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Each list shows its first %n; the command ringohunt-desktop contacts audit exports them all.</source>
+        <translation>
+            <numerusform>Кожен список показує перший %n запис; команда ringohunt-desktop contacts audit вивантажує всі.</numerusform>
+            <numerusform>Кожен список показує перші %n записи; команда ringohunt-desktop contacts audit вивантажує всі.</numerusform>
+            <numerusform>Кожен список показує перші %n записів; команда ringohunt-desktop contacts audit вивантажує всі.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Continue the interrupted fix…</source>
+        <translation>Продовжити перерване виправлення…</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Fix %n certain number(s)…</source>
+        <translation>
+            <numerusform>Виправити %n певний номер…</numerusform>
+            <numerusform>Виправити %n певні номери…</numerusform>
+            <numerusform>Виправити %n певних номерів…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Undoing the last fix…</source>
+        <translation>Скасування останнього виправлення…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fixing numbers in NetHunt…</source>
+        <translation>Виправлення номерів у NetHunt…</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 of %2 contacts</source>
+        <translation>%1 з %2 контактів</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Done: %1 contact(s) changed and checked</source>
+        <translation>Готово: змінено й перевірено контактів: %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>; %1 left alone (changed in NetHunt meanwhile)</source>
+        <translation>; не змінено: %1 (тим часом змінені в NetHunt)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>; %1 not confirmed by NetHunt</source>
+        <translation>; NetHunt не підтвердив: %1</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Stopped: %1. Nothing is lost: the fix continues where it stopped when you start it again.</source>
+        <translation>Зупинено: %1. Нічого не втрачено: виправлення продовжиться з того самого місця, коли ви запустите його знову.</translation>
     </message>
 </context>
 <context>
@@ -1306,7 +1592,7 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+118"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+126"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
@@ -1317,7 +1603,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+161"/>
+        <location line="+163"/>
         <source>Call placed</source>
         <translation>Дзвінок розпочато</translation>
     </message>
@@ -1327,7 +1613,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+99"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1725,7 +2011,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+173"/>
+        <location line="+174"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -1781,6 +2067,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Check phone numbers…</source>
+        <translation>Перевірити номери телефонів…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Settings…</source>
         <translation>Налаштування…</translation>
     </message>

@@ -26,6 +26,8 @@ from ringohunt_desktop import phone
 from ringohunt_desktop.autostart import default_command, set_autostart
 from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
+from ringohunt_desktop.core.hygiene import audit_store
+from ringohunt_desktop.core.hygiene_fix import runs_dir_of
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
 from ringohunt_desktop.credentials import CredentialStore, MemoryStore
@@ -41,6 +43,7 @@ from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
 from ringohunt_desktop.services.dialer import RingostatOnlyDialer
 from ringohunt_desktop.services.failures import english_detail
+from ringohunt_desktop.services.hygiene import HygieneService
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
@@ -48,6 +51,7 @@ from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
+from ringohunt_desktop.ui.hygiene_window import HygieneWindow
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.setup_windows import SetupWindows
 from ringohunt_desktop.ui.tray import TrayController, TrayState
@@ -91,6 +95,10 @@ class RingoHuntApp(QObject):
         self.recent_errors: deque[str] = deque(maxlen=50)  # for the diagnostics zip
         self.contact_book: ContactBookWindow | None = None
         self.journal: JournalWindow | None = None
+        self.hygiene_window: HygieneWindow | None = None
+        self.hygiene = HygieneService(runs_dir_of(paths.config_dir),
+                                      phone_field=config.field_phone,
+                                      on_record=self._store_fixed_record, parent=self)
         self.tray = TrayController(region=config.default_region)
         self.popups = CallPopups(self.tray, region=config.default_region,
                                  pop_mode=config.pop_mode,
@@ -180,7 +188,8 @@ class RingoHuntApp(QObject):
         await cancel_and_wait(self._setup_task)
         self.popups.close_all()
         self.create_dialogs.close_all()
-        for window in (self.contact_book, self.journal):
+        await self.hygiene.stop()
+        for window in (self.contact_book, self.journal, self.hygiene_window):
             if window is not None:
                 window.close()
         if self.services is not None:
@@ -210,6 +219,7 @@ class RingoHuntApp(QObject):
         tray.pause_toggled.connect(self.popups.set_paused)
         tray.open_contacts_requested.connect(self.open_contact_book)
         tray.open_journal_requested.connect(self.open_journal)
+        tray.open_hygiene_requested.connect(self.open_hygiene)
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
         tray.check_calls_requested.connect(self.check_calls_now)
@@ -317,6 +327,7 @@ class RingoHuntApp(QObject):
                 book.model.set_manager_names(self.services.staff_names)
             book.call_requested.connect(self.dial)
             book.open_in_crm_requested.connect(self.open_in_crm)
+            book.hygiene_requested.connect(self.open_hygiene)
             self.contact_book = book
         bring_to_front(self.contact_book)
 
@@ -330,6 +341,54 @@ class RingoHuntApp(QObject):
             self.journal = journal
         self.journal.refresh()
         bring_to_front(self.journal)
+
+    def open_hygiene(self) -> None:
+        """The phone-number check (issue 15): the audit of the local index, and the fix."""
+        if self.hygiene_window is None:
+            window = HygieneWindow(
+                lambda: audit_store(self.database, self.config.default_region))
+            window.open_in_crm_requested.connect(self._open_link)
+            window.fix_confirmed.connect(self._start_hygiene_fix)
+            window.undo_requested.connect(self._start_hygiene_undo)
+            self.hygiene.started.connect(window.show_started)
+            self.hygiene.progress.connect(window.show_progress)
+            self.hygiene.finished.connect(
+                lambda outcome: window.show_finished(outcome, **self._hygiene_state()))
+            self.hygiene.failed.connect(
+                lambda detail: window.show_failed(detail, **self._hygiene_state()))
+            self.hygiene_window = window
+        else:
+            self.hygiene_window.refresh()
+        self.hygiene_window.set_run_state(**self._hygiene_state())
+        bring_to_front(self.hygiene_window)
+
+    def _hygiene_state(self) -> dict[str, Any]:
+        pending = self.hygiene.pending_ops()
+        return {"resuming": self.hygiene.pending_fix() is not None, "pending": pending,
+                "can_undo": self.hygiene.can_undo()}
+
+    def _start_hygiene_fix(self, ops: list[Any]) -> None:
+        if self.services is None:
+            self.hygiene.failed.emit("not connected to NetHunt yet")
+            return
+        self.hygiene.phone_field = self.config.field_phone
+        self.hygiene.start_fix(self.services.session.nethunt, ops)
+
+    def _start_hygiene_undo(self) -> None:
+        if self.services is None:
+            self.hygiene.failed.emit("not connected to NetHunt yet")
+            return
+        self.hygiene.phone_field = self.config.field_phone
+        self.hygiene.start_undo(self.services.session.nethunt)
+
+    def _store_fixed_record(self, record: Any) -> None:
+        """A contact the fix changed and verified: the local index follows at once."""
+        if self.services is not None:
+            self.contacts.upsert([self.services.lookup.to_contact(record)])
+
+    def _open_link(self, link: str) -> None:
+        if link.startswith("https://"):
+            QDesktopServices.openUrl(QUrl(link))
 
     def open_in_crm(self, contact: Contact) -> None:
         if contact.link:

@@ -69,6 +69,7 @@ class SimOptions:
     calls_cap: int = 6500  # rows per calls/list answer (Ringostat's documented cap)
     feed_cap: int = 10000  # rows per NetHunt trigger answer
     find_empty_as_404: bool = False  # NetHunt's "no match" variant (nethunt-api.md §2.3)
+    hygiene_examples: bool = False  # seed people.HYGIENE_CONTACTS: messy numbers of every kind
     # Ringostat's webhooks for every new call, POSTed here (simulator/webhooks.py): the relay's
     # URL with its secret, e.g. "http://127.0.0.1:8080/ringostat?secret=…". None: no webhooks.
     webhook_url: str | None = None

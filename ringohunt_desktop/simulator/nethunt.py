@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ringohunt_desktop.simulator.people import (
     AGENTS,
+    HYGIENE_CONTACTS,
     KNOWN_CONTACTS,
     UNKNOWN_NUMBER,
+    KnownContact,
     agent_by_identity,
 )
 from ringohunt_desktop.simulator.server import (
@@ -89,6 +91,9 @@ class NetHuntData:
     rng: random.Random
     find_empty_as_404: bool = False
     feed_cap: int = 10000
+    # Documented-unknown behaviours `check --deep` probes, switchable (nethunt-api.md §6):
+    phone_search_exact: bool = False  # a phone query matches only the stored text, not digits
+    feed_oldest_first: bool = False  # triggers answer oldest first instead of newest first
     records: dict[str, SimRecord] = field(default_factory=dict)  # in creation order
     comments: list[FeedItem] = field(default_factory=list)
     call_logs: list[FeedItem] = field(default_factory=list)
@@ -203,10 +208,12 @@ def _searchable(record: SimRecord, name: str) -> tuple[str, str]:
     return cached
 
 
-def matches(record: SimRecord, scope: str | None, wanted: str) -> bool:
-    """Case-insensitive substring of any (or the scoped) field; phone-like values by digits."""
+def matches(record: SimRecord, scope: str | None, wanted: str, *,
+            by_digits: bool = True) -> bool:
+    """Case-insensitive substring of any (or the scoped) field; phone-like values by digits
+    (unless ``by_digits`` is off: the "only the stored text" variant)."""
     needle = wanted.lower()
-    digits = _NON_DIGITS.sub("", wanted) if _PHONE_LIKE.match(wanted) else ""
+    digits = _NON_DIGITS.sub("", wanted) if by_digits and _PHONE_LIKE.match(wanted) else ""
     names = record.fields if scope is None else [scope] if scope in record.fields else []
     for name in names:
         text, value_digits = _searchable(record, name)
@@ -261,7 +268,8 @@ class _Seeder:
         self.now = now
         # National significant numbers (last 9 digits) already taken: generated numbers must
         # never collide with the ones tests rely on, nor with each other by accident.
-        self.used = {_NON_DIGITS.sub("", p)[-9:] for c in KNOWN_CONTACTS for p in c.phones}
+        self.used = {_NON_DIGITS.sub("", p)[-9:]
+                     for c in (*KNOWN_CONTACTS, *HYGIENE_CONTACTS) for p in c.phones}
         self.used.add(_NON_DIGITS.sub("", UNKNOWN_NUMBER)[-9:])
         self.contact_numbers: list[str] = []
 
@@ -284,8 +292,8 @@ class _Seeder:
             record.updated_at = round(self.rng.uniform(record.created_at, self.now), 3)
             record.changed_fields = frozenset(record.fields)
 
-    def known(self) -> None:
-        for contact in KNOWN_CONTACTS:
+    def known(self, contacts: Iterable[KnownContact] = KNOWN_CONTACTS) -> None:
+        for contact in contacts:
             self.add(contact.folder, {
                 "Name": contact.name, "Phone": list(contact.phones), "Company": contact.company,
                 "Responsible": [contact.manager_email],
@@ -342,7 +350,10 @@ class _Seeder:
 def seed(data: NetHuntData, options: SimOptions, now: float) -> None:
     seeder = _Seeder(data, now)
     seeder.known()
-    known_in = {name: sum(c.folder == name for c in KNOWN_CONTACTS) for name in FOLDER_IDS}
+    extra = HYGIENE_CONTACTS if options.hygiene_examples else ()
+    seeder.known(extra)
+    known_in = {name: sum(c.folder == name for c in (*KNOWN_CONTACTS, *extra))
+                for name in FOLDER_IDS}
     for _ in range(options.contacts - known_in[CONTACTS]):
         seeder.contact()
     for number in range(options.deals - known_in[DEALS]):
@@ -442,7 +453,7 @@ class _NetHuntApi:
         since = parse_iso(since_text) if since_text else None
         cap = min(_int_arg(request, "limit", self.data.feed_cap), self.data.feed_cap)
         newer = [item for item in items if since is None or when(item) > since]
-        return sorted(newer, key=when, reverse=True)[:cap]
+        return sorted(newer, key=when, reverse=not self.data.feed_oldest_first)[:cap]
 
     def change(self, record: SimRecord, action: str, field_actions: dict[str, Any]) -> None:
         self.data.changes.append(FeedItem(record.updated_at, record.folder_id, record.record_id, {
@@ -474,7 +485,7 @@ class _NetHuntApi:
             scope, wanted = parse_query(query, FOLDER_FIELDS[FOLDER_NAMES[folder_id]])
             hits = []
             for record in self.data.in_folder(folder_id):
-                if matches(record, scope, wanted):
+                if matches(record, scope, wanted, by_digits=not self.data.phone_search_exact):
                     hits.append(record)
                     if len(hits) >= limit:
                         break
@@ -598,14 +609,16 @@ class _NetHuntApi:
 
     def control_config(self, request: Request, state: SimState) -> Response:
         payload = request.json() or {}
-        if not isinstance(payload, dict) or set(payload) - {"find_empty_as_404", "feed_cap"}:
-            raise ValueError("expected {find_empty_as_404?: bool, feed_cap?: int}")
+        switches = {"find_empty_as_404", "phone_search_exact", "feed_oldest_first"}
+        if not isinstance(payload, dict) or set(payload) - {*switches, "feed_cap"}:
+            raise ValueError("expected {find_empty_as_404?, phone_search_exact?, "
+                             "feed_oldest_first?: bool, feed_cap?: int}")
         with state.lock:
-            if "find_empty_as_404" in payload:
-                self.data.find_empty_as_404 = bool(payload["find_empty_as_404"])
+            for name in switches & set(payload):
+                setattr(self.data, name, bool(payload[name]))
             if "feed_cap" in payload:
                 self.data.feed_cap = max(1, int(payload["feed_cap"]))
-            return Response.json({"find_empty_as_404": self.data.find_empty_as_404,
+            return Response.json({**{name: getattr(self.data, name) for name in sorted(switches)},
                                   "feed_cap": self.data.feed_cap})
 
 

@@ -80,3 +80,40 @@ def agent_by_identity(identity: str) -> Agent | None:
         if wanted in (agent.email.lower(), agent.sip_login.lower(), agent.extension):
             return agent
     return None
+
+
+# Phone-field messes a real Contacts folder holds (issue 15), seeded with
+# ``SimOptions(hygiene_examples=True)``: one entry per kind the hygiene audit reports.
+HYGIENE_CONTACTS: tuple[KnownContact, ...] = (
+    # Not in international form, certain: national, spaced, bracketed, digits, old trunk "8".
+    KnownContact("h_national", "Оксана Лисенко", ("067 111 22 01",)),
+    KnownContact("h_brackets", "Тарас Гнатюк", ("(063) 111-22-02",)),
+    KnownContact("h_digits", "Ірина Мельник", ("380501112203",)),
+    KnownContact("h_old_trunk", "Богдан Руденко", ("8067 111 22 04", "+380931112204")),
+    KnownContact("h_spaced_plus", "Grace Hughes", ("+38 (099) 111-22-05",)),
+    # Not in international form, unsure: an extension, foreign digits, an unknown range.
+    KnownContact("h_extension", "Дмитро Савченко", ("044 111 22 06 доб. 12",)),
+    KnownContact("h_foreign_digits", "Anna Nowak", ("48221112207",)),
+    KnownContact("h_unverified", "Василь Кравчук", ("020 111 22 08",)),
+    # Not phone numbers at all; hostile text included.
+    KnownContact("h_not_number", "Галина Олійник", ("n/a", "ivan@example.com")),
+    KnownContact("h_internal", "Reception desk", ("101",)),
+    KnownContact("h_bidi", "\u202eевтсилаГ\u202c Поліщук", ("\u202e0671112209\u0007",)),
+    KnownContact("h_huge", "Max " + "Long" * 50, ("1" * 5000,)),
+    # One person twice, and a switchboard on several contacts.
+    KnownContact("h_twice_a", "Світлана Ткаченко", ("+380671112210",)),
+    KnownContact("h_twice_b", "Ткаченко Світлана", ("067 111 22 10",)),
+    KnownContact("h_board_1", "Петро Зорянський", ("+380441112211",), "ТОВ Зоря"),
+    KnownContact("h_board_2", "Марина Зорянська", ("(044) 111-22-11",), "ТОВ Зоря"),
+    KnownContact("h_board_3", "Олег Ранковий", ("0441112211",), "ТОВ Зоря"),
+    # Without any phone.
+    KnownContact("h_no_phone", "Катерина Без Номера", ()),
+    KnownContact("h_no_phone_2", "James Baker", (), "Agro Trade LLC"),
+)
+
+
+def hygiene(key: str) -> KnownContact:
+    for contact in HYGIENE_CONTACTS:
+        if contact.key == key:
+            return contact
+    raise KeyError(key)

@@ -20,7 +20,7 @@ import wave
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -137,6 +137,11 @@ class RingostatData:
     outward_talk_seconds: float = 5.0
     calls_per_number: Counter[str] = field(default_factory=Counter)
     crm_numbers: list[str] | None = None  # callers to pick from; see _crm_numbers
+    # Undocumented behaviours `check --deep` probes, switchable (ringostat-api.md §8):
+    calldate_style: str = "offset"  # "offset" (+0200/+0300), "utc" (…Z) or "naive" (no zone)
+    hide_live_calls: bool = False  # calls/list shows a call only once it has ended
+    sipstatus_objects: bool = False  # sipstatus answers [{"sip": …}] instead of ["…"]
+    staff_as_list: bool = False  # the staff result is a list of entries with "id" only
     # Told about every call added from then on (the webhook emitter); must not block.
     on_new_call: Callable[[SimCall], None] | None = field(default=None, repr=False)
 
@@ -190,7 +195,8 @@ def _crm_numbers(state: SimState, data: RingostatData) -> list[str]:
                            for phone in record.fields.get("Phone") or ())
         except (AttributeError, KeyError, TypeError):
             pass  # no NetHunt simulator, or a different shape: the well-known numbers will do
-        data.crm_numbers = sorted(numbers)
+        # Only what a telephone network could deliver (the folder may hold junk, issue 15).
+        data.crm_numbers = sorted(n for n in numbers if 9 <= len(n) <= 15)
     return data.crm_numbers
 
 
@@ -253,8 +259,13 @@ def _seed_history(state: SimState, data: RingostatData, options: SimOptions) -> 
 
 # ---------------------------------------------------------------- rows
 
-def _calldate(timestamp: float) -> str:
-    """Legacy ISO form with a colon-less offset, e.g. ``2024-06-10T14:05:11+0300``."""
+def _calldate(timestamp: float, style: str = "offset") -> str:
+    """Legacy ISO form with a colon-less offset, e.g. ``2024-06-10T14:05:11+0300``; or, as
+    switched, UTC with ``Z`` or project time without any zone."""
+    if style == "utc":
+        return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if style == "naive":
+        return datetime.fromtimestamp(timestamp, PROJECT_TZ).strftime("%Y-%m-%d %H:%M:%S")
     return datetime.fromtimestamp(timestamp, PROJECT_TZ).strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
@@ -263,7 +274,7 @@ def _recording_token(call_id: str) -> str:
 
 
 def call_row(call: SimCall, now: float, *, project_id: str,
-             recordings_base: str) -> dict[str, Any]:
+             recordings_base: str, calldate_style: str = "offset") -> dict[str, Any]:
     """Every column of one call as ``calls/list`` shows it at ``now``, type quirks included."""
     phase = call.phase(now)
     agent = call.agent
@@ -298,7 +309,7 @@ def call_row(call: SimCall, now: float, *, project_id: str,
     source = call.source
     return {
         "uniqueid": call.call_id,
-        "calldate": _calldate(call.ring_at),
+        "calldate": _calldate(call.ring_at, calldate_style),
         "caller": caller,
         "caller_number": caller,
         "dst": call.client_number if outgoing else TRACKING_NUMBER,
@@ -438,13 +449,15 @@ def _calls_list(request: Request, state: SimState, data: RingostatData) -> Respo
 
     # calldate has whole seconds, so the window compares whole seconds, both ends inclusive.
     chosen = sorted((call for call in data.calls
-                     if call.ring_at <= now and since <= int(call.ring_at) <= until),
+                     if call.ring_at <= now and since <= int(call.ring_at) <= until
+                     and not (data.hide_live_calls and call.phase(now) is not Phase.ENDED)),
                     key=lambda call: (int(call.ring_at), call.seq),
                     reverse=order.endswith("desc"))
     base = _recordings_base(request)
     rows: list[dict[str, Any]] = []
     for call in chosen:
-        row = call_row(call, now, project_id=data.project_id, recordings_base=base)
+        row = call_row(call, now, project_id=data.project_id, recordings_base=base,
+                       calldate_style=data.calldate_style)
         if all(matches(str(row[name])) for name, matches in filters):
             rows.append({name: row[name] for name in wanted})
             if len(rows) >= data.calls_cap:  # Ringostat truncates silently at its cap
@@ -461,13 +474,20 @@ def _calls_list(request: Request, state: SimState, data: RingostatData) -> Respo
 def _sip_online(_request: Request, state: SimState, data: RingostatData) -> Response:
     # Anyone in a call is registered, whatever the offline switch says.
     talking = data.talking_agents(state.clock())
-    return Response.json([agent.sip_login for agent in AGENTS
-                          if agent.sip_login not in data.offline or agent.sip_login in talking])
+    return _sip_answer(data, [agent.sip_login for agent in AGENTS
+                              if agent.sip_login not in data.offline
+                              or agent.sip_login in talking])
+
+
+def _sip_answer(data: RingostatData, logins: list[str]) -> Response:
+    if data.sipstatus_objects:
+        return Response.json([{"sip": login, "status": "online"} for login in logins])
+    return Response.json(logins)
 
 
 def _sip_speaking(_request: Request, state: SimState, data: RingostatData) -> Response:
     talking = data.talking_agents(state.clock())
-    return Response.json([agent.sip_login for agent in AGENTS if agent.sip_login in talking])
+    return _sip_answer(data, [agent.sip_login for agent in AGENTS if agent.sip_login in talking])
 
 
 def _body_fields(request: Request) -> dict[str, Any]:
@@ -587,10 +607,13 @@ def _json_rpc_api(request: Request, state: SimState, data: RingostatData) -> Res
     if not chosen:
         return _rpc_error(request_id, -32000, "User does not exist")
     talking = data.talking_agents(state.clock())
-    return _rpc_result(request_id, {
-        str(agent.staff_id): _staff_entry(agent, agent.sip_login not in data.offline
-                                          or agent.sip_login in talking)
-        for agent in chosen})
+    entries = {str(agent.staff_id): _staff_entry(agent, agent.sip_login not in data.offline
+                                                 or agent.sip_login in talking)
+               for agent in chosen}
+    if data.staff_as_list:
+        return _rpc_result(request_id, [{k: v for k, v in entry.items() if k != "staffId"}
+                                        for entry in entries.values()])
+    return _rpc_result(request_id, entries)
 
 
 def _contacts_sync(request: Request, _state: SimState, data: RingostatData) -> Response:
@@ -659,8 +682,17 @@ def _sim_ring(request: Request, state: SimState, data: RingostatData) -> Respons
 
 
 def _sim_config(request: Request, _state: SimState, data: RingostatData) -> Response:
-    """``{calls_cap?, offline?: [sip...], outward_answer_seconds?, outward_talk_seconds?}``."""
+    """``{calls_cap?, offline?: [sip...], outward_answer_seconds?, outward_talk_seconds?,
+    calldate_style?: offset|utc|naive, hide_live_calls?, sipstatus_objects?, staff_as_list?}``."""
     body = _json_object(request)
+    if "calldate_style" in body:
+        style = str(body["calldate_style"])
+        if style not in ("offset", "utc", "naive"):
+            raise ValueError("calldate_style must be offset, utc or naive")
+        data.calldate_style = style
+    for switch in ("hide_live_calls", "sipstatus_objects", "staff_as_list"):
+        if switch in body:
+            setattr(data, switch, bool(body[switch]))
     if "calls_cap" in body:
         data.calls_cap = max(1, int(body["calls_cap"]))
     if "offline" in body:
@@ -670,7 +702,11 @@ def _sim_config(request: Request, _state: SimState, data: RingostatData) -> Resp
             setattr(data, key, float(body[key]))
     return Response.json({"calls_cap": data.calls_cap, "offline": sorted(data.offline),
                           "outward_answer_seconds": data.outward_answer_seconds,
-                          "outward_talk_seconds": data.outward_talk_seconds})
+                          "outward_talk_seconds": data.outward_talk_seconds,
+                          "calldate_style": data.calldate_style,
+                          "hide_live_calls": data.hide_live_calls,
+                          "sipstatus_objects": data.sipstatus_objects,
+                          "staff_as_list": data.staff_as_list})
 
 
 def _sim_calls(request: Request, state: SimState, data: RingostatData) -> Response:

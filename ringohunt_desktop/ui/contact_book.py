@@ -102,6 +102,7 @@ class ContactBookWindow(QWidget):
     open_in_crm_requested = Signal(Contact)
     copy_number_requested = Signal(str)  # same form as call_requested; also on the clipboard
     results_changed = Signal(int)  # number of results after each search (tests, status)
+    hygiene_requested = Signal()  # the phone-number check (ui/hygiene_window.py)
 
     def __init__(
         self, store: ContactStore, region: str = DEFAULT_REGION, parent: QWidget | None = None
@@ -202,8 +203,16 @@ class ContactBookWindow(QWidget):
         splitter.setSizes([640, 320])
         layout.addWidget(splitter, 1)
 
+        status_row = QHBoxLayout()
         self.status_label = plain_label("", "statusLabel", self)
-        layout.addWidget(self.status_label)
+        status_row.addWidget(self.status_label, 1)
+        self.hygiene_button = QPushButton(self.tr("Check phone numbers…"), self)
+        self.hygiene_button.setToolTip(self.tr(
+            "Numbers not in international form, not numbers at all, shared by several "
+            "contacts, and contacts without a phone"))
+        self.hygiene_button.clicked.connect(self.hygiene_requested)
+        status_row.addWidget(self.hygiene_button)
+        layout.addLayout(status_row)
 
     def _build_details(self, parent: QWidget) -> QWidget:
         scroll = QScrollArea(parent)

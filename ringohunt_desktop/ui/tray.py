@@ -166,6 +166,7 @@ class TrayController(QObject):
 
     open_contacts_requested = Signal()
     open_journal_requested = Signal()
+    open_hygiene_requested = Signal()
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
     check_calls_requested = Signal()
@@ -341,6 +342,8 @@ class TrayController(QObject):
         check.setToolTip(self.tr("Ask Ringostat now for calls that may not have reached "
                                  "RingoHunt"))
         check.triggered.connect(self.check_calls_requested)
+        hygiene = self.menu.addAction(self.tr("Check phone numbers…"))
+        hygiene.triggered.connect(self.open_hygiene_requested)
         settings = self.menu.addAction(self.tr("Settings…"))
         settings.triggered.connect(self.open_settings_requested)
         diagnostics = self.menu.addAction(self.tr("Save diagnostics…"))
