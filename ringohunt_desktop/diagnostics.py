@@ -16,7 +16,7 @@ import platform
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +89,8 @@ def register_config_secrets(config: Config) -> None:
 
 
 def save_diagnostics(target_zip: Path, *, log_dir: Path, config: Config,
-                     recent_errors: Sequence[str]) -> Path:
+                     recent_errors: Sequence[str],
+                     pop_latency: Mapping[str, float | int] | None = None) -> Path:
     """Write the diagnostics zip to ``target_zip`` (atomically) and return its path."""
     # Whatever the caller registered, the secrets of this very config are masked too.
     register_config_secrets(config)
@@ -110,6 +111,9 @@ def save_diagnostics(target_zip: Path, *, log_dir: Path, config: Config,
             archive.writestr("recent-errors.txt",
                              "".join(redact(line.rstrip("\n")) + "\n" for line in recent_errors)
                              or "(none)\n")
+            # Today's pop delays (median, p95, count; clocks that differ): "it popped late".
+            archive.writestr("pop-latency.json", json.dumps(
+                dict(pop_latency) if pop_latency else {"pops_today": 0}, indent=2))
             _add_logs(archive, log_dir)
         tmp.replace(target_zip)
     except BaseException:

@@ -128,8 +128,9 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+83"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+87"/>
         <source>Missed call</source>
+        <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
     </message>
     <message>
@@ -1147,7 +1148,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+115"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+117"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1168,12 +1169,12 @@
     </message>
     <message>
         <location line="+95"/>
-        <location line="+383"/>
+        <location line="+401"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-379"/>
+        <location line="-397"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1183,7 +1184,7 @@
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+53"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
@@ -1193,7 +1194,7 @@
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+51"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1213,7 +1214,17 @@
         <translation>Повторити</translation>
     </message>
     <message>
+        <location line="-54"/>
+        <source>Shown {delay} after the call reached Ringostat</source>
+        <translation>Показано через {delay} після дзвінка в Ringostat</translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>This computer&apos;s clock differs from Ringostat&apos;s, so the delay cannot be shown</source>
+        <translation>Годинник цього комп’ютера розходиться з годинником Ringostat, тому затримку показати неможливо</translation>
+    </message>
+    <message>
+        <location line="+54"/>
         <source>Not in CRM</source>
         <translation>Немає в CRM</translation>
     </message>
@@ -1290,6 +1301,17 @@
         <location line="+54"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <location line="+3"/>
+        <source>{seconds} s</source>
+        <translation>{seconds} с</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{minutes} min {seconds} s</source>
+        <translation>{minutes} хв {seconds} с</translation>
     </message>
 </context>
 <context>
@@ -1623,7 +1645,7 @@
         <translation>ZIP-архів (*.zip)</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Could not save diagnostics</source>
         <translation>Не вдалося зберегти діагностику</translation>
     </message>
@@ -2011,7 +2033,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+174"/>
+        <location line="+175"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2036,7 +2058,7 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
@@ -2049,6 +2071,11 @@
         <location line="+4"/>
         <source>Missed calls: {count}</source>
         <translation>Пропущені дзвінки: {count}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pop-ups today: half within {median} s, 95% within {p95} s ({count})</source>
+        <translation>Спливні вікна сьогодні: половина — за {median} с, 95% — за {p95} с ({count})</translation>
     </message>
     <message>
         <location line="+20"/>

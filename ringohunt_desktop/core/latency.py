@@ -55,6 +55,16 @@ class DailyLatency:
         elif delay.clocks_differ:
             self.clocks_differ += 1
 
+    def summary(self, today: date) -> dict[str, float | int] | None:
+        """Today's figures for the diagnostics: median, p95, count, clock mismatches."""
+        figures = self.figures(today)
+        if figures is None:
+            return None if self.day != today or not self.clocks_differ else {
+                "clocks_differ": self.clocks_differ}
+        median, p95, count = figures
+        return {"median_s": round(median, 3), "p95_s": round(p95, 3), "count": count,
+                "clocks_differ": self.clocks_differ}
+
     def figures(self, today: date) -> tuple[float, float, int] | None:
         """(median, p95, count) of today's pops, or None before the first one."""
         if self.day != today or not self.samples:

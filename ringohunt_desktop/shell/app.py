@@ -412,8 +412,10 @@ class RingoHuntApp(QObject):
             if target is None:
                 return None
         try:
-            path = save_diagnostics(target, log_dir=self.paths.log_dir, config=self.config,
-                                    recent_errors=list(self.recent_errors))
+            path = save_diagnostics(
+                target, log_dir=self.paths.log_dir, config=self.config,
+                recent_errors=list(self.recent_errors),
+                pop_latency=self.popups.latency.summary(datetime.now().date()))
         except OSError as exc:
             self.tray.notify_call(self.tr("Could not save diagnostics"), str(exc))
             return None

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QGuiApplication
 
 from ringohunt_desktop.core.calltracking import CallEvent
+from ringohunt_desktop.core.latency import DailyLatency, delay_between
 from ringohunt_desktop.domain import CallPhase, CallRecord, Contact, LookupResult
 from ringohunt_desktop.phone import CallerNumber
 from ringohunt_desktop.ui.insider_panel import InsiderPanel, PanelStack
@@ -49,6 +50,8 @@ class CallPopups(QObject):
         # Missed calls from before the app started are history: the badge counts them, no
         # notice is shown.
         self._started_at = datetime.now(UTC)
+        #: How late today's pops were (the tray's status and the diagnostics show it).
+        self.latency = DailyLatency()
 
     def configure(self, *, region: str, pop_mode: str, autoclose_seconds: float) -> None:
         self.region = region
@@ -69,6 +72,7 @@ class CallPopups(QObject):
         panel = self.panels.panel(call.call_id)
         if panel is None and self._should_pop(event):
             panel = self._pop(call)
+            self._time_pop(panel, event)
         if panel is not None:
             self.panels.call_updated(call, event.phase)
             if event.phase in (CallPhase.ENDED, CallPhase.MISSED):
@@ -116,6 +120,14 @@ class CallPopups(QObject):
         self.lookup_requested.emit(caller.e164)
         self.panel_shown.emit(call.call_id)
         return panel
+
+    def _time_pop(self, panel: InsiderPanel, event: CallEvent) -> None:
+        shown_at = datetime.now(UTC)
+        delay = delay_between(event.reported_at, shown_at)
+        panel.set_pop_delay(delay)
+        today = shown_at.astimezone().date()
+        self.latency.add(delay, today)
+        self._tray.set_pop_latency(self.latency.figures(today))
 
     def _show_manager_name(self, panel: InsiderPanel) -> None:
         contact = panel.contact

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ringohunt_desktop.core.latency import Delay
 from ringohunt_desktop.domain import (
     CallPhase,
     CallRecord,
@@ -84,6 +85,7 @@ _STYLE = f"""
 #companyLabel {{ color: {TEXT_SECONDARY}; font-size: 10pt; margin-top: 1px; }}
 #managerLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 1px; }}
 #utmLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 6px; }}
+#delayLabel {{ color: {TEXT_MUTED}; font-size: 8pt; }}
 #hintLabel {{ color: #8a5a00; font-size: 9pt; margin-top: 4px; margin-bottom: 2px; }}
 #messageLabel {{ color: {TEXT_SECONDARY}; font-size: 9.5pt; margin-top: 2px; }}
 #picker {{
@@ -266,6 +268,10 @@ class InsiderPanel(QWidget):
         # Where the caller came from is context, not identity: last and quiet.
         self.utm_label = self._wrapping_label(body, "utmLabel")
         layout.addWidget(self.utm_label)
+        # How late the pop was: for the agent who says "it popped late", and for IT.
+        self.delay_label = self._wrapping_label(body, "delayLabel")
+        self.delay_label.setVisible(False)
+        layout.addWidget(self.delay_label)
 
         layout.addSpacing(8)
         buttons = QHBoxLayout()
@@ -357,6 +363,20 @@ class InsiderPanel(QWidget):
         self._update_utm()
         self.call_back_button.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED))
         self._update_accessibility()
+        self._relayout()
+
+    def set_pop_delay(self, delay: Delay) -> None:
+        """How long after Ringostat reported the call this panel appeared."""
+        if delay.seconds is not None:
+            text = self.tr("Shown {delay} after the call reached Ringostat").format(
+                delay=_delay_text(delay.seconds))
+        elif delay.clocks_differ:
+            text = self.tr("This computer's clock differs from Ringostat's, so the delay "
+                           "cannot be shown")
+        else:
+            text = ""
+        self.delay_label.setText(text)
+        self.delay_label.setVisible(bool(text))
         self._relayout()
 
     def set_lookup(self, result: LookupResult) -> None:
@@ -646,6 +666,17 @@ class InsiderPanel(QWidget):
         if event.isAccepted() and not self._dismissed:
             self._dismissed = True
             self.dismissed.emit()
+
+
+def _delay_text(seconds: float) -> str:
+    if seconds < 10:
+        return QCoreApplication.translate("InsiderPanel", "{seconds} s").format(
+            seconds=f"{seconds:.1f}")
+    if seconds < 60:
+        return QCoreApplication.translate("InsiderPanel", "{seconds} s").format(
+            seconds=f"{seconds:.0f}")
+    return QCoreApplication.translate("InsiderPanel", "{minutes} min {seconds} s").format(
+        minutes=int(seconds // 60), seconds=int(seconds % 60))
 
 
 def _clock(moment: datetime) -> str:

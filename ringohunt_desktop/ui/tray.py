@@ -185,6 +185,7 @@ class TrayController(QObject):
         self._missed = 0
         self._paused = False
         self._progress = ""
+        self._pop_latency: tuple[float, float, int] | None = None
 
         # Never shown as a real window; it parents the menu so both share one lifetime.
         self.menu = QMenu()
@@ -263,6 +264,11 @@ class TrayController(QObject):
     def show_call_failed(self, _number_e164: str, failure: BaseException) -> None:
         self.notify_call(self.tr("Call failed"), describe(failure))
 
+    def set_pop_latency(self, figures: tuple[float, float, int] | None) -> None:
+        """Today's pop delays (median, p95 in seconds, count), for the status tooltip."""
+        self._pop_latency = figures
+        self._refresh()
+
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
         self._refresh()
@@ -317,6 +323,11 @@ class TrayController(QObject):
             lines.append(self.tr("Missed calls: {count}").format(count=self._missed))
         if self._progress:
             lines.append(self._progress)
+        if self._pop_latency is not None:
+            median, p95, count = self._pop_latency
+            lines.append(self.tr("Pop-ups today: half within {median} s, 95% within {p95} s "
+                                 "({count})").format(median=f"{median:.1f}",
+                                                     p95=f"{p95:.1f}", count=count))
         return "\n".join(lines)
 
     def _refresh(self) -> None:
