@@ -133,6 +133,7 @@ def test_install_translator_translates_tr_calls(qapp: QCoreApplication, qm_dir: 
 
 
 @pytest.mark.gui
+@pytest.mark.usefixtures("expect_log_warnings")  # no Ukrainian at all is worth a warning
 def test_missing_qm_falls_back_to_english(qapp: QCoreApplication, tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(i18n, "translation_dirs", lambda: [tmp_path])

@@ -4,6 +4,7 @@ signals from the OS, and the one qasync event loop the app runs on until Quit.""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -25,6 +26,8 @@ from ringohunt_desktop.shell.single_instance import (
     SingleInstance,
     default_server_name,
 )
+
+log = logging.getLogger(__name__)
 
 
 class _DialLinkFilter(QObject):
@@ -128,7 +131,8 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
     from ringohunt_desktop.shell.qt_log import install_qt_message_handler
 
     qt_app = create_qapplication()
-    install_translator(qt_app, config.language)
+    language = install_translator(qt_app, config.language, paths.cache_dir)
+    log.info("Interface language: %s", language)
     install_qt_message_handler()
     install_excepthook(show_error_dialog)
     instance = SingleInstance(default_server_name(basedir))

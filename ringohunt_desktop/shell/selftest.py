@@ -169,7 +169,7 @@ def check_ukrainian_collation() -> str:
     return "Ukrainian collation ok"
 
 
-def check_qt() -> str:
+def check_qt(basedir: Path) -> str:
     # Linux without a display: offscreen, instead of Qt aborting the process on xcb.
     if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
             and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
@@ -205,9 +205,10 @@ def check_qt() -> str:
         window.close()
         if tray is not None:
             tray.hide()
-        language = install_translator(app, "uk")
+        cache_dir = basedir / "cache"
+        language = install_translator(app, "uk", cache_dir)
         frozen = getattr(sys, "frozen", False)
-        if language != "uk" and (frozen or find_qm("uk") is not None):
+        if language != "uk" and (frozen or find_qm("uk", cache_dir) is not None):
             raise CheckFailedError("Ukrainian translation did not load")
         install_translator(app, "en")
         # Import qasync and bind it to this app: its Qt binding detection breaks when frozen
@@ -238,7 +239,7 @@ async def run_selftest(*, basedir: Path, sim_url: str | None) -> int:
         ("phone", check_phone),
         ("keyring", check_keyring),
         ("http", lambda: check_http(sim_url)),
-        ("qt", check_qt),
+        ("qt", lambda: check_qt(basedir)),
     ]
     failed = 0
     try:
