@@ -87,7 +87,7 @@ async def measure_first_sync(sim_url: str, basedir: Path) -> SyncResult:
     paths = AppPaths.under(basedir).ensure()
     config = load_config(paths, env=app_environment(sim_url))
     session = Session(config)
-    database = Database.open(paths.database_file)
+    database = Database.open(paths.database_file_for(config.store_key))
     meter = StallMeter()
     try:
         folder = await session.resolve_contacts_folder()

@@ -477,6 +477,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(run_selftest(basedir=basedir, sim_url=args.sim_url))
     try:
         paths = AppPaths.resolve(args.basedir).ensure()
+        if args.demo:
+            paths = paths.for_demo()
         _setup_logging(paths, args)
     except OSError as exc:
         where = args.basedir if args.basedir is not None else "the user's folders"

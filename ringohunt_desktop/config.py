@@ -10,6 +10,7 @@ from or written to settings files: they come from flags/environment or the crede
 from __future__ import annotations
 
 import configparser
+import hashlib
 import logging
 import os
 import sys
@@ -220,6 +221,17 @@ class Config:
         if self.subscribes:
             wanted += ("broker_servers", "broker_password")
         return [key for key in wanted if not getattr(self, key)]
+
+    @property
+    def store_key(self) -> str:
+        """Whose local store this is: the Ringostat project and agent, the NetHunt login and
+        its Contacts folder. The same key for the same account, so the cache survives
+        restarts; another key for anything else, so one account's contacts and journal never
+        show, nor stand in for a sync, for another."""
+        owner = (self.ringostat_url.rstrip("/"), self.ringostat_project_id.strip(),
+                 self.agent.strip().casefold(), self.nethunt_url.rstrip("/"),
+                 self.nethunt_email.strip().casefold(), self.contacts_folder.strip())
+        return hashlib.sha256("\n".join(owner).encode("utf-8")).hexdigest()[:16]
 
     @property
     def subscribes(self) -> bool:

@@ -99,7 +99,7 @@ async def command_contacts(session: Session, paths: AppPaths, args: argparse.Nam
                            out: TextIO) -> int:
     """audit / fix / undo; the session is only used when something is sent or synced."""
     config = session.config
-    database = Database.open(paths.database_file)
+    database = Database.open(paths.database_file_for(config.store_key))
     try:
         store = ContactStore(database, region=config.default_region)
         if getattr(args, "sync", False):

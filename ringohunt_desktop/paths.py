@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ringohunt_desktop import APP_ID, ORG_NAME
@@ -12,9 +12,12 @@ from ringohunt_desktop import APP_ID, ORG_NAME
 
 @dataclass(frozen=True, slots=True)
 class AppPaths:
+    """``demo``: the demo run keeps its cache apart from every real account's."""
+
     config_dir: Path
     cache_dir: Path
     log_dir: Path
+    demo: bool = False
 
     @classmethod
     def under(cls, basedir: Path) -> AppPaths:
@@ -55,6 +58,11 @@ class AppPaths:
     def settings_file(self) -> Path:
         return self.config_dir / "settings.ini"
 
-    @property
-    def database_file(self) -> Path:
-        return self.cache_dir / "ringohunt.sqlite3"
+    def for_demo(self) -> AppPaths:
+        return replace(self, demo=True)
+
+    def database_file_for(self, account_key: str) -> Path:
+        """One local store per account and Contacts folder (``config.store_key``), and one
+        for the demo: a store filled for one of them never shows, nor skips a sync, for
+        another."""
+        return self.cache_dir / f"ringohunt-{'demo' if self.demo else account_key}.sqlite3"

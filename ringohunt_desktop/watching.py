@@ -129,7 +129,7 @@ async def watch(session: Session, paths: AppPaths, *, seconds: float | None,
     if config.subscribes and not exclusive:
         raise WatchRefused(SHARED_QUEUE)
     agent = await session.resolve_agent()
-    database = Database.open(paths.database_file)
+    database = Database.open(paths.database_file_for(config.store_key))
     try:
         calls = CallStore(database, region=config.default_region)
         source = call_source(config, session, agent, calls)

@@ -190,7 +190,7 @@ def test_any_settings_start_the_services_or_say_what_to_fix(
             "request_timeout": "2", "poll_interval": "0.2"})
     except ConfigError:
         return
-    database = Database.open(paths.database_file)
+    database = Database.open(paths.database_file_for(config.store_key))
 
     async def start_and_stop() -> str:
         try:

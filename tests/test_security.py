@@ -155,7 +155,7 @@ def test_no_secret_in_any_file_after_a_full_run(
     # The run really wrote what we are about to search.
     names = {name for name, _ in every_written_blob(basedir)}
     assert "config/picks.json" in names or any(n.startswith("cache/") for n in names)
-    assert any(n.startswith("cache/ringohunt.sqlite3") for n in names)
+    assert any(n.startswith("cache/ringohunt-") and ".sqlite3" in n for n in names)
     assert "logs/ringohunt.log" in names
     assert any(n.endswith("!settings.json") for n in names)
     assert any(n.endswith("!logs/ringohunt.log") for n in names)
@@ -262,7 +262,7 @@ def test_folders_and_files_with_customer_data_are_owner_only(
     paths.ensure()
     for folder in (paths.config_dir, paths.cache_dir, paths.log_dir):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
-    database = Database.open(paths.database_file)
+    database = Database.open(paths.database_file_for("account"))
     try:
         with database.transaction() as connection:
             connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
@@ -278,8 +278,8 @@ def test_folders_and_files_with_customer_data_are_owner_only(
             root.setLevel(level)
         files = [p for p in (tmp_path / "base").rglob("*") if p.is_file()]
         assert any(p.name.endswith("-wal") for p in files)
-        assert {p.name for p in files} >= {"ringohunt.sqlite3", "picks.json", "ringohunt.log",
-                                           "crash-faulthandler.log"}
+        assert {p.name for p in files} >= {"ringohunt-account.sqlite3", "picks.json",
+                                           "ringohunt.log", "crash-faulthandler.log"}
         for path in files:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     finally:

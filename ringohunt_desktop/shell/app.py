@@ -81,9 +81,9 @@ class RingoHuntApp(QObject):
             # A tray app lives on when its last window (a dialog, a panel) closes.
             qt_app.setQuitOnLastWindowClosed(False)
         self.config = config
-        self.paths = paths
+        self.paths = paths.for_demo() if demo is not None else paths
         self.demo = demo
-        self.database = Database.open(paths.database_file)
+        self.database = Database.open(self.paths.database_file_for(config.store_key))
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
         self.services: Services | None = None
@@ -144,8 +144,27 @@ class RingoHuntApp(QObject):
         if self.services is not None:
             await self.services.stop()
             self.services = None
+        self._switch_store_if_the_account_changed()
         self.tray.show_source_state(TrayState.STARTING, self.tr("Connecting…"))
         self._setup_task = asyncio.ensure_future(self._set_up_services())
+
+    def _switch_store_if_the_account_changed(self) -> None:
+        """Other keys, agent or folder: the other account's own store, never this one's.
+        The book and the journal show the store they were made with, so they go too."""
+        wanted = self.paths.database_file_for(self.config.store_key)
+        if self.database.path == wanted:
+            return
+        log.info("account or folder changed: switching the local store to %s", wanted.name)
+        for window in (self.contact_book, self.journal):
+            if window is not None:
+                window.close()
+                window.deleteLater()
+        self.contact_book = self.journal = None
+        self.database.close()
+        self.database = Database.open(wanted)
+        self.contacts = ContactStore(self.database)
+        self.calls = CallStore(self.database)
+        self._update_missed_badge()
 
     async def _set_up_services(self) -> None:
         """Resolve the agent and folder; on failure say why and try again by itself."""
