@@ -26,6 +26,7 @@ from ringohunt_desktop import phone
 from ringohunt_desktop.autostart import default_command, set_autostart
 from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
+from ringohunt_desktop.core.feed import WatchStatus
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
 from ringohunt_desktop.core.problems import SetupError
@@ -42,7 +43,11 @@ from ringohunt_desktop.domain import (
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
 from ringohunt_desktop.services.dialer import RingostatOnlyDialer
-from ringohunt_desktop.services.failures import english_detail
+from ringohunt_desktop.services.failures import (
+    describe,
+    describe_startup_failure,
+    english_detail,
+)
 from ringohunt_desktop.services.hygiene import HygieneService
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.store.calls import CallStore
@@ -54,6 +59,7 @@ from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
 from ringohunt_desktop.ui.hygiene_window import HygieneWindow
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.setup_windows import SetupWindows
+from ringohunt_desktop.ui.stopped_notice import PopupsStoppedNotice
 from ringohunt_desktop.ui.tray import TrayController, TrayState
 from ringohunt_desktop.ui.widgets import ask_save_path, bring_to_front
 
@@ -108,6 +114,8 @@ class RingoHuntApp(QObject):
             credentials if credentials is not None else MemoryStore(), paths, config, env=env,
             overrides=overrides, apply_autostart=_apply_autostart, parent=self)
         self.setup_windows = SetupWindows(self.setup, parent=self)
+        self.stopped_notice = PopupsStoppedNotice()
+        self.stopped_notice.settings_requested.connect(self.setup_windows.open_settings)
         self.setup.configuration_saved.connect(self._on_configuration_saved)
         self._wire_windows()
         self._setup_task: asyncio.Task[None] | None = None
@@ -181,6 +189,8 @@ class RingoHuntApp(QObject):
                     self._record_error(detail)
                     reported = detail
                 self.tray.show_startup_failure(exc)
+                if self.tray.state is TrayState.BAD_CREDENTIALS:
+                    self._show_pop_ups_stopped(exc, describe_startup_failure(exc))
             except Exception as exc:
                 # Not foreseen (a bug, an answer or a setting nobody expected): a task that
                 # died silently would leave the tray "Connecting…" forever. Say it, log it
@@ -193,6 +203,7 @@ class RingoHuntApp(QObject):
                     reported = detail
                 self.tray.show_startup_failure(exc)
             else:
+                self.stopped_notice.hide()
                 self.services = services
                 self._wire_services(services)
                 services.start()
@@ -216,6 +227,8 @@ class RingoHuntApp(QObject):
         await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
+        self.stopped_notice.close()
+        self.stopped_notice.deleteLater()
         self.database.close()
         self._stopped.set()
 
@@ -268,6 +281,7 @@ class RingoHuntApp(QObject):
         watcher.call_changed.connect(self.popups.show_call_event)
         watcher.calls_recorded.connect(self._calls_recorded)
         watcher.status_changed.connect(self.tray.show_watch_status)
+        watcher.status_changed.connect(self._on_watch_status)
         crm.lookup_updated.connect(self.popups.show_lookup)
         crm.contact_created.connect(self.create_dialogs.show_created)
         crm.existing_contact_found.connect(self.create_dialogs.show_existing)
@@ -288,6 +302,27 @@ class RingoHuntApp(QObject):
         dialer.call_failed.connect(
             lambda _number, failure: self._record_error(english_detail(failure)))
         services.sync.failed.connect(self._record_error)
+
+    def _on_watch_status(self, status: WatchStatus, failure: ApiError | None) -> None:
+        """Calls stopped: say it where it cannot be missed, and mark the open panels stale;
+        calls back: clear both."""
+        if status in (WatchStatus.STARTING, WatchStatus.CONNECTED, WatchStatus.FALLBACK):
+            self.stopped_notice.hide()
+            self.popups.set_stale("")
+            return
+        if status is WatchStatus.BAD_CREDENTIALS:
+            self._show_pop_ups_stopped(failure, describe(failure) if failure else "")
+            self.popups.set_stale(self.tr("Not updating: calls stopped coming through "
+                                          "(sign-in refused). This call may be over."))
+        else:
+            self.popups.set_stale(self.tr("Not updating: no connection; reconnecting. "
+                                          "This call may be over."))
+
+    def _show_pop_ups_stopped(self, failure: BaseException | None, what_to_do: str) -> None:
+        service = getattr(failure, "service", "") if failure is not None else ""
+        title = (self.tr("Pop-ups stopped: {service} refused your key").format(service=service)
+                 if service else self.tr("Pop-ups stopped: sign-in refused"))
+        self.stopped_notice.show_stopped(title, what_to_do)
 
     def _request_lookup(self, number_e164: str) -> None:
         if self.services is not None:

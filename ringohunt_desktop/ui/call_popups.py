@@ -47,6 +47,8 @@ class CallPopups(QObject):
         self.pop_mode = pop_mode
         self.paused = False
         self._staff_names: dict[str, str] = {}
+        # Why the open panels no longer follow their calls ("" while calls come through).
+        self._stale_reason = ""
         # Missed calls from before the app started are history: the badge counts them, no
         # notice is shown.
         self._started_at = datetime.now(UTC)
@@ -97,6 +99,13 @@ class CallPopups(QObject):
     def close_all(self) -> None:
         self.panels.close_all()
 
+    def set_stale(self, reason: str) -> None:
+        """Calls stopped coming through (``reason``) or came back (``""``): every open panel
+        says whether it still follows its call, instead of freezing in "ringing"."""
+        self._stale_reason = reason
+        for panel in self.panels.panels():
+            panel.set_stale(reason)
+
     def _should_pop(self, event: CallEvent) -> bool:
         if not event.live or self.paused or self.pop_mode == "off":
             return False
@@ -118,6 +127,7 @@ class CallPopups(QObject):
         panel.contact_picked.connect(lambda _number, _contact: self._show_manager_name(panel))
         panel.retry_lookup_requested.connect(self.lookup_requested)
         self.lookup_requested.emit(caller.e164)
+        panel.set_stale(self._stale_reason)
         self.panel_shown.emit(call.call_id)
         return panel
 

@@ -221,6 +221,11 @@ class InsiderPanel(QWidget):
         self.close_button.clicked.connect(self.close)
         header.addWidget(self.close_button)
         layout.addLayout(header)
+        # Calls stopped coming through: what this panel shows may be over; say so at the top.
+        self.stale_label = self._wrapping_label(body, "staleLabel")
+        self.stale_label.setStyleSheet("color: #8e1b10; font-weight: 600;")
+        self.stale_label.setVisible(False)
+        layout.addWidget(self.stale_label)
 
         # The number is known at once, so it comes first and largest.
         number_row = QHBoxLayout()
@@ -362,6 +367,17 @@ class InsiderPanel(QWidget):
         )
         self._update_utm()
         self.call_back_button.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED))
+        self._update_accessibility()
+        self._relayout()
+
+    @property
+    def stale_text(self) -> str:
+        return self.stale_label.text() if self.stale_label.isVisible() else ""
+
+    def set_stale(self, text: str) -> None:
+        """``text``: why this panel no longer follows its call; empty when it does again."""
+        self.stale_label.setText(text)
+        self.stale_label.setVisible(bool(text))
         self._update_accessibility()
         self._relayout()
 

@@ -1,0 +1,91 @@
+"""Ringostat refusing the keys cannot be missed, and stale panels say so (issue 13, item 3).
+
+Before, the only signs were an amber dot and a tooltip, and an open panel stayed "ringing"
+long after the call had ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from ringohunt_desktop.domain import CallPhase
+from ringohunt_desktop.simulator import Simulator
+from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER
+from tests.test_app_flow import AppRunner, app_factory, panel_for, ring, started, until
+
+__all__ = ["app_factory"]
+
+pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("expect_log_warnings")]
+
+
+async def revoke_ringostat_keys(sim: Simulator, revoked: bool) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(sim.url + "/_sim/faults",
+                                     json={"service": "ringostat", "auth_revoked": revoked})
+    response.raise_for_status()
+
+
+async def ringostat_requests(sim: Simulator) -> list[object]:
+    async with httpx.AsyncClient() as client:
+        response = await client.get(sim.url + "/_sim/requests", params={"service": "ringostat"})
+    response.raise_for_status()
+    items: list[object] = response.json()
+    return items
+
+
+async def until_more_requests(sim: Simulator, seen: int) -> None:
+    for _ in range(300):
+        if len(await ringostat_requests(sim)) > seen:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the app stopped asking Ringostat")
+
+
+def test_refused_keys_raise_a_notice_that_stays_until_they_work_again(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        call_id = await ring(sim, UNKNOWN_NUMBER)
+        panel = await panel_for(app, call_id)
+        assert panel.stale_text == ""
+        assert not app.stopped_notice.isVisible()
+
+        await revoke_ringostat_keys(sim, True)
+        await until(app.stopped_notice.isVisible, 15, "the pop-ups-stopped notice")
+        assert "Pop-ups stopped" in app.stopped_notice.title_label.text()
+        assert "Ringostat" in app.stopped_notice.title_label.text()
+        assert "Settings" in app.stopped_notice.detail
+        # The open panel no longer follows its call, and says so.
+        assert panel.phase is CallPhase.RINGING
+        assert "Not updating" in panel.stale_text
+
+        # Persistent: more refused polls leave it up; only working keys take it down.
+        seen = len(await ringostat_requests(sim))
+        for _ in range(3):
+            app.check_calls_now()  # as the agent would, instead of waiting for the retry
+            await until_more_requests(sim, seen)
+            seen = len(await ringostat_requests(sim))
+        assert app.stopped_notice.isVisible()
+
+        await revoke_ringostat_keys(sim, False)
+        app.check_calls_now()
+        await until(lambda: not app.stopped_notice.isVisible(), 15, "the notice to go")
+        assert panel.stale_text == ""
+
+    app_factory.run(scenario())
+
+
+def test_the_notice_opens_settings(app_factory: AppRunner, sim: Simulator,
+                                   qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        await revoke_ringostat_keys(sim, True)
+        await until(app.stopped_notice.isVisible, 15, "the pop-ups-stopped notice")
+        app.stopped_notice.settings_button.click()
+        await until(lambda: app.setup_windows.window is not None
+                    and app.setup_windows.window.isVisible(), 5, "Settings")
+
+    app_factory.run(scenario())
