@@ -530,3 +530,48 @@ def test_screenshots_of_every_page(runner: SetupRunner, sim_credentials: SimCred
         dialog.reject()
 
     runner.run(scenario())
+
+
+def test_the_wizard_says_on_its_first_page_that_keys_cannot_be_kept(
+        runner: SetupRunner) -> None:
+    controller = runner.controller(UnavailableStore())
+
+    async def scenario() -> None:
+        wizard = controller.open_wizard()
+        assert wizard.currentPage() is wizard.section_pages[0]
+        banner = wizard.keychain_banner
+        assert banner.isVisibleTo(wizard)
+        assert "no usable password store" in banner.text()
+        assert "RINGOHUNT_RINGOSTAT_AUTH_KEY" in banner.text()
+        assert "RINGOHUNT_NETHUNT_API_KEY" in banner.text()
+        assert wizard.keychain_retry_button.isVisibleTo(wizard)
+        wizard.reject()
+
+    runner.run(scenario())
+
+
+def test_the_wizard_checks_the_keychain_again_on_request(runner: SetupRunner) -> None:
+    store = UnavailableStore()
+    controller = runner.controller(store)
+
+    async def scenario() -> None:
+        wizard = controller.open_wizard()
+        assert wizard.keychain_banner.isVisibleTo(wizard)
+        controller.controller.store = MemoryStore()  # IT unlocked or installed a keychain
+        wizard.keychain_retry_button.click()
+        assert not wizard.keychain_banner.isVisibleTo(wizard)
+        assert not wizard.keychain_retry_button.isVisibleTo(wizard)
+        wizard.reject()
+
+    runner.run(scenario())
+
+
+def test_a_working_keychain_shows_no_warning(runner: SetupRunner) -> None:
+    controller = runner.controller(MemoryStore())
+
+    async def scenario() -> None:
+        wizard = controller.open_wizard()
+        assert not wizard.keychain_banner.isVisibleTo(wizard)
+        wizard.reject()
+
+    runner.run(scenario())

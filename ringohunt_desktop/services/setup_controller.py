@@ -160,6 +160,21 @@ class SetupController(QObject):
                 changed[key] = value
         return changed
 
+    def keychain_problem(self) -> str:
+        """Why the keys typed in could not be kept, said before the agent types them; ""
+        when the password store works. Keys from the environment need no store."""
+        try:
+            self.store.get("ringostat_auth_key")
+        except CredentialStoreUnavailable as exc:
+            log.info("credential store unavailable: %s", exc)
+            return translate("SetupController",
+                "This computer has no usable password store ({reason}), so RingoHunt cannot "
+                "keep the keys you enter here; it never writes them to a plain file. Ask "
+                "your IT department to set one up, or set the environment variables "
+                "RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY and start "
+                "RingoHunt again.").format(reason=exc)
+        return ""
+
     def save(self, values: SetupValues) -> dict[str, Any]:
         """Store ``values``, then announce ``configuration_saved``; returns what changed
         (secrets as ``"stored"``).

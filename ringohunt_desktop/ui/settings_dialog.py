@@ -1333,6 +1333,14 @@ class FirstRunWizard(_SetupWindow, QWizard):
             self.section_pages.append(page)
             self.addPage(page)
         self.section_pages[-1].layout_.addWidget(self.banner)
+        # Said on the first page, before anything is typed (SetupWindows.open_wizard).
+        self.keychain_banner = _banner(self)
+        self.keychain_banner.setObjectName("keychainBanner")
+        self.keychain_retry_button = QPushButton(self.tr("Check again"), self)
+        self.keychain_retry_button.setVisible(False)
+        first_page = self.section_pages[0].layout_
+        first_page.insertWidget(0, self.keychain_banner)
+        first_page.insertWidget(1, self.keychain_retry_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Finish"))
         self._wire()
 
@@ -1340,6 +1348,12 @@ class FirstRunWizard(_SetupWindow, QWizard):
 
     def finish_saved(self) -> None:
         super().accept()
+
+    def show_keychain_problem(self, text: str) -> None:
+        """``text``: why keys typed here cannot be kept and what to do; "" hides it."""
+        self.keychain_banner.setText(text)
+        self.keychain_banner.setVisible(bool(text))
+        self.keychain_retry_button.setVisible(bool(text))
 
     # -- what the agent does
 

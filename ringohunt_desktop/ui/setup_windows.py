@@ -35,6 +35,10 @@ class SetupWindows(QObject):
 
     def open_wizard(self) -> FirstRunWizard:
         wizard = self._adopt(FirstRunWizard(self.controller.config))
+        # Before the first key is typed: five tested steps must not end in "Nothing was saved".
+        wizard.show_keychain_problem(self.controller.keychain_problem())
+        wizard.keychain_retry_button.clicked.connect(
+            lambda: wizard.show_keychain_problem(self.controller.keychain_problem()))
         wizard.show()
         return wizard
 
