@@ -24,7 +24,7 @@ from ringohunt_desktop.config import Config, ConfigError, load_config
 from ringohunt_desktop.core.calltracking import is_mine
 from ringohunt_desktop.core.dialing import dial_target, place_call
 from ringohunt_desktop.core.problems import SetupError
-from ringohunt_desktop.core.session import Session, find_folder
+from ringohunt_desktop.core.session import NETHUNT_SETTINGS, Session, find_folder
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.terminal import printable, silence
@@ -360,6 +360,11 @@ def _number_or_bad_input(text: str, region: str) -> str:
     try:
         return phone.to_e164(text, region)
     except phone.InvalidNumber as exc:
+        # A number copied from Ringostat (international digits without "+", e.g.
+        # 48601234567) is looked up as the pop-up would look up the same caller.
+        reported = phone.caller_e164(text, region)
+        if reported is not None:
+            return reported
         raise BadInput(str(exc)) from exc
 
 
@@ -378,7 +383,9 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
     from ringohunt_desktop.watching import WatchRefused, watch
 
     async def run() -> int:
-        async with Session(config) as session:
+        # lookup reads NetHunt only: no Ringostat keys or agent needed for it.
+        needs = NETHUNT_SETTINGS if args.command == "lookup" else None
+        async with Session(config, needs=needs) as session:
             if args.command == "watch":
                 await watch(session, paths, seconds=args.seconds, count=args.count,
                             exclusive=args.exclusive, out=out, err=err)

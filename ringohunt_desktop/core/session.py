@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from ringohunt_desktop.clients.ringostat import (
     RingostatClient,
     match_staff,
 )
-from ringohunt_desktop.config import Config, server_list
+from ringohunt_desktop.config import SPECS, Config, server_list
 from ringohunt_desktop.core.calltracking import AgentIdentity
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
 from ringohunt_desktop.core.subscription import BrokerBinding
@@ -66,6 +66,19 @@ def basic_auth_value(user: str, password: str) -> str:
     return base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
 
 
+#: What a command that only reads NetHunt needs (``lookup``).
+NETHUNT_SETTINGS = ("nethunt_email", "nethunt_api_key")
+
+
+def missing_settings_error(missing: Sequence[str]) -> SetupError:
+    """Names what a newcomer can set: the environment variables, and where else to go."""
+    names = ", ".join(SPECS[key].env or key if key in SPECS else key for key in missing)
+    return SetupError(SetupProblem.MISSING_SETTINGS,
+                      f"missing settings: {names} (set these environment variables or enter "
+                      "them in the app's Settings; to try RingoHunt without accounts, add "
+                      "--demo)", {"missing": names})
+
+
 @dataclass(frozen=True, slots=True)
 class Agent:
     member: StaffMember
@@ -75,12 +88,12 @@ class Agent:
 class Session:
     """Owns one long-lived client per service; close it with :meth:`aclose`."""
 
-    def __init__(self, config: Config, *, retry: RetryPolicy | None = None) -> None:
-        missing = config.missing_credentials
+    def __init__(self, config: Config, *, retry: RetryPolicy | None = None,
+                 needs: Collection[str] | None = None) -> None:
+        """``needs``: the credentials this use of the session requires (all by default)."""
+        missing = [key for key in config.missing_credentials if needs is None or key in needs]
         if missing:
-            raise SetupError(SetupProblem.MISSING_SETTINGS,
-                             "missing settings: " + ", ".join(missing),
-                             {"missing": ", ".join(missing)})
+            raise missing_settings_error(missing)
         for setting in ("project_timezone", "crm_timezone"):
             check_time_zone(setting, getattr(config, setting))
         self.config = config
