@@ -38,6 +38,16 @@ DEBIAN_PACKAGES = [
 ]
 
 
+# What the demo itself needs on a bare Debian: Qt's xcb platform plugin loads these, and
+# without them Qt aborts before the app can say anything.
+DEMO_PACKAGES = [
+    "fonts-dejavu-core", "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4",
+    "libxcb-keysyms1", "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0",
+    "libxcb-render-util0", "libxcb-image0", "libegl1", "libgl1", "libfontconfig1",
+    "libdbus-1-3",
+]
+
+
 def run(*cmd: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
     subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, env=env)
@@ -56,19 +66,20 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(digest)
 
 
-def ensure_debian_packages() -> None:
-    """Install the real-display packages when we can (root on Debian); otherwise say so."""
+def ensure_debian_packages(packages: list[str] = DEBIAN_PACKAGES,
+                           purpose: str = "real-display tests will be skipped") -> None:
+    """Install ``packages`` when we can (root on Debian); otherwise say what is missing."""
     if sys.platform != "linux" or not shutil.which("dpkg-query"):
         return
     missing = [
-        p for p in DEBIAN_PACKAGES
+        p for p in packages
         if subprocess.run(["dpkg-query", "-W", "-f=${Status}", p], capture_output=True,
                           text=True).stdout.strip() != "install ok installed"
     ]
     if not missing:
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        print(f"note: real-display tests will be skipped; missing: {' '.join(missing)}")
+        print(f"note: {purpose}; missing: {' '.join(missing)}")
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run("apt-get", "update", "-qq", env=env)
@@ -79,6 +90,7 @@ def main(argv: list[str]) -> int:
     command = argv[0] if argv else "help"
     rest = argv[1:]
     if command == "demo":
+        ensure_debian_packages(DEMO_PACKAGES, "the demo may not start (install them with apt)")
         ensure_venv("")
         return subprocess.call([str(PY), "-m", "ringohunt_desktop", "--demo", *rest], cwd=ROOT)
     if command == "test":

@@ -461,11 +461,17 @@ def run_simulator(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     return EXIT_OK
 
 
+FIRST_DEMO_CALL_AFTER_S = 3.0
+
+
 def demo_simulator(args: argparse.Namespace) -> AbstractContextManager[Any]:
     from ringohunt_desktop.simulator import SimCredentials, SimOptions, Simulator
 
     every = args.demo_call_every if args.demo_call_every > 0 else None
-    return Simulator(SimCredentials(), SimOptions(call_every=every), port=args.demo_port)
+    # The first call rings within seconds: a newcomer's first impression is a pop-up.
+    first = FIRST_DEMO_CALL_AFTER_S if every is not None else None
+    return Simulator(SimCredentials(), SimOptions(call_every=every, first_incoming_after=first),
+                     port=args.demo_port)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

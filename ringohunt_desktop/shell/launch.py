@@ -59,6 +59,19 @@ def prefer_x11_on_wayland(environ: MutableMapping[str, str]) -> None:
         environ["QT_QPA_PLATFORM"] = "xcb;wayland"
 
 
+NO_DISPLAY_MESSAGE = (
+    "error: no display: RingoHunt is a desktop app and needs a graphical session (neither "
+    "DISPLAY nor WAYLAND_DISPLAY is set). Start it from the desktop, or use the command-line "
+    "tools (ringohunt-desktop --help).\n")
+
+
+def no_display(env: Mapping[str, str]) -> bool:
+    """Linux without any display: Qt would abort with a misleading message about missing xcb
+    libraries ("libxcb-cursor0 is needed"), so it is said plainly before Qt starts."""
+    return (sys.platform.startswith("linux") and not env.get("QT_QPA_PLATFORM")
+            and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"))
+
+
 def create_qapplication() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -130,6 +143,9 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
     from ringohunt_desktop.shell.i18n import install_translator
     from ringohunt_desktop.shell.qt_log import install_qt_message_handler
 
+    if no_display(os.environ):
+        sys.stderr.write(NO_DISPLAY_MESSAGE)
+        return 1
     qt_app = create_qapplication()
     language = install_translator(qt_app, config.language, paths.cache_dir)
     log.info("Interface language: %s", language)

@@ -66,6 +66,11 @@ class SimOptions:
     calls_history_days: int = 7  # past calls seeded into calls/list
     calls_per_day: int = 40
     call_every: float | None = None  # seconds between generated live calls; None = only on demand
+    # The demo's first live call: incoming, to the configured agent, from a CRM contact, this
+    # many seconds after start and ringing long enough for the app to finish starting. A
+    # newcomer must see a pop-up at once, not whatever the dice give after a minute.
+    # None: the first call is the generator's, ``call_every`` after start.
+    first_incoming_after: float | None = None
     calls_cap: int = 6500  # rows per calls/list answer (Ringostat's documented cap)
     feed_cap: int = 10000  # rows per NetHunt trigger answer
     find_empty_as_404: bool = False  # NetHunt's "no match" variant (nethunt-api.md §2.3)

@@ -231,6 +231,17 @@ def _add_random_call(state: SimState, data: RingostatData, ring_at: float, *,
                            ring_seconds=ring_seconds, talk_seconds=talk_seconds)
 
 
+FIRST_CALL_RING_SECONDS = 25.0  # covers a slow start-up (the first sync) on a loaded PC
+
+
+def _add_first_incoming_call(state: SimState, data: RingostatData) -> SimCall:
+    agent = data.default_agent or AGENTS[0]
+    return _add_timed_call(data, direction="in", outcome="answered",
+                           client_number=data.rng.choice(_crm_numbers(state, data)),
+                           agent=agent, ring_at=state.clock(),
+                           ring_seconds=FIRST_CALL_RING_SECONDS, talk_seconds=60.0)
+
+
 def _add_timed_call(data: RingostatData, *, direction: str, outcome: str, client_number: str,
                     agent: Agent, ring_at: float, ring_seconds: float, talk_seconds: float,
                     source: TrafficSource | None = None) -> SimCall:
@@ -729,6 +740,10 @@ def start_generator(state: SimState, options: SimOptions) -> None:
     data: RingostatData = state.services["ringostat"]
 
     def generate() -> None:
+        first = options.first_incoming_after
+        if first is not None and not state.stopping.wait(first):
+            with state.lock:
+                _add_first_incoming_call(state, data)
         while not state.stopping.wait(interval):
             with state.lock:
                 _add_random_call(state, data, state.clock(), live=True)
