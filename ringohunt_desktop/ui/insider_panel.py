@@ -60,6 +60,7 @@ from ringohunt_desktop.ui.widgets import (
     TEXT_MUTED,
     TEXT_PRIMARY,
     TEXT_SECONDARY,
+    local_time,
     meaningful_utm,
     plain_label,
     plain_tooltip,
@@ -696,7 +697,7 @@ def _delay_text(seconds: float) -> str:
 
 
 def _clock(moment: datetime) -> str:
-    return moment.strftime("%H:%M")
+    return local_time(moment).strftime("%H:%M")
 
 
 class PanelStack(QObject):

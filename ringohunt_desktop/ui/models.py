@@ -24,10 +24,16 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from ringohunt_desktop.domain import CallRecord, Contact, Direction, normalise_disposition
-from ringohunt_desktop.phone import DEFAULT_REGION, InvalidNumber, display_number, parse_phone
+from ringohunt_desktop.phone import (
+    DEFAULT_REGION,
+    CallerNumber,
+    InvalidNumber,
+    display_number,
+    parse_phone,
+)
 from ringohunt_desktop.store.calls import JournalRow
 from ringohunt_desktop.ui import icons
-from ringohunt_desktop.ui.widgets import meaningful_utm, plain_tooltip, shown
+from ringohunt_desktop.ui.widgets import local_time, meaningful_utm, plain_tooltip, shown
 
 __all__ = [
     "CONTACT_ROLE",
@@ -104,9 +110,7 @@ def _direction_text(direction: Direction) -> str:
     return texts[direction]
 
 
-def _local(moment: datetime) -> datetime:
-    """The agent's wall-clock time; naive values are taken as already local."""
-    return moment.astimezone() if moment.tzinfo is not None else moment
+_local = local_time  # the rule every window shares (widgets.local_time)
 
 
 class ContactColumn(IntEnum):
@@ -261,7 +265,10 @@ class JournalModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[JournalRow]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
-        self._numbers = [display_number(r.call.client_number, self._region) for r in self._rows]
+        # As the panel shows the same caller: Ringostat's international digits without "+"
+        # (48221234567) read as the number they are.
+        self._numbers = [CallerNumber.of(r.call.client_number, self._region).display
+                         for r in self._rows]
         self.endResetModel()
 
     def row_at(self, row: int) -> JournalRow | None:

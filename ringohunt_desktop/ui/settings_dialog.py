@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.config import Config, parse_broker_servers
 from ringohunt_desktop.credentials import MAX_SECRET_CHARS
 from ringohunt_desktop.domain import Folder, StaffMember
-from ringohunt_desktop.ui.widgets import plain_label
+from ringohunt_desktop.ui.widgets import local_zone_name, plain_label
 
 if TYPE_CHECKING:
     from ringohunt_desktop.services.setup_checks import (
@@ -1132,6 +1132,12 @@ class BehaviourSection(_Section):
         self.autostart_check.setObjectName("autostartCheck")
         self.autostart_check.setChecked(config.autostart)
         form.addRow("", self._with_note(self.autostart_check, "autostart"))
+        # One rule for every time on screen (panel, journal, tray), said where it is looked for.
+        self.time_zone_note = _note_label(
+            self.tr("Call times are shown in this computer's time zone ({zone}), in the "
+                    "panel and in the journal alike.").format(zone=local_zone_name()), self)
+        self.time_zone_note.setObjectName("timeZoneNote")
+        form.addRow(self.tr("Times"), self.time_zone_note)
         layout.addLayout(form)
         layout.addStretch(1)
         self.language_combo.currentIndexChanged.connect(self._on_language_changed)

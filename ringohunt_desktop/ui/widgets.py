@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -125,3 +126,14 @@ def ask_save_path(title: str, default: Path, file_filter: str) -> Path | None:
     """The system's Save dialog; None when the agent cancels."""
     chosen, _filter = QFileDialog.getSaveFileName(None, title, str(default), file_filter)
     return Path(chosen) if chosen else None
+
+
+def local_time(moment: datetime) -> datetime:
+    """The one rule for times on screen: this computer's wall clock, the one on the agent's
+    taskbar (Ringostat reports in the project's zone). Naive values are taken as local."""
+    return moment.astimezone() if moment.tzinfo is not None else moment
+
+
+def local_zone_name() -> str:
+    """This computer's time zone as the agent knows it (e.g. "EET"), for the settings."""
+    return datetime.now().astimezone().tzname() or ""
