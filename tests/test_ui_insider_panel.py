@@ -459,3 +459,52 @@ def test_bidi_overrides_cannot_reorder_the_contact_book_or_the_picker(
     shown = [model.data(model.index(0, column)) for column in range(model.columnCount())]
     assert "live" in shown
     assert all("\u202e" not in str(value) for value in shown), shown
+
+
+# -- the agent's shift (issue 13): name as headline, four panels without a wall of cards ----
+
+
+def point_size(label: QLabel) -> float:
+    label.ensurePolished()
+    return label.font().pointSizeF()
+
+
+def test_the_callers_name_is_the_headline(panel: InsiderPanel) -> None:
+    panel.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))
+    assert panel.name_label.text() == OLENA.name
+    assert point_size(panel.name_label) > point_size(panel.number_label)
+    # Above the number, too.
+    assert panel.name_label.mapTo(panel, QPoint(0, 0)).y() < panel.number_label.mapTo(
+        panel, QPoint(0, 0)).y()
+
+
+def test_a_long_header_wraps_instead_of_clipping(panel: InsiderPanel) -> None:
+    assert panel.status_label.wordWrap()
+
+
+def test_older_panels_fold_so_four_take_at_most_three_quarters_of_a_1000px_screen(
+        qtbot: QtBot) -> None:
+    stack = PanelStack(autoclose_seconds=0, max_panels=4)
+    try:
+        panels = [stack.show_call(make_call(f"c{i}"), CALLER) for i in range(4)]
+        for shown_panel in panels:
+            shown_panel.set_lookup(LookupResult(LookupState.AMBIGUOUS, NUMBER,
+                                                (ANDRII, MARIA, OLENA)))
+        qtbot.waitExposed(panels[-1])
+        assert [p.collapsed for p in panels] == [True, True, True, False]
+
+        def span() -> int:
+            return (max(p.geometry().bottom() for p in panels)
+                    - min(p.geometry().top() for p in panels) + 1)
+
+        qtbot.waitUntil(lambda: span() <= 750)  # once the folded heights have settled
+        # Folded, an older panel still says who called.
+        assert panels[0].name_label.isVisible()
+        assert not panels[0].picker.isVisible()
+
+        # Pinned, it unfolds with everything its lookup shows.
+        panels[0].set_pinned(True)
+        qtbot.waitUntil(lambda: not panels[0].collapsed)
+        assert panels[0].picker.isVisible()
+    finally:
+        stack.close_all()

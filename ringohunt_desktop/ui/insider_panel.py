@@ -80,9 +80,12 @@ _STYLE = f"""
 }}
 #body QLabel {{ color: {TEXT_PRIMARY}; }}
 #statusLabel, #timeLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
-#numberLabel {{ font-size: 17pt; font-weight: 600; letter-spacing: 0.3px; }}
-#nameLabel {{ font-size: 12pt; font-weight: 700; }}
-#nameLabel[muted="true"] {{ color: {TEXT_MUTED}; font-weight: 400; font-style: italic; }}
+#nameLabel {{ font-size: 16pt; font-weight: 700; }}
+#nameLabel[muted="true"] {{
+    color: {TEXT_MUTED}; font-size: 12pt; font-weight: 400; font-style: italic;
+}}
+#numberLabel {{ color: {TEXT_SECONDARY}; font-size: 12pt; font-weight: 600;
+    letter-spacing: 0.3px; }}
 #companyLabel {{ color: {TEXT_SECONDARY}; font-size: 10pt; margin-top: 1px; }}
 #managerLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 1px; }}
 #utmLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 6px; }}
@@ -150,6 +153,7 @@ class InsiderPanel(QWidget):
         self._contact: Contact | None = None
         self._manager_override = ""
         self._dismissed = False
+        self._collapsed = False  # an older panel in the stack: header and name only
         self._focus_before_show: QWindow | None = None
         self._accent_colour = ACCENT_LOOKING
         app = QGuiApplication.instance()
@@ -210,6 +214,8 @@ class InsiderPanel(QWidget):
         self.direction_icon.setFixedSize(18, 18)
         header.addWidget(self.direction_icon)
         self.status_label = plain_label(object_name="statusLabel", parent=body)
+        # Wraps rather than clips: "Вхідний дзвінок • пропущено" is long beside the buttons.
+        self.status_label.setWordWrap(True)
         header.addWidget(self.status_label, 1)
         self.time_label = plain_label(object_name="timeLabel", parent=body)
         header.addWidget(self.time_label)
@@ -228,7 +234,10 @@ class InsiderPanel(QWidget):
         self.stale_label.setVisible(False)
         layout.addWidget(self.stale_label)
 
-        # The number is known at once, so it comes first and largest.
+        # Who is calling is the headline: the agent greets a name, not digits. Until the CRM
+        # answers it says so ("Looking up…"), muted, and the number below carries the call.
+        self.name_label = self._wrapping_label(body, "nameLabel")
+        layout.addWidget(self.name_label)
         number_row = QHBoxLayout()
         number_row.setSpacing(4)
         self.number_label = plain_label(object_name="numberLabel", parent=body)
@@ -243,8 +252,6 @@ class InsiderPanel(QWidget):
         layout.addLayout(number_row)
         layout.addSpacing(4)
 
-        self.name_label = self._wrapping_label(body, "nameLabel")
-        layout.addWidget(self.name_label)
         self.company_label = self._wrapping_label(body, "companyLabel")
         layout.addWidget(self.company_label)
         self.manager_label = self._wrapping_label(body, "managerLabel")
@@ -582,8 +589,34 @@ class InsiderPanel(QWidget):
             )
         return ""
 
+    @property
+    def collapsed(self) -> bool:
+        return self._collapsed
+
+    def set_collapsed(self, collapsed: bool) -> None:
+        """Fold to the header and the caller's name (the stack does this to older panels, so
+        four calls never cover most of the screen), or unfold with everything in its state."""
+        if collapsed == self._collapsed:
+            return
+        self._collapsed = collapsed
+        if not collapsed:
+            # Each part's visibility follows the call and the lookup: let them decide again.
+            self._apply_lookup()
+            self.update_call(self._call, self._phase)
+            self.delay_label.setVisible(bool(self.delay_label.text()))
+        self._relayout()
+
+    def _folded_widgets(self) -> tuple[QWidget, ...]:
+        return (self.number_label, self.copy_button, self.company_label, self.manager_label,
+                self.hint_label, self.picker, self.change_button, self.message_label,
+                self.utm_label, self.delay_label, self.primary_button, self.call_back_button)
+
     def _relayout(self) -> None:
         """Fit the height to the content at the fixed width and tell the stack."""
+        if self._collapsed:
+            # Every state change ends here, so a lookup answering meanwhile stays folded.
+            for widget in self._folded_widgets():
+                widget.setVisible(False)
         layout = self.layout()
         if layout is None or not self.isVisible():
             # Hidden children do not report height-for-width yet; showEvent sizes the panel.
@@ -749,7 +782,7 @@ class PanelStack(QObject):
         self._panels[call_id] = panel
         panel.dismissed.connect(lambda: self._forget(call_id))
         panel.content_resized.connect(self.relayout)
-        panel.pin_changed.connect(lambda _pinned: self._reschedule(call_id))
+        panel.pin_changed.connect(lambda _pinned: self._on_pin(call_id))
         panel.hover_changed.connect(lambda hovered: self._on_hover(call_id, hovered))
         # Place it before showing so it appears near where it belongs; showing settles its
         # height, so re-stack once more before anything is painted.
@@ -812,6 +845,10 @@ class PanelStack(QObject):
             self._timers[call_id] = timer
         timer.start(round(self.autoclose_seconds * 1000))
 
+    def _on_pin(self, call_id: str) -> None:
+        self._reschedule(call_id)
+        self.relayout()  # a pinned panel stays unfolded
+
     def _on_hover(self, call_id: str, hovered: bool) -> None:
         # The agent is reading it: do not pull it away under the pointer.
         if hovered:
@@ -819,6 +856,7 @@ class PanelStack(QObject):
         else:
             self._hovered.discard(call_id)
         self._reschedule(call_id)
+        self.relayout()  # a folded panel unfolds while the pointer is on it
 
     def _forget(self, call_id: str) -> None:
         panel = self._panels.pop(call_id, None)
@@ -857,6 +895,14 @@ class PanelStack(QObject):
                         min(right, area.right() - self._margin))
         left = right - PANEL_WIDTH + 1
         edge = area.bottom() - self._margin if grows_up else area.top() + self._margin
+
+        # The newest panel is the call at hand; older ones fold to a line unless the agent
+        # pinned one or points at it. Folding re-enters relayout (content_resized); the
+        # placing below runs after every height has settled.
+        newest = next(reversed(self._panels))
+        for call_id, panel in list(self._panels.items()):
+            panel.set_collapsed(call_id != newest and not panel.pinned
+                                and call_id not in self._hovered)
 
         for panel in reversed(list(self._panels.values())):
             height = panel.height()
