@@ -1,4 +1,5 @@
-"""Ringostat refusing the keys cannot be missed, and stale panels say so (issue 13, item 3).
+"""Ringostat refusing the keys cannot be missed, and stale panels say so (issue 13, item 3);
+and the first run shows its wizard alone.
 
 Before, the only signs were an amber dot and a tooltip, and an open panel stayed "ringing"
 long after the call had ended.
@@ -7,11 +8,16 @@ long after the call had ended.
 from __future__ import annotations
 
 import asyncio
+import os
+from pathlib import Path
 
 import httpx
 import pytest
 
+from ringohunt_desktop.config import load_config
 from ringohunt_desktop.domain import CallPhase
+from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.shell.app import RingoHuntApp
 from ringohunt_desktop.simulator import Simulator
 from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER
 from tests.test_app_flow import AppRunner, app_factory, panel_for, ring, started, until
@@ -87,5 +93,38 @@ def test_the_notice_opens_settings(app_factory: AppRunner, sim: Simulator,
         app.stopped_notice.settings_button.click()
         await until(lambda: app.setup_windows.window is not None
                     and app.setup_windows.window.isVisible(), 5, "Settings")
+
+    app_factory.run(scenario())
+
+
+def test_the_first_run_shows_the_wizard_alone(sim: Simulator, basedir: Path,
+                                              qloop: asyncio.AbstractEventLoop) -> None:
+    # Issue 13: the empty contact book opened over the wizard and hid its buttons.
+    paths = AppPaths.under(basedir).ensure()
+    no_keys = {"RINGOHUNT_MACHINE_CONFIG": os.devnull,
+               "RINGOHUNT_RINGOSTAT_URL": sim.ringostat_url,
+               "RINGOHUNT_NETHUNT_URL": sim.nethunt_url}
+    app = RingoHuntApp(load_config(paths, env=no_keys), paths)
+    runner = AppRunner(sim, basedir, qloop)
+    runner.apps.append(app)
+
+    async def scenario() -> None:
+        app.start()
+        app.show_on_launch()  # what a start by hand does next
+        assert app.setup_windows.window is not None
+        assert app.setup_windows.window.isVisible()
+        assert app.contact_book is None
+        app.setup_windows.window.close()
+
+    runner.run(scenario())
+
+
+def test_a_configured_start_by_hand_shows_the_contact_book(
+        app_factory: AppRunner, qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        app = await started(app_factory())
+        app.show_on_launch()
+        assert app.contact_book is not None
+        assert app.contact_book.isVisible()
 
     app_factory.run(scenario())

@@ -137,6 +137,12 @@ class RingoHuntApp(QObject):
         self.tray.show_source_state(TrayState.STARTING, self.tr("Connecting…"))
         self._setup_task = asyncio.ensure_future(self._set_up_services())
 
+    def show_on_launch(self) -> None:
+        """Started by hand: the contact book, unless the first-run wizard is up; an empty
+        book over it would hide the wizard's buttons."""
+        if self.setup_windows.window is None or not self.setup_windows.window.isVisible():
+            self.open_contact_book()
+
     def _on_configuration_saved(self, config: Config) -> None:
         """New keys or settings: rebuild the services with them (the windows stay)."""
         self.config = config

@@ -174,7 +174,7 @@ def run_gui(config: Config, paths: AppPaths, *, demo: Any = None, minimized: boo
         if dial:
             app.dial(dial)
         elif not minimized:
-            app.open_contact_book()  # started by hand: show something; at login: stay quiet
+            app.show_on_launch()  # started by hand: show something; at login: stay quiet
         await quit_event.wait()
         await app.shutdown()
         instance.release()
