@@ -895,6 +895,13 @@ class PanelStack(QObject):
                         min(right, area.right() - self._margin))
         left = right - PANEL_WIDTH + 1
         edge = area.bottom() - self._margin if grows_up else area.top() + self._margin
+        if anchor is not None:
+            # A tray with no reserved strip (the work area includes it): never cover the
+            # icon the agent clicks; start beyond it.
+            if grows_up:
+                edge = min(edge, anchor.top() - self._margin)
+            else:
+                edge = max(edge, anchor.bottom() + self._margin)
 
         # The newest panel is the call at hand; older ones fold to a line unless the agent
         # pinned one or points at it. Folding re-enters relayout (content_resized); the
