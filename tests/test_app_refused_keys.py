@@ -128,3 +128,29 @@ def test_a_configured_start_by_hand_shows_the_contact_book(
         assert app.contact_book.isVisible()
 
     app_factory.run(scenario())
+
+
+def test_open_in_crm_without_a_browser_says_so_and_copies_the_link(
+        app_factory: AppRunner, qloop: asyncio.AbstractEventLoop,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtGui import QDesktopServices, QGuiApplication
+
+    from ringohunt_desktop.domain import Contact
+
+    # No browser on this computer: Qt's openUrl answers False.
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
+    notices: list[tuple[str, str]] = []
+
+    async def scenario() -> None:
+        app = await started(app_factory())
+        monkeypatch.setattr(app.tray, "notify_call",
+                            lambda title, body: notices.append((title, body)))
+        link = "https://nethunt.com/service/crm/records/rec-1"
+        app.open_in_crm(Contact("rec-1", "f", "Олена", link=link))
+        assert notices
+        assert "browser" in notices[0][0]
+        clipboard = QGuiApplication.clipboard()
+        assert clipboard is not None
+        assert clipboard.text() == link
+
+    app_factory.run(scenario())

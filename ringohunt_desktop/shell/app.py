@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from ringohunt_desktop import phone
@@ -448,11 +448,27 @@ class RingoHuntApp(QObject):
 
     def _open_link(self, link: str) -> None:
         if link.startswith("https://"):
-            QDesktopServices.openUrl(QUrl(link))
+            self._open_in_browser(link)
 
     def open_in_crm(self, contact: Contact) -> None:
         if contact.link:
-            QDesktopServices.openUrl(QUrl(contact.link))
+            self._open_in_browser(contact.link)
+        else:
+            self.tray.notify_call(self.tr("Cannot open in CRM"),
+                                  self.tr("NetHunt gave no link for this contact."))
+
+    def _open_in_browser(self, link: str) -> None:
+        """Open ``link``; without a browser, say so and leave the link on the clipboard
+        (a click that does nothing visible reads as a broken button)."""
+        if QDesktopServices.openUrl(QUrl(link)):
+            return
+        log.warning("no browser opened %s", link)
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None:
+            clipboard.setText(link)
+        self.tray.notify_call(self.tr("Cannot open the browser"),
+                              self.tr("No web browser was found. The link is copied: paste it "
+                                      "into a browser."))
 
     def _open_number_in_crm(self, number: str) -> None:
         if self.services is not None:
