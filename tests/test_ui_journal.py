@@ -329,3 +329,18 @@ def test_screenshot(qtbot: QtBot, window: JournalWindow) -> None:
     select(window, "c-in-today")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert window.grab().save(str(ARTIFACTS / "journal.png"))
+
+
+def test_a_checked_filter_button_has_room_for_its_bold_text(
+        qtbot: QtBot, window: JournalWindow) -> None:
+    # Issue 13: the checked (bold) "Пропущені (12)" lost its first letter.
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    window.show()
+    qtbot.waitExposed(window)
+    for button in window.filter_buttons.values():
+        button.setChecked(True)
+        bold = QFont(button.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        needed = QFontMetrics(bold).horizontalAdvance(button.text()) + 2 * 14
+        qtbot.waitUntil(lambda button=button, needed=needed: button.width() >= needed)

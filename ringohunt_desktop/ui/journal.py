@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Final
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -178,6 +178,7 @@ class JournalWindow(QWidget):
             self.filter_group.addButton(button)
             self.filter_buttons[kind] = button
             filters.addWidget(button)
+            _fit_checked_text(button)
         self.filter_buttons[CallFilter.ALL].setChecked(True)
         self.filter_group.buttonToggled.connect(self._on_filter_toggled)
         filters.addSpacing(14)
@@ -481,6 +482,7 @@ class JournalWindow(QWidget):
         self.filter_buttons[CallFilter.MISSED].setText(
             f"{missed_label} ({unhandled})" if unhandled else missed_label
         )
+        _fit_checked_text(self.filter_buttons[CallFilter.MISSED])
         has_filters = (
             self.call_filter is not CallFilter.ALL
             or self.period is not Period.ALL
@@ -497,3 +499,16 @@ class JournalWindow(QWidget):
         if unhandled:
             parts.append(self.tr("Missed calls to handle: %n", "", unhandled))
         self.status_label.setText(" · ".join(parts))
+
+
+_FILTER_PADDING = 2 * 14 + 4  # the style's horizontal padding, and the border
+
+
+def _fit_checked_text(button: QPushButton) -> None:
+    """A checked filter is bold, and bold text is wider than the width Qt sized the button
+    for: "Пропущені (12)" lost its first letter. Make room for the bold text."""
+    button.ensurePolished()
+    bold = QFont(button.font())
+    bold.setWeight(QFont.Weight.DemiBold)
+    button.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(button.text())
+                           + _FILTER_PADDING)
