@@ -81,3 +81,33 @@ def test_the_settings_state_the_time_rule(qtbot: QtBot) -> None:
     note = dialog.findChild(QLabel, "timeZoneNote")
     assert note is not None
     assert "this computer's time zone" in note.text()
+
+
+@pytest.mark.parametrize("service", ["Ringostat", "NetHunt"])
+def test_a_setup_test_failure_has_no_brackets_inside_brackets(service: str) -> None:
+    from ringohunt_desktop.clients.errors import Reason, TransientError
+    from ringohunt_desktop.services.setup_checks import nethunt_error_text, ringostat_error_text
+
+    offline = TransientError(service, "cannot connect", reason=Reason.OFFLINE)
+    text = (ringostat_error_text(offline, "12345") if service == "Ringostat"
+            else nethunt_error_text(offline))
+    depth = deepest = 0
+    for character in text:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        deepest = max(deepest, depth)
+    assert deepest <= 1, text
+
+
+def test_the_environment_note_is_written_once_per_tab(qtbot: QtBot) -> None:
+    from ringohunt_desktop.config import Secret
+
+    sources = {key: "environment" for key in ("ringostat_auth_key", "ringostat_project_id",
+                                              "nethunt_email", "nethunt_api_key")}
+    config = Config(ringostat_auth_key=Secret("k"), ringostat_project_id="1",
+                    nethunt_email="a@b.c", nethunt_api_key=Secret("n"), sources=sources)
+    dialog = SettingsDialog(config)
+    qtbot.addWidget(dialog)
+    for section in dialog.form.sections:
+        notes = [label for label in section.findChildren(QLabel)
+                 if "environment variable" in label.text()]
+        assert len(notes) <= 1, section.title()

@@ -166,13 +166,13 @@ def ringostat_error_text(exc: ApiError, project_id: str) -> str:
         return describe_api_error(exc)
     if isinstance(exc, TransientError):
         return translate(
-            "SetupChecks", "Cannot reach Ringostat ({reason}). Check the internet connection "
+            "SetupChecks", "Cannot reach Ringostat: {reason}. Check the internet connection "
             "and test again.").format(reason=reason_phrase(exc))
     if isinstance(exc, RequestRejected | NotFound):
         return translate(
             "SetupChecks", "Ringostat refused project {project}: {reason}. Check the project "
             "ID.").format(project=project_id, reason=reason_phrase(exc))
-    return translate("SetupChecks", "Ringostat answered in an unexpected way ({reason})."
+    return translate("SetupChecks", "Ringostat answered in an unexpected way: {reason}."
                      ).format(reason=reason_phrase(exc))
 
 
@@ -188,12 +188,12 @@ def nethunt_error_text(exc: ApiError) -> str:
         return describe_api_error(exc)
     if isinstance(exc, TransientError):
         return translate(
-            "SetupChecks", "Cannot reach NetHunt ({reason}). Check the internet connection "
+            "SetupChecks", "Cannot reach NetHunt: {reason}. Check the internet connection "
             "and test again.").format(reason=reason_phrase(exc))
     if isinstance(exc, NotFound):
         return translate("SetupChecks",
                          "NetHunt does not know this folder any more. Choose another one.")
-    return translate("SetupChecks", "NetHunt answered in an unexpected way ({reason})."
+    return translate("SetupChecks", "NetHunt answered in an unexpected way: {reason}."
                      ).format(reason=reason_phrase(exc))
 
 

@@ -126,6 +126,7 @@ class _Section(QWidget):
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config = config
+        self._notes_shown: set[str] = set()  # notes already written out on this tab
 
     def title(self) -> str:
         raise NotImplementedError
@@ -155,10 +156,18 @@ class _Section(QWidget):
         return ""
 
     def _with_note(self, widget: QWidget, key: str) -> QWidget:
-        """``widget`` read-only when ``key`` is locked, with the note under it when any."""
+        """``widget`` read-only when ``key`` is locked, with the note under it when any.
+
+        The same note under every field of a tab reads as noise: it is written out once per
+        tab, and the later fields carry it as their tooltip."""
         note = self.lock_note(key)
         if self.is_locked(key):
             widget.setEnabled(False)
+        if note:
+            if note in self._notes_shown:
+                widget.setToolTip(note)
+                return widget
+            self._notes_shown.add(note)
         if not note:
             return widget
         box = QWidget(self)
