@@ -154,3 +154,23 @@ def test_open_in_crm_without_a_browser_says_so_and_copies_the_link(
         assert clipboard.text() == link
 
     app_factory.run(scenario())
+
+
+def test_a_new_contact_gets_the_agent_as_responsible_manager(
+        app_factory: AppRunner, sim: Simulator, qloop: asyncio.AbstractEventLoop) -> None:
+    # Issue 13: without it the folder's forwarding to the responsible manager skipped them.
+    from ringohunt_desktop.domain import NewContact
+    from tests.conftest import signal_future
+    from tests.test_app_flow import contacts_with_phone
+
+    async def scenario() -> None:
+        app = await started(app_factory())
+        assert app.services is not None
+        created = signal_future(app.services.crm.contact_created)
+        app.services.crm.create_contact(NewContact(name="Нова Клієнтка",
+                                                   phone_e164=UNKNOWN_NUMBER))
+        await asyncio.wait_for(created, 10)
+        (record,) = contacts_with_phone(sim, UNKNOWN_NUMBER)
+        assert record["fields"]["Responsible"] == [app.services.agent.member.email]
+
+    app_factory.run(scenario())

@@ -94,7 +94,10 @@ class CallerLookup:
     def __init__(self, nethunt: NetHuntClient, folder_id: str, *, fields: FieldMap,
                  region: str = "UA", store: ContactStore | None = None,
                  picks: PickMemory | None = None, workspace_id: str = "",
-                 time_zone: str = "Europe/Kyiv") -> None:
+                 time_zone: str = "Europe/Kyiv", responsible: str = "") -> None:
+        """``responsible``: the agent's NetHunt user (e-mail), written as the responsible
+        manager of the contacts they create, so the folder's routing to the responsible
+        manager ("sticky" forwarding) works for them from the first call back."""
         self._nethunt = nethunt
         self._folder_id = folder_id
         self._fields = fields
@@ -103,6 +106,7 @@ class CallerLookup:
         self._picks = picks or PickMemory(None)
         self._workspace_id = workspace_id
         self._time_zone = time_zone
+        self._responsible = responsible.strip()
         self._create_locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -202,6 +206,8 @@ class CallerLookup:
                        if key and value.strip()})
         if names.email and draft.email.strip():
             fields[names.email] = [draft.email.strip()]
+        if names.manager and self._responsible:
+            fields[names.manager] = [self._responsible]  # a user field holds a list
         return fields
 
     def to_contact(self, record: NetHuntRecord) -> Contact:

@@ -75,7 +75,8 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
         session.nethunt, folder.folder_id, fields=FieldMap.from_config(config),
         region=config.default_region, store=contacts,
         picks=PickMemory(paths.config_dir / "picks.json"),
-        workspace_id=config.nethunt_workspace_id, time_zone=config.crm_timezone)
+        workspace_id=config.nethunt_workspace_id, time_zone=config.crm_timezone,
+        responsible=agent.member.email or config.nethunt_email)
     source = call_source(config, session, agent, calls)
     tracker = CallTracker(agent.identity,
                           include_unassigned_missed=config.include_unassigned_missed)
