@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pytestqt.qtbot import QtBot
 
 from ringohunt_desktop.config import load_config
 from ringohunt_desktop.domain import CallPhase
@@ -174,3 +175,19 @@ def test_a_new_contact_gets_the_agent_as_responsible_manager(
         assert record["fields"]["Responsible"] == [app.services.agent.member.email]
 
     app_factory.run(scenario())
+
+
+def test_the_notice_is_as_tall_as_its_wrapped_text(qtbot: QtBot) -> None:
+    from ringohunt_desktop.ui.stopped_notice import NOTICE_WIDTH, PopupsStoppedNotice
+
+    notice = PopupsStoppedNotice()
+    qtbot.addWidget(notice)
+    # A Ukrainian title and detail wrap to several lines each.
+    notice.show_stopped("Спливні вікна зупинено: Ringostat відхилив ваш ключ",
+                        "Ringostat не прийняв ваші ключі доступу — перевірте їх у "
+                        "Налаштуваннях. " * 3)
+    qtbot.waitExposed(notice)
+    layout = notice.layout()
+    assert layout is not None
+    qtbot.waitUntil(lambda: notice.height() >= layout.heightForWidth(NOTICE_WIDTH))
+    assert notice.detail_label.geometry().top() >= notice.title_label.geometry().bottom()

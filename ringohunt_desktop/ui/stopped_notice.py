@@ -9,7 +9,7 @@ interrupt typing in the CRM.
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, plain_label
@@ -68,9 +68,26 @@ class PopupsStoppedNotice(QWidget):
         """``title`` says what stopped and why, ``detail`` what to do."""
         self.title_label.setText(title)
         self.detail_label.setText(detail)
-        self.adjustSize()
-        self.move(self._top_centre())
         self.show()
+        self.fit_to_text()
+        self.move(self._top_centre())
+
+    def fit_to_text(self) -> None:
+        """As tall as the wrapped texts need at the fixed width: adjustSize() ignores
+        height-for-width, and a longer Ukrainian sentence then painted over the title."""
+        layout = self.layout()
+        if layout is None:
+            return
+        self.ensurePolished()
+        layout.invalidate()
+        layout.activate()
+        height = (layout.heightForWidth(NOTICE_WIDTH) if layout.hasHeightForWidth()
+                  else layout.sizeHint().height())
+        self.resize(NOTICE_WIDTH, max(height, layout.minimumSize().height()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_to_text()  # wrapped labels know their height only once shown
 
     def _top_centre(self) -> QPoint:
         # The top: the panels and the tray's balloons gather at the tray corner.
