@@ -685,7 +685,10 @@ class InsiderPanel(QWidget):
         if window is None or window is not self.windowHandle():
             return
         previous = self._focus_before_show
-        if previous is not None and shiboken6.isValid(previous) and previous.isVisible():
+        if (previous is not None and shiboken6.isValid(previous) and previous.isVisible()
+                # Another panel (or the stopped notice) that a platform activated anyway:
+                # it cannot take focus back, and asking makes Qt warn.
+                and not previous.flags() & Qt.WindowType.WindowDoesNotAcceptFocus):
             previous.requestActivate()
 
     def showEvent(self, event: QShowEvent) -> None:
