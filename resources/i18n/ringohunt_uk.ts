@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+503"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+512"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/launch.py" line="+76"/>
+        <location filename="../../ringohunt_desktop/shell/launch.py" line="+92"/>
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
@@ -120,7 +120,17 @@
         <translation>Запускати RingoHunt під час входу в систему</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Call times are shown in this computer&apos;s time zone ({zone}), in the panel and in the journal alike.</source>
+        <translation>Час дзвінків показано в часовому поясі цього комп’ютера ({zone}) — і на панелі, і в журналі.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Times</source>
+        <translation>Час</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Behaviour</source>
         <translation>Поведінка</translation>
     </message>
@@ -128,7 +138,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+87"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+89"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -142,7 +152,7 @@
 <context>
     <name>CallSourceSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-441"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-447"/>
         <source>Most offices poll Ringostat. A call centre whose IT runs a call server (the RingoHunt relay) gets calls from it instead: faster, and without one request after another to Ringostat.</source>
         <translation>Зазвичай RingoHunt опитує Ringostat. Кол-центр, чий IT запустив сервер дзвінків (ретранслятор RingoHunt), отримує дзвінки від нього: швидше і без безперервних запитів до Ringostat.</translation>
     </message>
@@ -399,7 +409,7 @@
 <context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+176"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+180"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -770,9 +780,9 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+469"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+475"/>
         <source>Set up RingoHunt</source>
-        <translation>Налаштування RingoHunt</translation>
+        <translation>Початкове налаштування RingoHunt</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -805,6 +815,11 @@
         <translation>Крок 6 з 6: як поводиться RingoHunt.</translation>
     </message>
     <message>
+        <location line="+11"/>
+        <source>Check again</source>
+        <translation>Перевірити ще раз</translation>
+    </message>
+    <message>
         <source>Step 1 of 5: connect to Ringostat, your telephony.</source>
         <translation type="vanished">Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
     </message>
@@ -825,7 +840,7 @@
         <translation type="vanished">Крок 5 з 5: як поводиться RingoHunt.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Finish</source>
         <translation>Готово</translation>
     </message>
@@ -888,7 +903,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-412"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-426"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1148,7 +1163,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+117"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+121"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1168,23 +1183,23 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+95"/>
-        <location line="+401"/>
+        <location line="+98"/>
+        <location line="+444"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-440"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+51"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
@@ -1194,7 +1209,7 @@
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+62"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1298,12 +1313,12 @@
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+80"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+61"/>
         <location line="+3"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
@@ -1317,7 +1332,7 @@
 <context>
     <name>JournalModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="-127"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="-125"/>
         <source>In progress</source>
         <translation>Триває</translation>
     </message>
@@ -1372,7 +1387,7 @@
         <translation>Інший</translation>
     </message>
     <message>
-        <location line="+194"/>
+        <location line="+195"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
@@ -1426,7 +1441,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+311"/>
+        <location line="+312"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
@@ -1519,7 +1534,7 @@
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+224"/>
+        <location line="+225"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1612,20 +1627,54 @@
     </message>
 </context>
 <context>
+    <name>PopupsStoppedNotice</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/stopped_notice.py" line="+43"/>
+        <location line="+6"/>
+        <source>Pop-ups stopped</source>
+        <translation>Спливні вікна зупинено</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Open Settings</source>
+        <translation>Відкрити налаштування</translation>
+    </message>
+</context>
+<context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+126"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+134"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+18"/>
+        <location line="+25"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+159"/>
+        <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
+        <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not updating: no connection; reconnecting. This call may be over.</source>
+        <translation>Не оновлюється: немає з’єднання, підключаємося знову. Цей дзвінок, можливо, вже завершився.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Pop-ups stopped: {service} refused your key</source>
+        <translation>Спливні вікна зупинено: {service} відхилив ваш ключ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pop-ups stopped: sign-in refused</source>
+        <translation>Спливні вікна зупинено: вхід відхилено</translation>
+    </message>
+    <message>
+        <location line="+40"/>
         <source>Call placed</source>
         <translation>Дзвінок розпочато</translation>
     </message>
@@ -1635,7 +1684,27 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+86"/>
+        <source>Cannot open in CRM</source>
+        <translation>Не вдається відкрити в CRM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NetHunt gave no link for this contact.</source>
+        <translation>NetHunt не надав посилання на цей контакт.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Cannot open the browser</source>
+        <translation>Не вдається відкрити браузер</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No web browser was found. The link is copied: paste it into a browser.</source>
+        <translation>Браузер не знайдено. Посилання скопійовано — вставте його в браузер.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1750,7 +1819,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location line="-91"/>
+        <location line="-99"/>
         <source>Set by your IT department</source>
         <translation>Встановлено вашим ІТ-відділом</translation>
     </message>
@@ -1760,7 +1829,7 @@
         <translation>Зараз значення береться зі змінної середовища або командного рядка, і воно переважає збережене тут.</translation>
     </message>
     <message>
-        <location line="+728"/>
+        <location line="+736"/>
         <source>Phone</source>
         <translation>Телефон</translation>
     </message>
@@ -1805,7 +1874,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+471"/>
+        <location line="+491"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -1868,22 +1937,20 @@
         <translation>Ringostat просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Cannot reach Ringostat ({reason}). Check the internet connection and test again.</source>
-        <translation>Не вдається зв’язатися з Ringostat ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
+        <translation type="vanished">Не вдається зв’язатися з Ringostat ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Ringostat refused project {project}: {reason}. Check the project ID.</source>
         <translation>Ringostat відмовив у доступі до проєкту {project}: {reason}. Перевірте ID проєкту.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Ringostat answered in an unexpected way ({reason}).</source>
-        <translation>Ringostat відповів неочікувано ({reason}).</translation>
+        <translation type="vanished">Ringostat відповів неочікувано ({reason}).</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>NetHunt did not accept this e-mail and API key. Copy the key again from NetHunt (Settings → Integrations → API key).</source>
         <translation>NetHunt не прийняв цю ел. пошту та API-ключ. Скопіюйте ключ ще раз у NetHunt (Налаштування → Інтеграції → API-ключ).</translation>
     </message>
@@ -1893,19 +1960,37 @@
         <translation>NetHunt просить зачекати. Спробуйте ще раз за хвилину.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Cannot reach NetHunt ({reason}). Check the internet connection and test again.</source>
-        <translation>Не вдається зв’язатися з NetHunt ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
+        <translation type="vanished">Не вдається зв’язатися з NetHunt ({reason}). Перевірте інтернет і спробуйте ще раз.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>NetHunt does not know this folder any more. Choose another one.</source>
         <translation>У NetHunt більше немає цієї папки. Оберіть іншу.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>NetHunt answered in an unexpected way ({reason}).</source>
-        <translation>NetHunt відповів неочікувано ({reason}).</translation>
+        <translation type="vanished">NetHunt відповів неочікувано ({reason}).</translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Cannot reach Ringostat: {reason}. Check the internet connection and test again.</source>
+        <translation>Не вдається зв’язатися з Ringostat: {reason}. Перевірте інтернет і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Ringostat answered in an unexpected way: {reason}.</source>
+        <translation>Ringostat відповів неочікувано: {reason}.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Cannot reach NetHunt: {reason}. Check the internet connection and test again.</source>
+        <translation>Не вдається зв’язатися з NetHunt: {reason}. Перевірте інтернет і спробуйте ще раз.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>NetHunt answered in an unexpected way: {reason}.</source>
+        <translation>NetHunt відповів неочікувано: {reason}.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -1971,7 +2056,12 @@
 <context>
     <name>SetupController</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+177"/>
+        <location filename="../../ringohunt_desktop/services/setup_controller.py" line="+170"/>
+        <source>This computer has no usable password store ({reason}), so RingoHunt cannot keep the keys you enter here; it never writes them to a plain file. Ask your IT department to set one up, or set the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY and start RingoHunt again.</source>
+        <translation>На цьому комп’ютері немає придатного сховища паролів ({reason}), тож RingoHunt не зможе зберегти ключі, які ви тут введете: у звичайний файл він їх ніколи не записує. Попросіть ІТ-відділ налаштувати сховище або задайте змінні середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY та запустіть RingoHunt знову.</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Nothing was saved: your API keys cannot be stored because this computer has no usable password store ({reason}). RingoHunt never writes keys to a plain file. Ask your IT department, or set the keys in the environment variables RINGOHUNT_RINGOSTAT_AUTH_KEY and RINGOHUNT_NETHUNT_API_KEY.</source>
         <translation>Нічого не збережено: на цьому комп’ютері немає придатного сховища паролів, тож API-ключі зберегти неможливо ({reason}). RingoHunt ніколи не записує ключі у звичайний файл. Зверніться до ІТ-відділу або задайте ключі у змінних середовища RINGOHUNT_RINGOSTAT_AUTH_KEY і RINGOHUNT_NETHUNT_API_KEY.</translation>
     </message>
