@@ -100,6 +100,14 @@ class BrokerRefused(BrokerError, AuthError):
         BrokerError.__init__(self, message, reason=Reason.CREDENTIALS)
 
 
+class BrokerUntrusted(BrokerError):
+    """The call server's TLS certificate is not trusted on this computer; ``host`` names it."""
+
+    def __init__(self, message: str, *, host: str) -> None:
+        super().__init__(message, reason=Reason.UNTRUSTED_CERTIFICATE)
+        self.host = host
+
+
 class NotProvisioned(BrokerError):
     """The login works but the agent's consumer does not exist: IT has not provisioned them."""
 
@@ -145,6 +153,9 @@ class AgentLink:
         self._client: NatsClient | None = None
         self._subscription: Any = None
         self._last_error = ""
+        self._untrusted_host = ""
+        self._client_in_progress: NatsClient | None = None
+        self._certificate_refused = asyncio.Event()
         self.up = asyncio.Event()
         self.down = asyncio.Event()
         self.closed = asyncio.Event()  # nats-py gave up reconnecting
@@ -156,26 +167,43 @@ class AgentLink:
 
     async def open(self) -> ConsumerInfo:
         client = NatsClient()
+        self._client_in_progress = client
         self._last_error = ""
+        self._untrusted_host = ""
         options: dict[str, Any] = {}
         if any(server.lower().startswith("tls:") for server in self.binding.servers):
             context = trust_store_context()
             if isinstance(context, ssl.SSLContext):
                 options["tls"] = context
+        self._certificate_refused = asyncio.Event()
+        connecting = asyncio.ensure_future(client.connect(
+            list(self.binding.servers), user=self.binding.user,
+            password=self.binding.password.reveal(), inbox_prefix=self.binding.inbox_prefix,
+            name="ringohunt-desktop", connect_timeout=max(1, round(self._connect_timeout)),
+            # nats-py reads 0 attempts as "no limit": no reconnecting at all is its own flag.
+            allow_reconnect=self._reconnect_attempts > 0,
+            max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
+            reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
+            disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
+            closed_cb=self._on_closed, **options))
+        refused = asyncio.ensure_future(self._certificate_refused.wait())
         try:
-            await client.connect(
-                list(self.binding.servers), user=self.binding.user,
-                password=self.binding.password.reveal(), inbox_prefix=self.binding.inbox_prefix,
-                name="ringohunt-desktop", connect_timeout=max(1, round(self._connect_timeout)),
-                # nats-py reads 0 attempts as "no limit": no reconnecting at all is its own flag.
-                allow_reconnect=self._reconnect_attempts > 0,
-                max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
-                reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
-                disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
-                closed_cb=self._on_closed, **options)
-        except (OSError, TimeoutError, nats.errors.Error) as exc:
+            # A certificate refusal ends the attempt at once (trying again cannot help, and
+            # nats-py stalls retrying a failed TLS handshake); so does the total deadline.
+            await asyncio.wait({connecting, refused}, timeout=self._open_deadline(),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await cancel_and_wait(refused)
+        if not connecting.done():
+            await cancel_and_wait(connecting)
             await _close_quietly(client)
-            raise self._failure(exc) from None
+            raise self._failure(TimeoutError("connecting took too long"))
+        failure = None if connecting.cancelled() else connecting.exception()
+        if failure is not None:
+            await _close_quietly(client)
+            if isinstance(failure, OSError | TimeoutError | nats.errors.Error):
+                raise self._failure(failure) from None
+            raise failure
         try:
             js = client.jetstream(timeout=self._connect_timeout)
             self._subscription = await js.pull_subscribe_bind(
@@ -226,7 +254,14 @@ class AgentLink:
         # Random server, random wait: 500 desktops do not come back in the same second.
         return self._rng.choice(servers), self._rng.uniform(*RECONNECT_WAIT)
 
+    def _open_deadline(self) -> float:
+        attempts = max(1, self._reconnect_attempts) + 1
+        return attempts * len(self.binding.servers) * (self._connect_timeout + 1.0) + 5.0
+
     async def _on_error(self, exc: Exception) -> None:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            self._untrusted_host = self._host_being_tried()
+            self._certificate_refused.set()
         self._last_error = _describe(exc)
         log.debug("call server: %s", self._last_error)
 
@@ -242,7 +277,17 @@ class AgentLink:
         self.down.clear()
         self.up.set()
 
+    def _host_being_tried(self) -> str:
+        server = getattr(self._client_in_progress, "_current_server", None)
+        uri = getattr(server, "uri", None)
+        if uri is not None and uri.hostname:
+            return f"{uri.hostname}:{uri.port}" if uri.port else str(uri.hostname)
+        return ", ".join(_host_of(s) for s in self.binding.servers)
+
     def _failure(self, exc: BaseException) -> BrokerError:
+        if self._untrusted_host:
+            return BrokerUntrusted(f"the certificate of {self._untrusted_host} is not trusted "
+                                   "on this computer", host=self._untrusted_host)
         said = f"{self._last_error} {_describe(exc)}".lower()
         if "authorization violation" in said or "permissions violation" in said \
                 or "authentication" in said:
@@ -522,4 +567,5 @@ async def _until(snapshots: AsyncIterator[CallSnapshot], stops: tuple[asyncio.Ev
 
 
 __all__ = ["AgentLink", "BrokerBinding", "BrokerError", "BrokerRefused", "BrokerUnavailable",
+           "BrokerUntrusted",
            "NotProvisioned", "Reconciler", "SubscriptionSource"]
