@@ -237,11 +237,6 @@ class AgentLink:
         except (OSError, nats.errors.Error) as exc:
             raise self._failure(exc) from None
 
-    async def flush(self) -> None:
-        """Until the server has what was sent (the acknowledgements)."""
-        if self._client is not None and self._client.is_connected:
-            await self._client.flush(timeout=max(1, round(self._connect_timeout)))
-
     async def close(self) -> None:
         client, self._client, self._subscription = self._client, None, None
         self.up.clear()
@@ -505,10 +500,12 @@ class SubscriptionSource:
         async def settle() -> None:
             # Called by the watcher once the rows are in the journal. A lost ack only means
             # the message comes again after ack_wait, which the journal merges.
+            # No flush() to wait for the server's PONG: nats-py resolves a PONG on a flush
+            # future that timed out or was cancelled, fails its read loop and reconnects. The
+            # acks leave with the next write, and close() sends what is pending.
             with contextlib.suppress(Exception):
                 for message in messages:
                     await message.ack()
-                await self._link.flush()
 
         return settle
 
