@@ -434,3 +434,28 @@ def test_a_call_server_with_an_untrusted_certificate_is_named_as_such(tmp_path: 
         asyncio.run(scenario())
     finally:
         node.stop()
+
+
+def test_an_event_is_handed_on_while_the_fetch_is_still_waiting(
+        nats_server: NatsNode, store: CallStore) -> None:
+    """A batch fetch that is waiting when a message arrives must not hold it until the batch
+    fills or the wait ends (nats-py does, with a batch over 1): here the wait is an hour, so
+    only a fetch that hands on the first message ends before the test's own timeout."""
+    async def scenario() -> None:
+        async with jetstream([nats_server.url]) as js:
+            await prepare(js)
+            source = SubscriptionSource(AgentLink(binding([nats_server.url]), connect_timeout=2),
+                                        IDENTITY, fetch_wait=3600.0, batch=100)
+            try:
+                snapshots = source.snapshots()
+                await anext(snapshots)  # connected; the next fetch now waits
+                waiting = asyncio.ensure_future(anext(snapshots))
+                await asyncio.sleep(0.5)
+                await publish(js, "call_forwarding", "while-waiting", step="1")
+                snapshot = await waiting
+                assert [row.call_id for row in snapshot.rows] == ["while-waiting"]
+                await snapshots.aclose()
+            finally:
+                await source.close()
+
+    asyncio.run(scenario())

@@ -154,6 +154,7 @@ class AgentLink:
         self._subscription: Any = None
         self._last_error = ""
         self._untrusted_host = ""
+        self._login_refused = False
         self._client_in_progress: NatsClient | None = None
         self._certificate_refused = asyncio.Event()
         self.up = asyncio.Event()
@@ -170,6 +171,7 @@ class AgentLink:
         self._client_in_progress = client
         self._last_error = ""
         self._untrusted_host = ""
+        self._login_refused = False
         options: dict[str, Any] = {}
         if any(server.lower().startswith("tls:") for server in self.binding.servers):
             context = trust_store_context()
@@ -205,7 +207,8 @@ class AgentLink:
                 raise self._failure(failure) from None
             raise failure
         try:
-            js = client.jetstream(timeout=self._connect_timeout)
+            # A loaded cluster answers its API slower than a TCP connect: at least 5 s.
+            js = client.jetstream(timeout=max(self._connect_timeout, 5.0))
             self._subscription = await js.pull_subscribe_bind(
                 durable=self.binding.durable, stream=self.binding.stream)
             info: ConsumerInfo = await self._subscription.consumer_info()
@@ -224,7 +227,23 @@ class AgentLink:
         return info
 
     async def fetch(self, batch: int, wait: float) -> list[Msg]:
-        """Up to ``batch`` messages in stream order; [] when none came within ``wait``."""
+        """Up to ``batch`` messages in stream order, as soon as the first one is there; []
+        when none came within ``wait``.
+
+        One message is waited for, then only what the consumer already holds is taken: a
+        batch fetch that is waiting when a message arrives holds it until the batch is full
+        or ``wait`` ends (nats-py), which delayed pops by seconds under load.
+        """
+        first = await self._fetch_some(1, wait)
+        if not first:
+            return []
+        waiting = _pending_after(first[-1])
+        if waiting <= 0 or batch <= 1:
+            return first
+        # Already stored: a no-wait request returns at once with up to this many.
+        return first + await self._fetch_some(min(waiting, batch - 1), wait)
+
+    async def _fetch_some(self, batch: int, wait: float) -> list[Msg]:
         if self._subscription is None:
             raise BrokerUnavailable("not connected")
         try:
@@ -258,6 +277,9 @@ class AgentLink:
             self._untrusted_host = self._host_being_tried()
             self._certificate_refused.set()
         self._last_error = _describe(exc)
+        if _says_refused(self._last_error):
+            # Kept: the server then resets the connection, and that is the last error seen.
+            self._login_refused = True
         log.debug("call server: %s", self._last_error)
 
     async def _on_disconnected(self) -> None:
@@ -283,12 +305,24 @@ class AgentLink:
         if self._untrusted_host:
             return BrokerUntrusted(f"the certificate of {self._untrusted_host} is not trusted "
                                    "on this computer", host=self._untrusted_host)
-        said = f"{self._last_error} {_describe(exc)}".lower()
-        if "authorization violation" in said or "permissions violation" in said \
-                or "authentication" in said:
+        if self._login_refused or _says_refused(f"{self._last_error} {_describe(exc)}"):
             return BrokerRefused("the call server refused this login")
         return BrokerUnavailable("no call server answers ("
                                  + ", ".join(_host_of(s) for s in self.binding.servers) + ")")
+
+
+def _says_refused(text: str) -> bool:
+    said = text.lower()
+    return ("authorization violation" in said or "permissions violation" in said
+            or "authentication" in said)
+
+
+def _pending_after(message: Msg) -> int:
+    """How many more messages the consumer held when this one was delivered."""
+    try:
+        return int(message.metadata.num_pending)
+    except (AttributeError, TypeError, ValueError, nats.errors.Error):
+        return 0
 
 
 def _host_of(server: str) -> str:
