@@ -62,11 +62,18 @@ def _processes(report: Report, quick: bool) -> None:
     bench_bundle(report, quick=quick)
 
 
+def _scale(report: Report, quick: bool) -> None:
+    from benchmarks.bench_scale import bench_scale
+
+    bench_scale(report, quick)
+
+
 SECTIONS: tuple[Section, ...] = (
     ("screen pop and poll detection", ("pop.", "poll."), _pop),
     ("first contact sync", ("sync.",), _runtime),
     ("local store", ("store.", "journal."), _store),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),
+    ("subscription mode at scale", ("scale.",), _scale),
 )
 
 
