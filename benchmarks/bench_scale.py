@@ -173,6 +173,18 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> tuple[float, float] | None:
+    """(busy, total) CPU seconds of the whole machine since boot, from /proc/stat."""
+    try:
+        first = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    ticks = [int(value) for value in first[1:]]
+    idle = ticks[3] + ticks[4]  # idle + iowait
+    per_second = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / per_second, sum(ticks) / per_second
+
+
 def rss_mb(pid: int | None = None) -> float | None:
     try:
         status = Path(f"/proc/{pid or 'self'}/status").read_text()
@@ -701,6 +713,9 @@ async def run_scale(sizes: ScaleSizes, directory: Path, binary: str, sim_url: st
         for relay in relays:
             relay.mark_cpu()
         nats_cpu_mark = sum(cpu_seconds(n.process.pid) or 0.0 for n in nodes if n.process)
+        workers_cpu_mark = sum(cpu_seconds(w.pid) or 0.0 for w in workers)
+        own_cpu_mark = time.process_time()
+        machine_mark = machine_cpu_seconds()
         requests_before = len(simulator_requests(sim_url))
         window_started_wall = time.time()
         started = time.monotonic()
@@ -770,6 +785,16 @@ async def run_scale(sizes: ScaleSizes, directory: Path, binary: str, sim_url: st
         nats_cpu = (sum(cpu_seconds(n.process.pid) or 0.0 for n in nodes if n.process)
                     + float(chaos.get("stopped_node_cpu_s", 0.0)) - nats_cpu_mark)
         ringostat_requests = len(simulator_requests(sim_url)) - requests_before
+        machine_now = machine_cpu_seconds()
+        cpu = {"nats_s": nats_cpu, "relays_s": relay_cpu,
+               "desktop_workers_s": sum(cpu_seconds(w.pid) or 0.0 for w in workers)
+               - workers_cpu_mark,
+               "generator_and_orchestrator_s": time.process_time() - own_cpu_mark}
+        if machine_now is not None and machine_mark is not None:
+            # Everything the machine's CPUs did in the window, other people's work included.
+            cpu["machine_busy_s"] = machine_now[0] - machine_mark[0]
+            cpu["machine_capacity_s"] = machine_now[1] - machine_mark[1]
+        chaos["cpu"] = {key: round(value, 1) for key, value in cpu.items()}
         for process in workers:
             _send(process, "stop")
         results = []
