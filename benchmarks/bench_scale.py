@@ -46,6 +46,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
 import random
 import shutil
@@ -58,7 +59,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -654,7 +655,7 @@ async def stream_leader(servers: Sequence[str], admin: dict[str, str]) -> str:
 
 
 async def run_scale(sizes: ScaleSizes, directory: Path, binary: str, sim_url: str,
-                    progress: Any) -> ScaleRun:
+                    progress: Callable[[str], None]) -> ScaleRun:
     rng = random.Random(20261207)
     agents = call_centre_staff(sizes.desktops)
     cluster_ports = tuple(free_port() for _ in range(3))
@@ -716,7 +717,7 @@ async def run_scale(sizes: ScaleSizes, directory: Path, binary: str, sim_url: st
         workers_cpu_mark = sum(cpu_seconds(w.pid) or 0.0 for w in workers)
         own_cpu_mark = time.process_time()
         machine_mark = machine_cpu_seconds()
-        requests_before = len(simulator_requests(sim_url))
+        requests_before = len(await asyncio.to_thread(simulator_requests, sim_url))
         window_started_wall = time.time()
         started = time.monotonic()
         sending = asyncio.ensure_future(generator.run(planned, started))
@@ -784,7 +785,8 @@ async def run_scale(sizes: ScaleSizes, directory: Path, binary: str, sim_url: st
         relay_cpu = sum(relay.window_cpu() for relay in relays)
         nats_cpu = (sum(cpu_seconds(n.process.pid) or 0.0 for n in nodes if n.process)
                     + float(chaos.get("stopped_node_cpu_s", 0.0)) - nats_cpu_mark)
-        ringostat_requests = len(simulator_requests(sim_url)) - requests_before
+        ringostat_requests = (len(await asyncio.to_thread(simulator_requests, sim_url))
+                              - requests_before)
         machine_now = machine_cpu_seconds()
         cpu = {"nats_s": nats_cpu, "relays_s": relay_cpu,
                "desktop_workers_s": sum(cpu_seconds(w.pid) or 0.0 for w in workers)
@@ -877,6 +879,8 @@ def record_scale(report: Report, run: ScaleRun, quick: bool) -> None:
             if key not in received.get(staff_id, {})]
     shown_twice = sum(d["shown_twice"] for d in run.desktops)
     latencies_ms: list[float] = []
+    to_stored_ms: list[float] = []  # relay receipt → stored in JetStream (3 replicas)
+    stored_to_desktop_ms: list[float] = []  # stored → announced by the desktop's tracker
     from_send_ms: list[float] = []
     by_window: dict[int, list[float]] = {}  # 10 s of the run (by relay receipt) → latencies
     caught_up = 0
@@ -889,6 +893,8 @@ def record_scale(report: Report, run: ScaleRun, quick: bool) -> None:
                 continue
             latency_ms = (arrival["at"] - arrival["received_at"]) * 1000
             latencies_ms.append(latency_ms)
+            to_stored_ms.append((arrival["stored_at"] - arrival["received_at"]) * 1000)
+            stored_to_desktop_ms.append((arrival["at"] - arrival["stored_at"]) * 1000)
             window = int((arrival["received_at"] - run.started_wall) // LATENCY_WINDOW_S)
             by_window.setdefault(window, []).append(latency_ms)
             if key in log.first_send:
@@ -947,6 +953,13 @@ def record_scale(report: Report, run: ScaleRun, quick: bool) -> None:
         "redelivered_messages": redelivered,
         "outages_said": sum(d["outages"] for d in run.desktops),
         "latency_max_ms": max(latencies_ms, default=None),
+        "latency_parts_ms": {
+            part: {"p50": round(percentile(values, 0.5), 1),
+                   "p95": round(percentile(values, 0.95), 1),
+                   "p99": round(percentile(values, 0.99), 1),
+                   "max": round(max(values, default=math.nan), 1)}
+            for part, values in (("relay_receipt_to_stored", to_stored_ms),
+                                 ("stored_to_desktop", stored_to_desktop_ms))},
         "latency_by_10s_window": {
             f"{window * LATENCY_WINDOW_S:.0f}-{(window + 1) * LATENCY_WINDOW_S:.0f}s": {
                 "n": len(values), "p50_ms": round(percentile(values, 0.5), 1),
@@ -977,7 +990,8 @@ def _in_outage(window: int, chaos: dict[str, Any]) -> bool:
     return bool(end > stopped and start < back + 60.0)
 
 
-def bench_scale(report: Report, quick: bool, progress: Any = None) -> None:
+def bench_scale(report: Report, quick: bool,
+                progress: Callable[[str], None] | None = None) -> None:
     def say(text: str) -> None:
         print(f"[scale] {text}", file=sys.stderr, flush=True)
 

@@ -16,8 +16,10 @@ import asyncio
 import json
 import random
 import sys
+import threading
 import time
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from nats.aio.msg import Msg
@@ -155,8 +157,11 @@ class HeadlessDesktop:
             try:
                 payload = json.loads(message.data)
                 key = f"{payload['call_id']}:{payload['event']}"
-                received_at = _timestamp(payload["received_at"])
-            except (ValueError, KeyError, TypeError):
+                received_at = datetime.fromisoformat(payload["received_at"]).timestamp()
+                # When JetStream stored it (from the ack subject): splits the latency into
+                # relay + replicated write, and delivery to the desktop.
+                stored_at = message.metadata.timestamp.timestamp()
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue
             if key in self.received:
                 self.redelivered += 1
@@ -165,7 +170,7 @@ class HeadlessDesktop:
             # durable consumer is for, not a latency to count.
             while_away = received_at < self._back_at <= arrived
             self.received[key] = {"at": arrived, "received_at": received_at,
-                                  "while_away": while_away}
+                                  "stored_at": stored_at, "while_away": while_away}
             if key.startswith(CALL_PREFIX):
                 self.received_ours += 1
 
@@ -179,12 +184,6 @@ class HeadlessDesktop:
                 "offline_windows": self.offline_windows}
 
 
-def _timestamp(text: str) -> float:
-    from datetime import datetime
-
-    return datetime.fromisoformat(text).timestamp()
-
-
 def commands_from_stdin() -> asyncio.Queue[list[str]]:
     """Lines from the orchestrator (``offline SECONDS ID,ID…``, ``stop``), split in words;
     a closed stdin is a stop."""
@@ -196,8 +195,6 @@ def commands_from_stdin() -> asyncio.Queue[list[str]]:
             if line.split():
                 loop.call_soon_threadsafe(commands.put_nowait, line.split())
         loop.call_soon_threadsafe(commands.put_nowait, ["stop"])
-
-    import threading
 
     threading.Thread(target=read, name="commands", daemon=True).start()
     return commands
