@@ -66,6 +66,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks.report import POLL_INTERVAL_S, Report, percentile
+from ringohunt_desktop.domain import StaffMember
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "11111"  # the simulator's demo project: the desktops reconcile against it
@@ -144,9 +145,7 @@ def call_centre_staff(count: int) -> list[AgentSpec]:
             for n in range(count)]
 
 
-def staff_members(agents: Sequence[AgentSpec]) -> list[Any]:
-    from ringohunt_desktop.domain import StaffMember
-
+def staff_members(agents: Sequence[AgentSpec]) -> list[StaffMember]:
     return [StaffMember(a.staff_id, a.name, a.email, a.extension, (a.sip_login,),
                         departments=(a.department,)) for a in agents]
 
