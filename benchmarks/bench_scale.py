@@ -21,8 +21,8 @@ Everything runs on loopback, as production would run it, only smaller machines:
   bursts, 3–4 events per call (``call_start``, ``call_forwarding`` to one agent,
   ``call_answered`` unless missed, ``call_end``), as GET query strings, form bodies or JSON,
   with the §4.2 aliases and ``additional_call_data`` now and then; 20 % delivered twice,
-  the copy through the other relay. A webhook the relay does not answer 200 is retried
-  through the next relay, as Ringostat retries (3 times).
+  the copy through whichever relay is next in the round-robin. A webhook the relay does
+  not answer 200 is retried through the next relay, as Ringostat retries (3 times).
 * **Trouble on purpose**: the stream leader's node is stopped and later started again, one
   relay is restarted (SIGTERM, a new process on the same port), and 50 desktops go offline
   (their links closed) for 30 s, then reopen the same source.
