@@ -614,29 +614,28 @@ def provision_call_centre(directory: Path, agents: Sequence[AgentSpec], servers:
 
 async def prepare_stream_and_consumers(servers: Sequence[str], admin: dict[str, str],
                                        staff_ids: Sequence[int]) -> None:
-    """The stream and every agent's consumer, with the relay's own specs, 16 at a time.
+    """The stream and every agent's consumer, with the relay's own functions and specs.
 
-    The relay creates them too, one after the other, before it reports healthy: on this
-    machine a new 3-replica consumer takes ~0.4 s (its own Raft group), so a first start with
-    500 agents would keep the relay unhealthy for over 3 minutes; an existing consumer costs
-    it ~4 ms. Creating them here first keeps the run in its budget; the relay's start then
-    checks them (benchmarks/RESULTS.md says so)."""
+    A new 3-replica consumer takes ~0.4 s on this machine (its own Raft group); the relay
+    creates them 16 at a time (relay/broker.ensure_agent_consumers) before it reports
+    healthy. Doing it here first lets both relays start at once and keeps the run in its
+    budget; their own start then only checks them (~4 ms each)."""
     import nats
 
-    from ringohunt_desktop.relay.broker import ConsumerSpec, StreamSpec, ensure_stream
+    from ringohunt_desktop.relay.broker import (
+        StreamSpec,
+        ensure_agent_consumers,
+        ensure_stream,
+    )
+    from ringohunt_desktop.relay.directory import AgentEntry
 
     client = await nats.connect(list(servers), user=admin["user"], password=admin["password"],
                                 connect_timeout=2)
-    at_once = asyncio.Semaphore(16)
-
-    async def create(staff_id: int) -> None:
-        async with at_once:
-            await js.add_consumer(STREAM, ConsumerSpec().config(PROJECT, staff_id))
-
     try:
         js = client.jetstream(timeout=30)
         await ensure_stream(js, StreamSpec(name=STREAM, replicas=3))
-        await asyncio.gather(*(create(staff_id) for staff_id in staff_ids))
+        await ensure_agent_consumers(js, STREAM, PROJECT,
+                                     [AgentEntry(staff_id=staff_id) for staff_id in staff_ids])
     finally:
         await client.close()
 
