@@ -80,6 +80,12 @@ def _processes(report: Report, quick: bool) -> None:
     bench_bundle(report, quick=quick)
 
 
+def _scale(report: Report, quick: bool) -> None:
+    from benchmarks.bench_scale import bench_scale
+
+    bench_scale(report, quick)
+
+
 SECTIONS: tuple[Section, ...] = (
     ("screen pop and poll detection", ("pop.", "poll."), _pop),
     ("ring to panel in subscription mode", ("subscription.",), _subscribed_pop),
@@ -87,6 +93,7 @@ SECTIONS: tuple[Section, ...] = (
     ("local store", ("store.", "journal."), _store),
     ("phone-number audit", ("hygiene.",), _hygiene),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),
+    ("subscription mode at scale", ("scale.",), _scale),
 )
 
 

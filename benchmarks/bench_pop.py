@@ -107,16 +107,36 @@ def clean_environment(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def child_process(args: list[str], env: dict[str, str],
+                  log: Path | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A process for the length of a ``with``: its output to ``log`` (or nowhere), then
+    SIGTERM, and SIGKILL if it lingers."""
+    if log is None:
+        process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    else:
+        with log.open("wb") as output:
+            process = subprocess.Popen(args, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
 def simulator_process(contacts: int, *, start_timeout: float = 120.0,
                       extra_args: tuple[str, ...] = ()) -> Iterator[str]:
     """``ringohunt-desktop sim`` in its own process; yields its URL (demo credentials)."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ringohunt_desktop", "sim", "--port", str(port),
-         "--contacts", str(contacts), *extra_args],
-        env=clean_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    try:
+    with child_process([sys.executable, "-m", "ringohunt_desktop", "sim", "--port", str(port),
+                        "--contacts", str(contacts), *extra_args],
+                       clean_environment()) as process:
         deadline = time.monotonic() + start_timeout
         while True:
             try:
@@ -127,13 +147,6 @@ def simulator_process(contacts: int, *, start_timeout: float = 120.0,
                     raise RuntimeError("the simulator process did not start") from None
                 time.sleep(0.05)
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def app_environment(sim_url: str) -> dict[str, str]:

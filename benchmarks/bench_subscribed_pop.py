@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.bench_pop import (
     PaintProbe,
     app_environment,
+    child_process,
     clean_environment,
     free_port,
     run_on_qasync,
@@ -95,21 +96,6 @@ def _wait_http(url: str, process: subprocess.Popen[bytes], what: str, log: Path)
 
 
 @contextlib.contextmanager
-def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as output:
-        process = subprocess.Popen(args, env=env, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@contextlib.contextmanager
 def call_chain(workdir: Path) -> Iterator[CallChain]:
     """Provisioned nats-server, the relay, and the simulator sending webhooks to it."""
     binary = nats_server_binary()
@@ -128,11 +114,12 @@ def call_chain(workdir: Path) -> Iterator[CallChain]:
                       # nats-server resolves an include relative to the including file.
                       f'include "{os.path.relpath(provisioned / "auth.conf", workdir)}"\n')
     broker_url = f"nats://127.0.0.1:{broker_port}"
-    with _process([binary, "-c", str(config)], clean_environment(), workdir / "nats.log") as nats:
+    with child_process([binary, "-c", str(config)], clean_environment(),
+                       workdir / "nats.log") as nats:
         _wait_http(f"http://127.0.0.1:{monitor_port}/healthz", nats, "nats-server",
                    workdir / "nats.log")
         relay_env = clean_environment(RINGOHUNT_RELAY_SECRET=SECRET)
-        with _process([sys.executable, "-m", "ringohunt_desktop.relay", "serve",
+        with child_process([sys.executable, "-m", "ringohunt_desktop.relay", "serve",
                        "--project", project, "--listen", f"127.0.0.1:{relay_port}",
                        "--nats", broker_url,
                        "--credentials", str(provisioned / "credentials.json"),

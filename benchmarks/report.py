@@ -119,6 +119,34 @@ FIGURES: Final[tuple[FigureSpec, ...]] = (
     FigureSpec("bundle.size_mb", "frozen bundle size (this machine: Linux)", "MB", _le(90)),
     FigureSpec("bundle.windows_estimate_mb", "frozen bundle size, Windows (estimate)", "MB",
                _le(90)),
+    # Subscription mode at call-centre scale (issue 11): 3 NATS nodes, 2 relays, 500 desktops.
+    FigureSpec("scale.events_lost", "scale: events lost (accepted by a relay, never at the "
+               "desktop)", "events", _le(0, "0")),
+    FigureSpec("scale.events_shown_twice", "scale: events shown twice (tracker)", "events",
+               _le(0, "0")),
+    FigureSpec("scale.latency_p50_ms", "scale: webhook received → event at desktop p50", "ms"),
+    FigureSpec("scale.latency_p95_ms", "scale: webhook received → event at desktop p95", "ms",
+               _le(100)),
+    FigureSpec("scale.latency_p99_ms", "scale: webhook received → event at desktop p99", "ms"),
+    FigureSpec("scale.latency_from_send_p95_ms",
+               "scale: webhook sent → event at desktop p95 (generator's clock)", "ms"),
+    FigureSpec("scale.ringostat_requests_per_min",
+               "scale: Ringostat requests per minute, all desktops, subscription", "/min",
+               _le(500, "≤ 1 per desktop: 500")),
+    FigureSpec("scale.ringostat_requests_per_desktop_min",
+               "scale: Ringostat requests per minute per desktop, subscription", "/min",
+               _le(1)),
+    FigureSpec("scale.poll_mode_requests_per_min",
+               "scale: Ringostat requests per minute, same desktops, poll mode", "/min"),
+    FigureSpec("scale.memory_per_desktop_mb", "scale: memory per connected desktop (worker "
+               "RSS ÷ desktops)", "MB"),
+    FigureSpec("scale.memory_per_desktop_marginal_mb",
+               "scale: memory per connected desktop, less the interpreter", "MB"),
+    FigureSpec("scale.relay_cpu_s_per_1000_webhooks", "scale: relay CPU per 1,000 webhooks",
+               "s"),
+    FigureSpec("scale.webhooks_sent", "scale: webhooks answered by the relays", "requests"),
+    FigureSpec("scale.caught_up_after_offline",
+               "scale: events caught up by desktops back from 30 s offline", "events"),
 )
 FIGURE_KEYS: Final[tuple[str, ...]] = tuple(spec.key for spec in FIGURES)
 _SPECS: Final[dict[str, FigureSpec]] = {spec.key: spec for spec in FIGURES}
@@ -208,6 +236,8 @@ class Report:
 
 
 def _short(value: float) -> str:
+    if value.is_integer() and abs(value) < 1e9:
+        return f"{value:.0f}"  # counts, and whole values, without decimals
     if abs(value) >= 100:
         return f"{value:.0f}"
     if abs(value) >= 10:

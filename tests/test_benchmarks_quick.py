@@ -50,3 +50,19 @@ def test_an_empty_report_lists_every_figure_as_not_measured() -> None:
     empty = json.loads(dumps(Report("quick")))
     assert set(empty["figures"]) == set(FIGURE_KEYS)
     assert all(f["status"] == "not measured" for f in empty["figures"].values())
+
+
+def test_without_nats_server_the_scale_section_says_so_instead_of_failing(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import bench_scale
+    from benchmarks.report import Report
+
+    monkeypatch.setattr(bench_scale, "nats_server_binary", lambda: None)
+    report = Report("quick")
+    bench_scale.bench_scale(report, quick=True)
+    scale_keys = [key for key in FIGURE_KEYS if key.startswith("scale.")]
+    assert sorted(scale_keys) == sorted(bench_scale.SCALE_KEYS)
+    for key in scale_keys:
+        figure = report.figures[key]
+        assert figure.status == "not measured", key
+        assert "nats-server is not installed" in figure.note, key

@@ -107,7 +107,7 @@ async def desktop_receives(node: NatsNode, entry: dict[str, Any], call_id: str
         while {e["event"] for e in events} != ALL_EVENTS:
             try:
                 batch = await subscription.fetch(10, timeout=1)
-            except nats.errors.TimeoutError:
+            except (nats.errors.TimeoutError, TimeoutError):  # nats-py raises either on none
                 continue
             for message in batch:
                 payload = json.loads(message.data)

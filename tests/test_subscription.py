@@ -403,3 +403,59 @@ def test_an_agents_login_cannot_bind_another_agents_consumer(tmp_path: Path) -> 
         asyncio.run(scenario())
     finally:
         node.stop()
+
+
+def test_a_call_server_with_an_untrusted_certificate_is_named_as_such(tmp_path: Path) -> None:
+    """A real TLS handshake with a self-signed certificate on loopback: the agent is told the
+    certificate is not trusted (and which server), not that nothing answers."""
+    import subprocess
+
+    from ringohunt_desktop.core.subscription import BrokerUntrusted
+
+    cert, key = tmp_path / "calls.crt", tmp_path / "calls.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True,
+                   timeout=60)
+    node = start_node(tmp_path / "nats", extra_config=(
+        f'tls {{ cert_file: "{cert}", key_file: "{key}" }}'))
+
+    async def scenario() -> None:
+        link = AgentLink(binding([f"tls://127.0.0.1:{node.port}"]), connect_timeout=2)
+        try:
+            with pytest.raises(BrokerUntrusted) as raised:
+                await link.open()
+        finally:
+            await link.close()
+        assert raised.value.host == f"127.0.0.1:{node.port}"
+        assert raised.value.reason is Reason.UNTRUSTED_CERTIFICATE
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        node.stop()
+
+
+def test_an_event_is_handed_on_while_the_fetch_is_still_waiting(
+        nats_server: NatsNode, store: CallStore) -> None:
+    """A batch fetch that is waiting when a message arrives must not hold it until the batch
+    fills or the wait ends (nats-py does, with a batch over 1): here the wait is an hour, so
+    only a fetch that hands on the first message ends before the test's own timeout."""
+    async def scenario() -> None:
+        async with jetstream([nats_server.url]) as js:
+            await prepare(js)
+            source = SubscriptionSource(AgentLink(binding([nats_server.url]), connect_timeout=2),
+                                        IDENTITY, fetch_wait=3600.0, batch=100)
+            try:
+                snapshots = source.snapshots()
+                await anext(snapshots)  # connected; the next fetch now waits
+                waiting = asyncio.ensure_future(anext(snapshots))
+                await asyncio.sleep(0.5)
+                await publish(js, "call_forwarding", "while-waiting", step="1")
+                snapshot = await waiting
+                assert [row.call_id for row in snapshot.rows] == ["while-waiting"]
+                await snapshots.aclose()
+            finally:
+                await source.close()
+
+    asyncio.run(scenario())

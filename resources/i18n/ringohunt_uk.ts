@@ -620,6 +620,11 @@
     </message>
     <message>
         <location line="+12"/>
+        <source>The certificate of the call server {host} is not trusted on this computer. Ask IT to install the company&apos;s certificate.</source>
+        <translation>Сертифікат сервера дзвінків {host} не є довіреним на цьому комп’ютері. Попросіть IT встановити сертифікат компанії.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The call server refused your login. Check it in Settings or ask IT for a new one.</source>
         <translation>Сервер дзвінків не прийняв ваш логін. Перевірте його в налаштуваннях або попросіть у IT новий.</translation>
     </message>
@@ -1912,7 +1917,7 @@
 <context>
     <name>SetupChecks</name>
     <message>
-        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+77"/>
+        <location filename="../../ringohunt_desktop/services/setup_checks.py" line="+78"/>
         <source>Connected: project {project}, {count} employees</source>
         <translation>З’єднано: проєкт {project}, працівників: {count}</translation>
     </message>
@@ -1994,6 +1999,11 @@
     </message>
     <message>
         <location line="+6"/>
+        <source>The certificate of the call server {host} is not trusted on this computer. Ask IT to install the company&apos;s certificate, or check the address.</source>
+        <translation>Сертифікат сервера дзвінків {host} не є довіреним на цьому комп’ютері. Попросіть IT встановити сертифікат компанії або перевірте адресу.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The call server did not accept this login and password. Copy them again from what IT gave you.</source>
         <translation>Сервер дзвінків не прийняв цей логін і пароль. Скопіюйте їх ще раз із того, що видав IT.</translation>
     </message>

@@ -100,6 +100,14 @@ class BrokerRefused(BrokerError, AuthError):
         BrokerError.__init__(self, message, reason=Reason.CREDENTIALS)
 
 
+class BrokerUntrusted(BrokerError):
+    """The call server's TLS certificate is not trusted on this computer; ``host`` names it."""
+
+    def __init__(self, message: str, *, host: str) -> None:
+        super().__init__(message, reason=Reason.UNTRUSTED_CERTIFICATE)
+        self.host = host
+
+
 class NotProvisioned(BrokerError):
     """The login works but the agent's consumer does not exist: IT has not provisioned them."""
 
@@ -145,6 +153,10 @@ class AgentLink:
         self._client: NatsClient | None = None
         self._subscription: Any = None
         self._last_error = ""
+        self._untrusted_host = ""
+        self._login_refused = False
+        self._client_in_progress: NatsClient | None = None
+        self._certificate_refused = asyncio.Event()
         self.up = asyncio.Event()
         self.down = asyncio.Event()
         self.closed = asyncio.Event()  # nats-py gave up reconnecting
@@ -156,28 +168,47 @@ class AgentLink:
 
     async def open(self) -> ConsumerInfo:
         client = NatsClient()
+        self._client_in_progress = client
         self._last_error = ""
+        self._untrusted_host = ""
+        self._login_refused = False
         options: dict[str, Any] = {}
         if any(server.lower().startswith("tls:") for server in self.binding.servers):
             context = trust_store_context()
             if isinstance(context, ssl.SSLContext):
                 options["tls"] = context
+        self._certificate_refused = asyncio.Event()
+        connecting = asyncio.ensure_future(client.connect(
+            list(self.binding.servers), user=self.binding.user,
+            password=self.binding.password.reveal(), inbox_prefix=self.binding.inbox_prefix,
+            name="ringohunt-desktop", connect_timeout=max(1, round(self._connect_timeout)),
+            # nats-py reads 0 attempts as "no limit": no reconnecting at all is its own flag.
+            allow_reconnect=self._reconnect_attempts > 0,
+            max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
+            reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
+            disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
+            closed_cb=self._on_closed, **options))
+        refused = asyncio.ensure_future(self._certificate_refused.wait())
         try:
-            await client.connect(
-                list(self.binding.servers), user=self.binding.user,
-                password=self.binding.password.reveal(), inbox_prefix=self.binding.inbox_prefix,
-                name="ringohunt-desktop", connect_timeout=max(1, round(self._connect_timeout)),
-                # nats-py reads 0 attempts as "no limit": no reconnecting at all is its own flag.
-                allow_reconnect=self._reconnect_attempts > 0,
-                max_reconnect_attempts=max(1, self._reconnect_attempts), reconnect_time_wait=1,
-                reconnect_to_server_handler=self._pick_server, error_cb=self._on_error,
-                disconnected_cb=self._on_disconnected, reconnected_cb=self._on_reconnected,
-                closed_cb=self._on_closed, **options)
-        except (OSError, TimeoutError, nats.errors.Error) as exc:
+            # A certificate refusal ends the attempt at once (trying again cannot help, and
+            # nats-py stalls retrying a failed TLS handshake); so does the total deadline.
+            await asyncio.wait({connecting, refused}, timeout=self._open_deadline(),
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await cancel_and_wait(refused)
+        if not connecting.done():
+            await cancel_and_wait(connecting)
             await _close_quietly(client)
-            raise self._failure(exc) from None
+            raise self._failure(TimeoutError("connecting took too long"))
+        failure = None if connecting.cancelled() else connecting.exception()
+        if failure is not None:
+            await _close_quietly(client)
+            if isinstance(failure, OSError | TimeoutError | nats.errors.Error):
+                raise self._failure(failure) from None
+            raise failure
         try:
-            js = client.jetstream(timeout=self._connect_timeout)
+            # A loaded cluster answers its API slower than a TCP connect: at least 5 s.
+            js = client.jetstream(timeout=max(self._connect_timeout, 5.0))
             self._subscription = await js.pull_subscribe_bind(
                 durable=self.binding.durable, stream=self.binding.stream)
             info: ConsumerInfo = await self._subscription.consumer_info()
@@ -196,7 +227,23 @@ class AgentLink:
         return info
 
     async def fetch(self, batch: int, wait: float) -> list[Msg]:
-        """Up to ``batch`` messages in stream order; [] when none came within ``wait``."""
+        """Up to ``batch`` messages in stream order, as soon as the first one is there; []
+        when none came within ``wait``.
+
+        One message is waited for, then only what the consumer already holds is taken: a
+        batch fetch that is waiting when a message arrives holds it until the batch is full
+        or ``wait`` ends (nats-py), which delayed pops by seconds under load.
+        """
+        first = await self._fetch_some(1, wait)
+        if not first:
+            return []
+        waiting = _pending_after(first[-1])
+        if waiting <= 0 or batch <= 1:
+            return first
+        # Already stored: a no-wait request returns at once with up to this many.
+        return first + await self._fetch_some(min(waiting, batch - 1), wait)
+
+    async def _fetch_some(self, batch: int, wait: float) -> list[Msg]:
         if self._subscription is None:
             raise BrokerUnavailable("not connected")
         try:
@@ -208,11 +255,6 @@ class AgentLink:
             return []
         except (OSError, nats.errors.Error) as exc:
             raise self._failure(exc) from None
-
-    async def flush(self) -> None:
-        """Until the server has what was sent (the acknowledgements)."""
-        if self._client is not None and self._client.is_connected:
-            await self._client.flush(timeout=max(1, round(self._connect_timeout)))
 
     async def close(self) -> None:
         client, self._client, self._subscription = self._client, None, None
@@ -226,8 +268,18 @@ class AgentLink:
         # Random server, random wait: 500 desktops do not come back in the same second.
         return self._rng.choice(servers), self._rng.uniform(*RECONNECT_WAIT)
 
+    def _open_deadline(self) -> float:
+        attempts = max(1, self._reconnect_attempts) + 1
+        return attempts * len(self.binding.servers) * (self._connect_timeout + 1.0) + 5.0
+
     async def _on_error(self, exc: Exception) -> None:
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            self._untrusted_host = self._host_being_tried()
+            self._certificate_refused.set()
         self._last_error = _describe(exc)
+        if _says_refused(self._last_error):
+            # Kept: the server then resets the connection, and that is the last error seen.
+            self._login_refused = True
         log.debug("call server: %s", self._last_error)
 
     async def _on_disconnected(self) -> None:
@@ -242,13 +294,35 @@ class AgentLink:
         self.down.clear()
         self.up.set()
 
+    def _host_being_tried(self) -> str:
+        server = getattr(self._client_in_progress, "_current_server", None)
+        uri = getattr(server, "uri", None)
+        if uri is not None and uri.hostname:
+            return f"{uri.hostname}:{uri.port}" if uri.port else str(uri.hostname)
+        return ", ".join(_host_of(s) for s in self.binding.servers)
+
     def _failure(self, exc: BaseException) -> BrokerError:
-        said = f"{self._last_error} {_describe(exc)}".lower()
-        if "authorization violation" in said or "permissions violation" in said \
-                or "authentication" in said:
+        if self._untrusted_host:
+            return BrokerUntrusted(f"the certificate of {self._untrusted_host} is not trusted "
+                                   "on this computer", host=self._untrusted_host)
+        if self._login_refused or _says_refused(f"{self._last_error} {_describe(exc)}"):
             return BrokerRefused("the call server refused this login")
         return BrokerUnavailable("no call server answers ("
                                  + ", ".join(_host_of(s) for s in self.binding.servers) + ")")
+
+
+def _says_refused(text: str) -> bool:
+    said = text.lower()
+    return ("authorization violation" in said or "permissions violation" in said
+            or "authentication" in said)
+
+
+def _pending_after(message: Msg) -> int:
+    """How many more messages the consumer held when this one was delivered."""
+    try:
+        return int(message.metadata.num_pending)
+    except (AttributeError, TypeError, ValueError, nats.errors.Error):
+        return 0
 
 
 def _host_of(server: str) -> str:
@@ -460,10 +534,12 @@ class SubscriptionSource:
         async def settle() -> None:
             # Called by the watcher once the rows are in the journal. A lost ack only means
             # the message comes again after ack_wait, which the journal merges.
+            # No flush() to wait for the server's PONG: nats-py resolves a PONG on a flush
+            # future that timed out or was cancelled, fails its read loop and reconnects. The
+            # acks leave with the next write, and close() sends what is pending.
             with contextlib.suppress(Exception):
                 for message in messages:
                     await message.ack()
-                await self._link.flush()
 
         return settle
 
@@ -522,4 +598,5 @@ async def _until(snapshots: AsyncIterator[CallSnapshot], stops: tuple[asyncio.Ev
 
 
 __all__ = ["AgentLink", "BrokerBinding", "BrokerError", "BrokerRefused", "BrokerUnavailable",
+           "BrokerUntrusted",
            "NotProvisioned", "Reconciler", "SubscriptionSource"]

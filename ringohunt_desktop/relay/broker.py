@@ -84,15 +84,28 @@ async def ensure_stream(js: JetStreamContext, spec: StreamSpec) -> None:
     await js.update_stream(spec.config())
 
 
+CONSUMERS_AT_ONCE = 16
+
+
 async def ensure_agent_consumers(js: JetStreamContext, stream: str, project: str,
                                  agents: Iterable[AgentEntry],
-                                 spec: ConsumerSpec = ConsumerSpec()) -> int:
-    """One durable consumer per agent (idempotent); returns how many exist now."""
-    count = 0
-    for agent in agents:
-        await js.add_consumer(stream, spec.config(project, agent.staff_id))
-        count += 1
-    return count
+                                 spec: ConsumerSpec = ConsumerSpec(),
+                                 at_once: int = CONSUMERS_AT_ONCE) -> int:
+    """One durable consumer per agent (idempotent); returns how many exist now.
+
+    ``at_once`` requests in flight: on a 3-node cluster one creation takes ~0.4 s, so 500
+    agents one by one kept a first start from answering for 3.5 minutes (the scale
+    benchmark); 16 at a time take ~17 s. Any failure is raised (the caller retries all,
+    which is harmless: creating an existing consumer is a no-op)."""
+    gate = asyncio.Semaphore(max(1, at_once))
+
+    async def ensure(agent: AgentEntry) -> None:
+        async with gate:
+            await js.add_consumer(stream, spec.config(project, agent.staff_id))
+
+    wanted = list(agents)
+    await asyncio.gather(*(ensure(agent) for agent in wanted))
+    return len(wanted)
 
 
 class BrokerUnavailable(Exception):

@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication
 
 from ringohunt_desktop.clients.errors import ApiError, Reason
 from ringohunt_desktop.core.problems import SetupError, SetupProblem
-from ringohunt_desktop.core.subscription import BrokerError
+from ringohunt_desktop.core.subscription import BrokerError, BrokerUntrusted
 from ringohunt_desktop.phone import InvalidNumber, NumberProblem
 
 
@@ -73,6 +73,11 @@ def describe_api_error(error: ApiError) -> str:
 
 def describe_broker_error(error: BrokerError) -> str:
     """The call server (subscription mode) is not a service the agent knows by name."""
+    if isinstance(error, BrokerUntrusted):
+        return QCoreApplication.translate(
+            "Failures", "The certificate of the call server {host} is not trusted on this "
+                      "computer. Ask IT to install the company's certificate.").format(
+                          host=error.host)
     if error.reason is Reason.CREDENTIALS:
         return QCoreApplication.translate(
             "Failures", "The call server refused your login. Check it in Settings or ask IT "

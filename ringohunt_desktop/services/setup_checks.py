@@ -39,6 +39,7 @@ from ringohunt_desktop.core.subscription import (
     BrokerBinding,
     BrokerRefused,
     BrokerUnavailable,
+    BrokerUntrusted,
     NotProvisioned,
 )
 from ringohunt_desktop.domain import Folder, NetHuntUser, StaffMember
@@ -198,6 +199,11 @@ def nethunt_error_text(exc: ApiError) -> str:
 
 
 def broker_error_text(exc: Exception, servers: str) -> str:
+    if isinstance(exc, BrokerUntrusted):
+        return translate(
+            "SetupChecks", "The certificate of the call server {host} is not trusted on this "
+            "computer. Ask IT to install the company's certificate, or check the address."
+        ).format(host=exc.host)
     if isinstance(exc, BrokerRefused):
         return translate(
             "SetupChecks", "The call server did not accept this login and password. Copy "
@@ -326,7 +332,7 @@ async def check_broker(servers: str, user: str, password: Secret | str, project_
         reconnect_attempts=0)
     try:
         info = await link.open()
-    except (BrokerRefused, NotProvisioned, BrokerUnavailable) as exc:
+    except (BrokerRefused, NotProvisioned, BrokerUnavailable, BrokerUntrusted) as exc:
         log.info("call server test for agent %s failed: %s", staff_id, exc)
         return BrokerCheck(normalised, staff_id, error=broker_error_text(exc, normalised))
     finally:
