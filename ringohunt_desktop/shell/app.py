@@ -28,6 +28,7 @@ from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
+from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
 from ringohunt_desktop.credentials import CredentialStore, MemoryStore
@@ -44,10 +45,12 @@ from ringohunt_desktop.services.assembly import Services, build_services
 from ringohunt_desktop.services.dialer import RingostatOnlyDialer
 from ringohunt_desktop.services.failures import english_detail
 from ringohunt_desktop.services.hygiene import HygieneService
+from ringohunt_desktop.services.notes import NoteService
 from ringohunt_desktop.services.setup_controller import SetupController
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.store.notes import NoteStore
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
@@ -86,6 +89,10 @@ class RingoHuntApp(QObject):
         self.database = Database.open(paths.database_file)
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
+        # Notes after the call live in the store until NetHunt has them (also while the
+        # services are down: they are written once they are up).
+        self.notes = NoteService(NoteStore(self.database), language=_note_language(config),
+                                 time_zone=config.crm_timezone, parent=self)
         self.services: Services | None = None
         # Calls while the services are not up (starting, or NetHunt refusing its key) go out
         # through Ringostat alone, at once: never kept to be placed hours later.
@@ -137,12 +144,13 @@ class RingoHuntApp(QObject):
         self.create_dialogs.region = config.default_region
         self.popups.configure(region=config.default_region, pop_mode=config.pop_mode,
                               autoclose_seconds=config.pop_autoclose)
+        self.notes.configure(language=_note_language(config), time_zone=config.crm_timezone)
         self._restart_task = asyncio.ensure_future(self._restart_services())
 
     async def _restart_services(self) -> None:
         await cancel_and_wait(self._setup_task)
         if self.services is not None:
-            await self.services.stop()
+            await self._stop_services(self.services)
             self.services = None
         self.tray.show_source_state(TrayState.STARTING, self.tr("Connecting…"))
         self._setup_task = asyncio.ensure_future(self._set_up_services())
@@ -193,12 +201,17 @@ class RingoHuntApp(QObject):
             if window is not None:
                 window.close()
         if self.services is not None:
-            await self.services.stop()
+            await self._stop_services(self.services)
         await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
         self.database.close()
         self._stopped.set()
+
+    async def _stop_services(self, services: Services) -> None:
+        self.notes.set_writer(None)
+        await self.notes.wait_idle()  # a note being written finishes (or stays kept)
+        await services.stop()
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -230,6 +243,8 @@ class RingoHuntApp(QObject):
         # CRM goes to the services of the moment.
         self.popups.lookup_requested.connect(self._request_lookup)
         self.popups.contact_picked.connect(self._remember_pick)
+        self.popups.note_submitted.connect(self.notes.save)
+        self.notes.note_state.connect(self.popups.show_note_state)
         self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
         early = self.early_dialer
@@ -269,6 +284,12 @@ class RingoHuntApp(QObject):
         dialer.call_failed.connect(
             lambda _number, failure: self._record_error(english_detail(failure)))
         services.sync.failed.connect(self._record_error)
+        # A contact created from the panel: the notes kept for its number can be written.
+        crm.contact_created.connect(lambda _number, _contact: self.notes.flush())
+        crm.existing_contact_found.connect(lambda _number, _contact: self.notes.flush())
+        self.notes.set_writer(NoteWriter(
+            services.session.nethunt, services.lookup.folder_id, self.notes.store,
+            local_finder(self.contacts, self.config.default_region)))
 
     def _request_lookup(self, number_e164: str) -> None:
         if self.services is not None:
@@ -457,6 +478,11 @@ class RingoHuntApp(QObject):
         if text:
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
             self.recent_errors.append(f"{stamp} {text}")
+
+
+def _note_language(config: Config) -> str:
+    """The language of the notes' call facts in NetHunt: Ukrainian unless set to English."""
+    return "en" if config.language == "en" else "uk"
 
 
 def _apply_autostart(enabled: bool) -> None:
