@@ -28,6 +28,7 @@ from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
+from ringohunt_desktop.core.inbox import waiting_count
 from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
@@ -51,10 +52,12 @@ from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.store.notes import NoteStore
+from ringohunt_desktop.store.team import TeamCallStore
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
 from ringohunt_desktop.ui.hygiene_window import HygieneWindow
+from ringohunt_desktop.ui.inbox import InboxWindow
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.setup_windows import SetupWindows
 from ringohunt_desktop.ui.tray import TrayController, TrayState
@@ -89,6 +92,8 @@ class RingoHuntApp(QObject):
         self.database = Database.open(paths.database_file)
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
+        self.team = TeamCallStore(self.database, region=config.default_region)
+        self.inbox: InboxWindow | None = None
         # Notes after the call live in the store until NetHunt has them (also while the
         # services are down: they are written once they are up).
         self.notes = NoteService(NoteStore(self.database), language=_note_language(config),
@@ -124,6 +129,7 @@ class RingoHuntApp(QObject):
     # -- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
+        self.team.prune()  # the inbox looks back INBOX_DAYS; older project calls go
         self._update_missed_badge()
         self.tray.show()
         if self.config.missing_credentials:
@@ -161,7 +167,8 @@ class RingoHuntApp(QObject):
         while True:
             try:
                 services = await build_services(self.config, self.paths, self.database,
-                                                self.contacts, self.calls, parent=self)
+                                                self.contacts, self.calls, parent=self,
+                                                team=self.team)
             except (SetupError, ApiError) as exc:
                 detail = english_detail(exc)
                 if detail != reported:  # the same trouble every 15 s is said once
@@ -197,7 +204,7 @@ class RingoHuntApp(QObject):
         self.popups.close_all()
         self.create_dialogs.close_all()
         await self.hygiene.stop()
-        for window in (self.contact_book, self.journal, self.hygiene_window):
+        for window in (self.contact_book, self.journal, self.hygiene_window, self.inbox):
             if window is not None:
                 window.close()
         if self.services is not None:
@@ -232,6 +239,7 @@ class RingoHuntApp(QObject):
         tray.pause_toggled.connect(self.popups.set_paused)
         tray.open_contacts_requested.connect(self.open_contact_book)
         tray.open_journal_requested.connect(self.open_journal)
+        tray.open_inbox_requested.connect(self.open_inbox)
         tray.open_hygiene_requested.connect(self.open_hygiene)
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
@@ -263,6 +271,7 @@ class RingoHuntApp(QObject):
             self.contact_book.model.set_manager_names(services.staff_names)
         watcher.call_changed.connect(self.popups.show_call_event)
         watcher.calls_recorded.connect(self._calls_recorded)
+        watcher.team_calls_changed.connect(self._team_calls_changed)
         watcher.status_changed.connect(self.tray.show_watch_status)
         crm.lookup_updated.connect(self.popups.show_lookup)
         crm.contact_created.connect(self.create_dialogs.show_created)
@@ -363,6 +372,16 @@ class RingoHuntApp(QObject):
         self.journal.refresh()
         bring_to_front(self.journal)
 
+    def open_inbox(self) -> None:
+        """The team's missed calls: one row per number, call back in one click."""
+        if self.inbox is None:
+            inbox = InboxWindow(self.team, region=self.config.default_region,
+                                claims_shared=self.config.call_source == "subscription")
+            inbox.call_requested.connect(self.dial)
+            inbox.changed.connect(self._update_missed_badge)
+            self.inbox = inbox
+        bring_to_front(self.inbox)
+
     def open_hygiene(self) -> None:
         """The phone-number check (issue 15): the audit of the local index, and the fix."""
         if self.hygiene_window is None:
@@ -454,8 +473,14 @@ class RingoHuntApp(QObject):
         self.calls.mark_journal_seen()
         self._update_missed_badge()
 
+    def _team_calls_changed(self) -> None:
+        self._update_missed_badge()
+        if self.inbox is not None and self.inbox.isVisible():
+            self.inbox.refresh()
+
     def _update_missed_badge(self) -> None:
-        self.tray.set_missed(self.calls.unseen_missed_count())
+        # Numbers waiting for a call-back (the team inbox), not raw missed calls.
+        self.tray.set_missed(waiting_count(self.team.inbox()))
 
     def _on_sync_progress(self, done: int, total: int) -> None:
         if self.contact_book is not None:

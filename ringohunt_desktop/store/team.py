@@ -1,0 +1,122 @@
+"""The project's calls as the team inbox needs them, and the agent's "handled" marks. No Qt.
+
+The journal keeps the agent's own calls; this table keeps every call the source reported
+(``calls/list`` is project-wide), reduced to what the inbox derives its rows from, so that a
+call-back by a colleague resolves the row. Rows older than the inbox's window are pruned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from ringohunt_desktop.core.inbox import INBOX_DAYS, InboxRow, TeamCall, build_inbox
+from ringohunt_desktop.core.webhooks import clean_text
+from ringohunt_desktop.domain import CallRecord
+from ringohunt_desktop.phone import DEFAULT_REGION, digits_only, match_key
+from ringohunt_desktop.store.db import Database
+
+__all__ = ["TeamCallStore"]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+_MAX_NUMBER: Final = 64
+
+
+def _micros(moment: datetime) -> int:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
+class TeamCallStore:
+    def __init__(self, db: Database, *, region: str = DEFAULT_REGION,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._db = db
+        self._region = region
+        self._now = now
+        self._seen: dict[str, tuple[object, ...]] = {}  # call id -> what was last written
+
+    def record(self, calls: Iterable[CallRecord], eligible: Callable[[CallRecord], bool]) -> int:
+        """Store the calls (merged by call id); the number of rows written. Unchanged rows
+        (every poll sees the same calls again) cost a dictionary look-up."""
+        values = []
+        for call in calls:
+            number = clean_text(call.client_number, _MAX_NUMBER)
+            digits = digits_only(number)
+            if not digits:
+                continue  # a hidden number: nobody can call it back
+            key = match_key(number, self._region) or digits
+            row = (call.call_id, _micros(call.started_at), key, number, call.direction.value,
+                   int(call.is_missed), int(call.is_answered), int(call.is_in_progress),
+                   clean_text(call.employee_name or call.connected_with, 200),
+                   int(call.is_missed and eligible(call)))
+            if self._seen.get(call.call_id) == row:
+                continue
+            self._seen[call.call_id] = row
+            values.append(row)
+        if values:
+            with self._db.transaction() as connection:
+                connection.executemany(
+                    "INSERT INTO team_calls (call_id, started_us, client_key, client_number,"
+                    " direction, missed, answered, in_progress, employee, eligible)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO UPDATE SET"
+                    " started_us = min(started_us, excluded.started_us),"
+                    " client_key = excluded.client_key,"
+                    " client_number = excluded.client_number, direction = excluded.direction,"
+                    " missed = excluded.missed, answered = excluded.answered,"
+                    " in_progress = excluded.in_progress,"
+                    " employee = CASE WHEN excluded.employee != '' THEN excluded.employee"
+                    " ELSE employee END,"
+                    " eligible = max(eligible, excluded.eligible)", values)
+        return len(values)
+
+    def prune(self) -> int:
+        cutoff = _micros(self._now() - timedelta(days=INBOX_DAYS + 1))
+        cursor = self._db.connection.execute(
+            "DELETE FROM team_calls WHERE started_us < ?", (cutoff,))
+        self._seen.clear()
+        return cursor.rowcount
+
+    # ---- the inbox -------------------------------------------------------------------------
+
+    def inbox(self) -> list[InboxRow]:
+        since = _micros(self._now() - timedelta(days=INBOX_DAYS))
+        connection = self._db.connection
+        calls = [TeamCall(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6],
+                          bool(row[7]))
+                 for row in connection.execute(
+                     "SELECT client_key, client_number, started_us, direction, missed,"
+                     " answered, employee, eligible FROM team_calls"
+                     " WHERE started_us >= :since AND client_key IN"
+                     " (SELECT client_key FROM team_calls WHERE eligible = 1"
+                     " AND started_us >= :since)"
+                     " ORDER BY client_key, started_us", {"since": since})]
+        handled = dict(connection.execute("SELECT client_key, until_us FROM inbox_handled"))
+        return build_inbox(calls, handled)
+
+    def mark_handled(self, row: InboxRow) -> None:
+        """The agent dealt with this number by hand: its missed calls so far are done."""
+        self._db.connection.execute(
+            "INSERT INTO inbox_handled (client_key, until_us) VALUES (?, ?)"
+            " ON CONFLICT (client_key) DO UPDATE SET until_us = excluded.until_us",
+            (row.client_key, max(row.last_missed_us, _micros(self._now()))))
+
+    def undo_handled(self, row: InboxRow) -> None:
+        self._db.connection.execute("DELETE FROM inbox_handled WHERE client_key = ?",
+                                    (row.client_key,))
+
+    def contact_names(self, keys: Iterable[str]) -> dict[str, str]:
+        """Names of the contacts having each key, joined by ", " (one query for all rows)."""
+        names: dict[str, list[str]] = {}
+        for key, name in self._db.connection.execute(
+            "SELECT p.match_key, c.name FROM contact_phones p JOIN contacts c"
+            " ON c.id = p.contact_id WHERE p.match_key IN (SELECT value FROM json_each(?))"
+            " ORDER BY c.name_fold, c.record_id",
+            (json.dumps(sorted(set(keys))),),
+        ):
+            listed = names.setdefault(key, [])
+            if name not in listed:
+                listed.append(name)
+        return {key: ", ".join(listed) for key, listed in names.items()}
