@@ -5,6 +5,7 @@ watcher, the CRM lookup, the dialer and the contact sync together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
@@ -25,6 +26,7 @@ from ringohunt_desktop.services.watcher import CallWatcher
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.store.summaries import SummaryStore
 from ringohunt_desktop.store.team import TeamCallStore
 
 
@@ -63,7 +65,8 @@ class Services:
 async def build_services(config: Config, paths: AppPaths, database: Database,
                          contacts: ContactStore, calls: CallStore,
                          parent: QObject | None = None,
-                         team: TeamCallStore | None = None) -> Services:
+                         team: TeamCallStore | None = None,
+                         summaries: SummaryStore | None = None) -> Services:
     """Raises SetupError (the settings need fixing) or ApiError (a service said no)."""
     session = Session(config)
     try:
@@ -83,6 +86,10 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
                           include_unassigned_missed=config.include_unassigned_missed)
     identity = agent.identity
 
+    def record_summaries(found: Mapping[str, str]) -> int:
+        assert summaries is not None
+        return sum(summaries.add_for_call(call_id, text) for call_id, text in found.items())
+
     def record_team(rows: list[CallRecord]) -> int:
         # The inbox: the agent's own missed calls and the unassigned ones (nobody took them).
         assert team is not None
@@ -96,6 +103,7 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
                       region=config.default_region, parent=parent),
         watcher=CallWatcher(source, tracker, journal=calls.upsert,
                             team=record_team if team is not None else None,
+                            summaries=record_summaries if summaries is not None else None,
                             interval=config.poll_interval, parent=parent),
         sync=SyncService(ContactSync(session.nethunt, folder.folder_id, contacts, database,
                                      lookup.to_contact, phone_field=config.field_phone),

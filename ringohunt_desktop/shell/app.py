@@ -48,10 +48,12 @@ from ringohunt_desktop.services.failures import english_detail
 from ringohunt_desktop.services.hygiene import HygieneService
 from ringohunt_desktop.services.notes import NoteService
 from ringohunt_desktop.services.setup_controller import SetupController
+from ringohunt_desktop.services.summaries import SummaryFeed
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.store.notes import NoteStore
+from ringohunt_desktop.store.summaries import SummaryStore
 from ringohunt_desktop.store.team import TeamCallStore
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
@@ -94,6 +96,8 @@ class RingoHuntApp(QObject):
         self.calls = CallStore(self.database)
         self.team = TeamCallStore(self.database, region=config.default_region)
         self.inbox: InboxWindow | None = None
+        self.summaries = SummaryStore(self.database, region=config.default_region)
+        self.summary_feed: SummaryFeed | None = None  # polling mode: NetHunt's comment feed
         # Notes after the call live in the store until NetHunt has them (also while the
         # services are down: they are written once they are up).
         self.notes = NoteService(NoteStore(self.database), language=_note_language(config),
@@ -168,7 +172,7 @@ class RingoHuntApp(QObject):
             try:
                 services = await build_services(self.config, self.paths, self.database,
                                                 self.contacts, self.calls, parent=self,
-                                                team=self.team)
+                                                team=self.team, summaries=self.summaries)
             except (SetupError, ApiError) as exc:
                 detail = english_detail(exc)
                 if detail != reported:  # the same trouble every 15 s is said once
@@ -216,6 +220,10 @@ class RingoHuntApp(QObject):
         self._stopped.set()
 
     async def _stop_services(self, services: Services) -> None:
+        if self.summary_feed is not None:
+            await self.summary_feed.stop()
+            self.summary_feed.deleteLater()
+            self.summary_feed = None
         self.notes.set_writer(None)
         await self.notes.wait_idle()  # a note being written finishes (or stays kept)
         await services.stop()
@@ -252,6 +260,7 @@ class RingoHuntApp(QObject):
         self.popups.lookup_requested.connect(self._request_lookup)
         self.popups.contact_picked.connect(self._remember_pick)
         self.popups.note_submitted.connect(self.notes.save)
+        self.popups.panel_shown.connect(lambda _call_id: self._show_last_calls())
         self.notes.note_state.connect(self.popups.show_note_state)
         self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
@@ -272,6 +281,14 @@ class RingoHuntApp(QObject):
         watcher.call_changed.connect(self.popups.show_call_event)
         watcher.calls_recorded.connect(self._calls_recorded)
         watcher.team_calls_changed.connect(self._team_calls_changed)
+        watcher.summaries_changed.connect(self._summaries_changed)
+        crm.lookup_updated.connect(lambda _result: self._show_last_calls())
+        if not self.config.subscribes:
+            feed = SummaryFeed(self.summaries, services.session.nethunt,
+                               services.lookup.folder_id, parent=self)
+            feed.changed.connect(self._summaries_changed)
+            self.summary_feed = feed
+            feed.start()
         watcher.status_changed.connect(self.tray.show_watch_status)
         crm.lookup_updated.connect(self.popups.show_lookup)
         crm.contact_created.connect(self.create_dialogs.show_created)
@@ -376,7 +393,7 @@ class RingoHuntApp(QObject):
         """The team's missed calls: one row per number, call back in one click."""
         if self.inbox is None:
             inbox = InboxWindow(self.team, region=self.config.default_region,
-                                claims_shared=self.config.call_source == "subscription")
+                                claims_shared=self.config.subscribes)
             inbox.call_requested.connect(self.dial)
             inbox.changed.connect(self._update_missed_badge)
             self.inbox = inbox
@@ -472,6 +489,20 @@ class RingoHuntApp(QObject):
     def _journal_seen(self) -> None:
         self.calls.mark_journal_seen()
         self._update_missed_badge()
+
+    def _summaries_changed(self) -> None:
+        self._show_last_calls()
+        if self.journal is not None and self.journal.isVisible():
+            self.journal.refresh()
+
+    def _show_last_calls(self) -> None:
+        """Each open panel: the AI's summary of that client's previous call."""
+        for panel in self.popups.panels.panels():
+            call = panel.call
+            summary = self.summaries.latest_for_client(
+                call.client_number, [c.record_id for c in panel.lookup.contacts],
+                exclude_call=call.call_id)
+            self.popups.show_last_call_summary(call.call_id, summary)
 
     def _team_calls_changed(self) -> None:
         self._update_missed_badge()

@@ -50,6 +50,8 @@ _TEXT_FIELDS: Final = tuple(
     field.name for field in dataclasses.fields(CallRecord) if field.type in ("str", str)
 )
 _SELECT_CALL: Final = ", ".join(f"calls.{name}" for name in _RECORD_FIELDS)
+_SUMMARY: Final = ("(SELECT s.text FROM call_summaries s WHERE s.call_id = calls.call_id"
+                   " ORDER BY s.created_us DESC LIMIT 1)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class JournalRow:
     call: CallRecord
     contact_name: str
     handled: bool
+    summary: str = ""  # the AI's summary of the call, once Ringostat made one
 
 
 def _micros(moment: datetime) -> int:
@@ -231,7 +234,8 @@ class CallStore:
             conditions.append(text_condition)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._db.connection.execute(
-            f"SELECT {_SELECT_CALL}, calls.handled, calls.client_key FROM calls {where}"  # noqa: S608
+            f"SELECT {_SELECT_CALL}, {_SUMMARY}, calls.handled, calls.client_key"  # noqa: S608
+            f" FROM calls {where}"
             " ORDER BY calls.started_us DESC, calls.id DESC LIMIT :limit",
             params,
         ).fetchall()
@@ -241,6 +245,7 @@ class CallStore:
                 call=_record_from(row),
                 contact_name=names.get(row[-1], "") if row[-1] is not None else "",
                 handled=bool(row[-2]),
+                summary=row[-3] or "",
             )
             for row in rows
         ]
