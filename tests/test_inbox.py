@@ -180,3 +180,50 @@ def test_app_inbox_from_the_project_calls(app_factory: AppRunner, sim: Simulator
                     what="the agent's own call-back")
 
     app_factory.run(scenario())
+
+
+# -- the agent's day -----------------------------------------------------------------------
+
+def test_day_figures_from_the_journal() -> None:
+    from ringohunt_desktop.store.calls import CallStore, DayFigures
+
+    calls = CallStore(Database.in_memory())
+    day = datetime(2026, 12, 7, tzinfo=UTC)
+    calls.upsert([
+        CallRecord("i1", day + timedelta(hours=9), "0671234567", "044", Direction.INCOMING,
+                   "ANSWERED", billsec=125),
+        CallRecord("i2", day + timedelta(hours=10), "0501112233", "044", Direction.INCOMING,
+                   "NO ANSWER"),
+        CallRecord("o1", day + timedelta(hours=11), "101", "0501112233", Direction.OUTGOING,
+                   "ANSWERED", billsec=60),
+        CallRecord("o2", day + timedelta(hours=12), "101", "0631112233", Direction.OUTGOING,
+                   "IN PROGRESS"),
+        CallRecord("y1", day - timedelta(hours=1), "0671234567", "044", Direction.INCOMING,
+                   "ANSWERED", billsec=999),  # yesterday
+    ])
+    assert calls.day_figures(day, day + timedelta(days=1)) == DayFigures(
+        incoming=2, outgoing=2, answered=2, missed=1, talk_seconds=185)
+
+
+def test_the_tray_menu_shows_the_day(app_factory: AppRunner, sim: Simulator,
+                                     qloop: asyncio.AbstractEventLoop) -> None:
+    async def scenario() -> None:
+        import re
+
+        app = await started(app_factory(language="en"))
+
+        def waiting() -> int:
+            found = re.search(r" missed, (\d+) waiting · talk ", app.day_summary_text())
+            assert found is not None, app.day_summary_text()
+            return int(found.group(1))
+
+        await until(lambda: app.services is not None and app.services.watcher.cycles > 0)
+        before = waiting()
+        await ring(sim, "+380931110002", outcome="missed", ring_seconds=0.2)
+        await until(lambda: waiting() == before + 1, what="today's figures")
+        app.tray.menu.aboutToShow.emit()
+        texts = [action.text() for action in app.tray.menu.actions()]
+        summary = next(text for text in texts if text.startswith("Today: "))
+        assert summary == app.day_summary_text()
+
+    app_factory.run(scenario())

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
-from ringohunt_desktop.core.inbox import waiting_count
+from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
 from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
@@ -511,7 +511,26 @@ class RingoHuntApp(QObject):
 
     def _update_missed_badge(self) -> None:
         # Numbers waiting for a call-back (the team inbox), not raw missed calls.
-        self.tray.set_missed(waiting_count(self.team.inbox()))
+        rows = self.team.inbox()
+        self.tray.set_missed(waiting_count(rows))
+        self.tray.set_day_summary(self.day_summary_text(rows))
+
+    def day_summary_text(self, rows: list[InboxRow] | None = None) -> str:
+        """The agent's day in one line, from the journal (and the inbox for "waiting")."""
+        now = datetime.now().astimezone()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        figures = self.calls.day_figures(midnight, now + timedelta(minutes=1))
+        inbox = self.team.inbox() if rows is None else rows
+        waiting = sum(1 for row in inbox if row.state is InboxState.WAITING
+                      and row.last_missed >= midnight)
+        minutes = figures.talk_seconds // 60
+        talk = (self.tr("{hours} h {minutes:02d} min").format(hours=minutes // 60,
+                                                               minutes=minutes % 60)
+                if minutes >= 60 else self.tr("{minutes} min").format(minutes=minutes))
+        return self.tr("Today: {incoming} in, {outgoing} out · {answered} answered · "
+                       "{missed} missed, {waiting} waiting · talk {talk}").format(
+            incoming=figures.incoming, outgoing=figures.outgoing, answered=figures.answered,
+            missed=figures.missed, waiting=waiting, talk=talk)
 
     def _on_sync_progress(self, done: int, total: int) -> None:
         if self.contact_book is not None:
