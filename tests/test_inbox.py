@@ -57,7 +57,7 @@ def test_one_row_per_number_longest_wait_first(store: TeamCallStore) -> None:
     ], mine_or_unassigned)
     rows = store.inbox()
     assert [(r.number, r.missed_count, r.state) for r in rows] == [
-        ("0501112233", 1, InboxState.WAITING), ("380 67 123 45 67", 3, InboxState.WAITING)]
+        ("+380501112233", 1, InboxState.WAITING), ("+380671234567", 3, InboxState.WAITING)]
     assert rows[1].first_missed == NOW - timedelta(minutes=30)
     assert waiting_count(rows) == 2
 
@@ -70,10 +70,10 @@ def test_a_later_call_by_anyone_resolves_and_a_new_miss_reopens(store: TeamCallS
                   call("o2", 30, "0501112233", direction=Direction.OUTGOING,
                        employee="Sarah Miller")], mine_or_unassigned)
     rows = {r.number: r for r in store.inbox()}
-    called = rows["+380671234567"] if "+380671234567" in rows else rows["0671234567"]
+    called = rows["+380671234567"]
     assert (called.state, called.by, called.answered, called.missed_count) == (
         InboxState.CALLED_BACK, "Коваленко Андрій", True, 2)
-    unanswered = rows["0501112233"]
+    unanswered = rows["+380501112233"]
     assert (unanswered.state, unanswered.by, unanswered.answered) == (
         InboxState.CALLED_BACK, "Sarah Miller", False)
     assert waiting_count(rows.values()) == 0
@@ -81,6 +81,16 @@ def test_a_later_call_by_anyone_resolves_and_a_new_miss_reopens(store: TeamCallS
     reopened = next(r for r in store.inbox() if r.state is InboxState.WAITING)
     assert reopened.missed_count == 1
     assert reopened.first_missed == NOW - timedelta(minutes=10)
+
+
+def test_a_call_back_in_the_same_second_still_follows_the_missed_call(
+        store: TeamCallStore) -> None:
+    # calls/list has whole seconds: Ringostat's ids (ua-<epoch>.<seq>) keep the order.
+    store.record([call("ua-1.000002", 1, "0671234567", direction=Direction.OUTGOING,
+                       answered=True, employee="Sarah Miller"),
+                  call("ua-1.000001", 1, "0671234567")], mine_or_unassigned)
+    (row,) = store.inbox()
+    assert (row.state, row.by) == (InboxState.CALLED_BACK, "Sarah Miller")
 
 
 def test_handled_by_hand_with_undo(store: TeamCallStore) -> None:

@@ -1,9 +1,11 @@
 """The team's missed-call inbox: one row per client number, derived from the calls. No Qt.
 
 Which missed calls: the agent's own and the project's unassigned ones (nobody took them).
-What resolves a row: a later call to that number by anyone in the project (outgoing, or an
-answered callback or incoming call), seen in the project-wide ``calls/list``; or the agent's
-"handled" mark (with undo). A newer missed call after either opens the row again.
+What resolves a row: a later outgoing or callback call to that number by anyone in the
+project, answered or not (who, and whether it was answered, are shown), seen in the
+project-wide ``calls/list``; or the agent's "handled" mark (with undo). A newer missed call
+after either opens the row again. A later incoming call the client made does not resolve it
+by itself (the issue's definition; the row still says how long the client has waited).
 
 Rows waiting for a call-back come first, the client who has waited longest at the top; then
 the resolved ones, most recent first.
@@ -15,11 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
 
-from ringohunt_desktop.domain import Direction
-
-__all__ = ["INBOX_DAYS", "InboxRow", "InboxState", "TeamCall", "build_inbox", "waiting_count"]
+__all__ = ["INBOX_DAYS", "MISSED", "REACHED", "TRIED", "InboxRow", "InboxState", "build_inbox",
+           "waiting_count"]
 
 #: How far back the inbox looks.
 INBOX_DAYS = 7
@@ -33,17 +33,10 @@ class InboxState(StrEnum):
     HANDLED = "handled"  # the agent marked it dealt with
 
 
-class TeamCall(NamedTuple):
-    """One project call as the inbox needs it (a row of the ``team_calls`` table)."""
-
-    client_key: str
-    number: str
-    started_us: int
-    direction: str
-    missed: bool
-    answered: bool
-    employee: str
-    eligible: bool  # a missed call for this agent's inbox (own or unassigned)
+#: What a project call is to the inbox (the ``code`` of :func:`build_inbox`'s triples).
+MISSED = 1  # an eligible missed call: the agent's own, or nobody's
+TRIED = 2  # an outgoing call to the client nobody answered: a call-back, not answered
+REACHED = 3  # an answered outgoing or callback call to the client
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,48 +64,40 @@ class InboxRow:
         return _EPOCH + timedelta(microseconds=self.resolved_us) if self.resolved_us else None
 
 
-def _resolves(call: TeamCall) -> bool:
-    """A call that reaches (or tries to reach) the client after their missed call."""
-    if call.direction == Direction.OUTGOING.value:
-        return True
-    return call.answered  # a callback or a new incoming call somebody took
-
-
-def build_inbox(calls: Iterable[TeamCall], handled: Mapping[str, int]) -> list[InboxRow]:
-    """Rows from the calls of every number with a missed call in view, sorted by
-    ``(client_key, started_us)``; ``handled`` maps a number's key to the time up to which its
-    missed calls were marked handled."""
+def build_inbox(calls: Iterable[tuple[str, int, int]],
+                handled: Mapping[str, int]) -> list[InboxRow]:
+    """Rows from ``(client_key, started_us, code)`` triples sorted by key, then time (codes:
+    :data:`MISSED`, :data:`TRIED`, :data:`REACHED`); ``handled`` maps a number's key to the
+    time up to which its missed calls were marked handled. A row's ``number`` is its key and
+    ``by`` is empty: the store fills in both for the rows that need them."""
     rows: list[InboxRow] = []
     key: str | None = None
-    number = ""
     pending: list[int] = []  # start times of missed calls not yet resolved
-    last: InboxRow | None = None
+    # The last resolved episode: (missed count, first, last missed, resolved at, answered).
+    last: tuple[int, int, int, int, bool] | None = None
 
     def close_key() -> None:
         if key is None:
             return
         if pending:
             mark = handled.get(key, 0)
-            if mark >= pending[-1]:
-                rows.append(InboxRow(key, number, len(pending), pending[0], pending[-1],
-                                     InboxState.HANDLED, resolved_us=mark))
-            else:
-                rows.append(InboxRow(key, number, len(pending), pending[0], pending[-1],
-                                     InboxState.WAITING))
+            state = InboxState.HANDLED if mark >= pending[-1] else InboxState.WAITING
+            rows.append(InboxRow(key, key, len(pending), pending[0], pending[-1], state,
+                                 resolved_us=mark if state is InboxState.HANDLED else 0))
         elif last is not None:
-            rows.append(last)
+            count, first, latest, resolved, answered = last
+            rows.append(InboxRow(key, key, count, first, latest, InboxState.CALLED_BACK,
+                                 answered=answered, resolved_us=resolved))
 
-    for call in calls:
-        if call.client_key != key:
+    # This loop runs for every project call in the window: plain tuples, no objects.
+    for call_key, started_us, code in calls:
+        if call_key != key:
             close_key()
-            key, number, pending, last = call.client_key, call.number, [], None
-        if call.eligible and call.missed:
-            pending.append(call.started_us)
-            number = call.number or number
-        elif pending and _resolves(call):
-            last = InboxRow(key, number, len(pending), pending[0], pending[-1],
-                            InboxState.CALLED_BACK, by=call.employee, answered=call.answered,
-                            resolved_us=call.started_us)
+            key, pending, last = call_key, [], None
+        if code == MISSED:
+            pending.append(started_us)
+        elif pending:  # a later call reaches, or tries to reach, the client
+            last = (len(pending), pending[0], pending[-1], started_us, code == REACHED)
             pending = []
     close_key()
     waiting = sorted((r for r in rows if r.state is InboxState.WAITING),

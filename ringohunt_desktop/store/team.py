@@ -7,15 +7,22 @@ call-back by a colleague resolves the row. Rows older than the inbox's window ar
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from ringohunt_desktop.core.inbox import INBOX_DAYS, InboxRow, TeamCall, build_inbox
+from ringohunt_desktop.core.inbox import INBOX_DAYS, InboxRow, InboxState, build_inbox
 from ringohunt_desktop.core.webhooks import clean_text
 from ringohunt_desktop.domain import CallRecord
-from ringohunt_desktop.phone import DEFAULT_REGION, digits_only, match_key
+from ringohunt_desktop.phone import (
+    DEFAULT_REGION,
+    InvalidNumber,
+    digits_only,
+    match_key,
+    to_e164,
+)
 from ringohunt_desktop.store.db import Database
 
 __all__ = ["TeamCallStore"]
@@ -48,6 +55,8 @@ class TeamCallStore:
             if not digits:
                 continue  # a hidden number: nobody can call it back
             key = match_key(number, self._region) or digits
+            with contextlib.suppress(InvalidNumber):
+                number = to_e164(number, self._region)  # dialled and shown as it is
             row = (call.call_id, _micros(call.started_at), key, number, call.direction.value,
                    int(call.is_missed), int(call.is_answered), int(call.is_in_progress),
                    clean_text(call.employee_name or call.connected_with, 200),
@@ -84,17 +93,44 @@ class TeamCallStore:
     def inbox(self) -> list[InboxRow]:
         since = _micros(self._now() - timedelta(days=INBOX_DAYS))
         connection = self._db.connection
-        calls = [TeamCall(row[0], row[1], row[2], row[3], bool(row[4]), bool(row[5]), row[6],
-                          bool(row[7]))
-                 for row in connection.execute(
-                     "SELECT client_key, client_number, started_us, direction, missed,"
-                     " answered, employee, eligible FROM team_calls"
-                     " WHERE started_us >= :since AND client_key IN"
-                     " (SELECT client_key FROM team_calls WHERE eligible = 1"
-                     " AND started_us >= :since)"
-                     " ORDER BY client_key, started_us", {"since": since})]
+        # The table is clustered by (client_key, started_us): one ordered read, three small
+        # columns per call; the few rows that need more are looked up afterwards.
+        calls = connection.execute(
+            "SELECT client_key, started_us, CASE WHEN eligible = 1 AND missed = 1 THEN 1"
+            " WHEN answered = 1 THEN 3 ELSE 2 END FROM team_calls WHERE started_us >= ?"
+            " AND ((eligible = 1 AND missed = 1) OR direction != 'in')"
+            " ORDER BY client_key, started_us, call_id", (since,))  # ids break ties in order
         handled = dict(connection.execute("SELECT client_key, until_us FROM inbox_handled"))
-        return build_inbox(calls, handled)
+        return self._filled(build_inbox(calls, handled))
+
+    def _filled(self, rows: list[InboxRow]) -> list[InboxRow]:
+        """The number to show and dial (the key itself when it is E.164; else the number as
+        stored) and who called back, looked up in one query for the rows that need them."""
+        wanted = [(row.client_key, row.resolved_us if row.state is InboxState.CALLED_BACK
+                   else row.last_missed_us)
+                  for row in rows
+                  if row.state is InboxState.CALLED_BACK or not row.number.startswith("+")]
+        if not wanted:
+            return rows
+        found = {(key, started): (number, employee) for key, started, number, employee in
+                 self._db.connection.execute(
+                     "SELECT t.client_key, t.started_us, t.client_number, t.employee"
+                     " FROM json_each(?) AS j JOIN team_calls AS t"
+                     " ON t.client_key = j.value ->> 0 AND t.started_us = j.value ->> 1",
+                     (json.dumps(wanted),))}
+        filled = []
+        for row in rows:
+            at = row.resolved_us if row.state is InboxState.CALLED_BACK else row.last_missed_us
+            extra = found.get((row.client_key, at))
+            if extra is None:
+                filled.append(row)
+                continue
+            filled.append(InboxRow(
+                row.client_key, row.number if row.number.startswith("+") else extra[0],
+                row.missed_count, row.first_missed_us, row.last_missed_us, row.state,
+                extra[1] if row.state is InboxState.CALLED_BACK else "", row.answered,
+                row.resolved_us))
+        return filled
 
     def mark_handled(self, row: InboxRow) -> None:
         """The agent dealt with this number by hand: its missed calls so far are done."""

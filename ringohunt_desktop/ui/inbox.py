@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.team import TeamCallStore
-from ringohunt_desktop.ui.models import dial_form
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, plain_label, shown
 
 __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
@@ -92,7 +91,8 @@ class InboxModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._names = dict(names)
-        self._numbers = [dial_form(row.number, self._region) for row in self._rows]
+        # The store gives E.164 for every valid number: shown and dialled as it is.
+        self._numbers = [row.number for row in self._rows]
         self._now = now
         self.endResetModel()
 
@@ -191,10 +191,12 @@ class InboxWindow(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        # Fixed widths: sizing columns to their contents would read every row (thousands).
         header.setSectionResizeMode(InboxColumn.CLIENT, QHeaderView.ResizeMode.Stretch)
-        for column in (InboxColumn.MISSED, InboxColumn.WAITED, InboxColumn.STATE,
-                       InboxColumn.CALL):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((InboxColumn.MISSED, 80), (InboxColumn.WAITED, 100),
+                              (InboxColumn.STATE, 250), (InboxColumn.CALL, 110)):
+            header.resizeSection(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.clicked.connect(self._on_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         layout.addWidget(self.table, 1)
