@@ -41,7 +41,6 @@ from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, plain_label, sh
 __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
-_tr = QCoreApplication.translate
 _WAITING_COLOUR: Final = QColor("#b42318")
 _MUTED_COLOUR: Final = QColor(TEXT_MUTED)
 
@@ -60,21 +59,25 @@ def waited_text(since: datetime, now: datetime) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _tr("InboxModel", "{days} d {hours} h").format(days=days, hours=hours)
+        return QCoreApplication.translate(
+            "InboxModel", "{days} d {hours} h").format(days=days, hours=hours)
     if hours:
-        return _tr("InboxModel", "{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
-    return _tr("InboxModel", "{minutes} min").format(minutes=minutes)
+        return QCoreApplication.translate(
+            "InboxModel", "{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+    return QCoreApplication.translate("InboxModel", "{minutes} min").format(minutes=minutes)
 
 
 def state_text(row: InboxRow) -> str:
     if row.state is InboxState.WAITING:
-        return _tr("InboxModel", "Waiting for a call-back")
+        return QCoreApplication.translate("InboxModel", "Waiting for a call-back")
     if row.state is InboxState.HANDLED:
-        return _tr("InboxModel", "Handled by hand")
-    who = shown(row.by) if row.by else _tr("InboxModel", "a colleague")
+        return QCoreApplication.translate("InboxModel", "Handled by hand")
+    who = shown(row.by) if row.by else QCoreApplication.translate("InboxModel", "a colleague")
     if row.answered:
-        return _tr("InboxModel", "Called back by {who}, answered").format(who=who)
-    return _tr("InboxModel", "Called back by {who}, no answer").format(who=who)
+        return QCoreApplication.translate(
+            "InboxModel", "Called back by {who}, answered").format(who=who)
+    return QCoreApplication.translate(
+        "InboxModel", "Called back by {who}, no answer").format(who=who)
 
 
 class InboxModel(QAbstractTableModel):
@@ -118,10 +121,10 @@ class InboxModel(QAbstractTableModel):
         if not 0 <= section < len(InboxColumn):
             return None
         return {
-            InboxColumn.CLIENT: _tr("InboxModel", "Client"),
-            InboxColumn.MISSED: _tr("InboxModel", "Missed"),
-            InboxColumn.WAITED: _tr("InboxModel", "Waiting"),
-            InboxColumn.STATE: _tr("InboxModel", "State"),
+            InboxColumn.CLIENT: QCoreApplication.translate("InboxModel", "Client"),
+            InboxColumn.MISSED: QCoreApplication.translate("InboxModel", "Missed"),
+            InboxColumn.WAITED: QCoreApplication.translate("InboxModel", "Waiting"),
+            InboxColumn.STATE: QCoreApplication.translate("InboxModel", "State"),
             InboxColumn.CALL: "",
         }[InboxColumn(section)]
 
@@ -142,7 +145,7 @@ class InboxModel(QAbstractTableModel):
                 return waited_text(row.first_missed, self._now) if waiting else ""
             if column is InboxColumn.STATE:
                 return state_text(row)
-            return _tr("InboxModel", "Call back")
+            return QCoreApplication.translate("InboxModel", "Call back")
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is InboxColumn.CALL:
                 return QColor("#2563eb")
@@ -153,7 +156,7 @@ class InboxModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and column is InboxColumn.CALL:
-            return _tr("InboxModel", "Call {number} now").format(
+            return QCoreApplication.translate("InboxModel", "Call {number} now").format(
                 number=self._numbers[index.row()])
         if role == Qt.ItemDataRole.TextAlignmentRole and column is InboxColumn.MISSED:
             return int(Qt.AlignmentFlag.AlignCenter)
