@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
-from ringohunt_desktop.phone import DEFAULT_REGION
+from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.team import TeamCallStore
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, plain_label, shown
 
@@ -94,8 +94,10 @@ class InboxModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self._names = dict(names)
-        # The store gives E.164 for every valid number: shown and dialled as it is.
+        # The store gives E.164 for every valid number: dialled as it is; shown in the local
+        # form, formatted only for the rows that are painted (thousands would cost 100 ms).
         self._numbers = [row.number for row in self._rows]
+        self._shown: dict[int, str] = {}
         self._now = now
         self.endResetModel()
 
@@ -107,6 +109,12 @@ class InboxModel(QAbstractTableModel):
 
     def rows(self) -> list[InboxRow]:
         return list(self._rows)
+
+    def _shown_number(self, row: int) -> str:
+        text = self._shown.get(row)
+        if text is None:
+            text = self._shown[row] = display_number(self._numbers[row], self._region)
+        return text
 
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -137,7 +145,7 @@ class InboxModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column is InboxColumn.CLIENT:
                 name = self._names.get(row.client_key, "")
-                number = self._numbers[index.row()]
+                number = self._shown_number(index.row())
                 return f"{shown(name)} · {number}" if name else number
             if column is InboxColumn.MISSED:
                 return str(row.missed_count)
@@ -155,6 +163,9 @@ class InboxModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.ToolTipRole and column in (InboxColumn.CLIENT,
+                                                               InboxColumn.STATE):
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
         if role == Qt.ItemDataRole.ToolTipRole and column is InboxColumn.CALL:
             return QCoreApplication.translate("InboxModel", "Call {number} now").format(
                 number=self._numbers[index.row()])
@@ -196,8 +207,8 @@ class InboxWindow(QWidget):
         header = self.table.horizontalHeader()
         # Fixed widths: sizing columns to their contents would read every row (thousands).
         header.setSectionResizeMode(InboxColumn.CLIENT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((InboxColumn.MISSED, 80), (InboxColumn.WAITED, 100),
-                              (InboxColumn.STATE, 250), (InboxColumn.CALL, 110)):
+        for column, width in ((InboxColumn.MISSED, 100), (InboxColumn.WAITED, 110),
+                              (InboxColumn.STATE, 330), (InboxColumn.CALL, 120)):
             header.resizeSection(column, width)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.clicked.connect(self._on_clicked)
@@ -222,7 +233,7 @@ class InboxWindow(QWidget):
             self.tr("“I'll call back” claims are not available in this version; the rows "
                     "still resolve for everyone as soon as anyone calls the client."))
         layout.addWidget(self.claims_label)
-        self.resize(720, 460)
+        self.resize(980, 480)
         self._update_actions()
 
     def refresh(self) -> None:
