@@ -87,7 +87,12 @@ class NoteService(QObject):
         if self._running is not None and not self._running.done():
             self._again = True
             return
-        self._running = asyncio.ensure_future(self._flush(self._writer))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the app's loop is gone (shutting down): the notes stay kept
+            self._retry.stop()
+            return
+        self._running = loop.create_task(self._flush(self._writer))
 
     async def wait_idle(self) -> None:
         while self._running is not None and not self._running.done():

@@ -49,8 +49,14 @@ class SummaryFeed(QObject):
             await asyncio.gather(self._task, return_exceptions=True)
 
     def read_now(self) -> None:
-        if self._task is None or self._task.done():
-            self._task = asyncio.ensure_future(self._read())
+        if self._task is not None and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # the app's loop is gone (shutting down): nothing to read into
+            self._timer.stop()
+            return
+        self._task = loop.create_task(self._read())
 
     async def wait_idle(self) -> None:
         if self._task is not None:

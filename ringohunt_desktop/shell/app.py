@@ -213,6 +213,7 @@ class RingoHuntApp(QObject):
                 window.close()
         if self.services is not None:
             await self._stop_services(self.services)
+        await self._stop_after_call_work()  # also when the services went away before
         await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
@@ -220,13 +221,17 @@ class RingoHuntApp(QObject):
         self._stopped.set()
 
     async def _stop_services(self, services: Services) -> None:
+        await self._stop_after_call_work()
+        await services.stop()
+
+    async def _stop_after_call_work(self) -> None:
+        """The AI-summary feed and the note writer use the services' NetHunt client."""
         if self.summary_feed is not None:
             await self.summary_feed.stop()
             self.summary_feed.deleteLater()
             self.summary_feed = None
         self.notes.set_writer(None)
         await self.notes.wait_idle()  # a note being written finishes (or stays kept)
-        await services.stop()
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
