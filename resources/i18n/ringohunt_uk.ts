@@ -128,7 +128,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+87"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+89"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -1146,9 +1146,119 @@
     </message>
 </context>
 <context>
+    <name>InboxModel</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <source>{days} d {hours} h</source>
+        <translation>{days} д {hours} год</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} год {minutes:02d} хв</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} хв</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Waiting for a call-back</source>
+        <translation>Чекає на дзвінок</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Handled by hand</source>
+        <translation>Опрацьовано вручну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a colleague</source>
+        <translation>колега</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Called back by {who}, answered</source>
+        <translation>Передзвонив(-ла) {who}, відповіли</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Called back by {who}, no answer</source>
+        <translation>Передзвонив(-ла) {who}, без відповіді</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Client</source>
+        <translation>Клієнт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed</source>
+        <translation>Пропущено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>Чекає</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Call back</source>
+        <translation>Передзвонити</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Call {number} now</source>
+        <translation>Зателефонувати на {number} зараз</translation>
+    </message>
+</context>
+<context>
+    <name>InboxWindow</name>
+    <message>
+        <location line="+23"/>
+        <source>Missed calls to return — RingoHunt</source>
+        <translation>Кому передзвонити — RingoHunt</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Mark handled</source>
+        <translation>Позначити опрацьованим</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Undo “handled”</source>
+        <translation>Скасувати «опрацьовано»</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>“I&apos;ll call back” claims are not available here yet: they need subscription mode, where the call server is the place the whole team shares.</source>
+        <translation>Позначки «Я передзвоню» тут поки недоступні: для них потрібен режим підписки, де сервер дзвінків — спільне місце для всієї команди.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“I&apos;ll call back” claims are not available in this version; the rows still resolve for everyone as soon as anyone calls the client.</source>
+        <translation>Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n number(s) waiting for a call-back</source>
+        <translation>
+            <numerusform>%n номер чекає на дзвінок</numerusform>
+            <numerusform>%n номери чекають на дзвінок</numerusform>
+            <numerusform>%n номерів чекають на дзвінок</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+117"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+149"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1168,13 +1278,13 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+95"/>
-        <location line="+401"/>
+        <location line="+101"/>
+        <location line="+489"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-397"/>
+        <location line="-485"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1184,7 +1294,7 @@
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+75"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
@@ -1194,7 +1304,7 @@
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+78"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1214,7 +1324,17 @@
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-191"/>
+        <source>Note for NetHunt (Enter saves)</source>
+        <translation>Нотатка для NetHunt (Enter — зберегти)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Note for NetHunt</source>
+        <translation>Нотатка для NetHunt</translation>
+    </message>
+    <message>
+        <location line="+109"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1224,7 +1344,27 @@
         <translation>Годинник цього комп’ютера розходиться з годинником Ringostat, тому затримку показати неможливо</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+22"/>
+        <source>Last call: {summary}</source>
+        <translation>Минулий дзвінок: {summary}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Note saved in NetHunt</source>
+        <translation>Нотатку збережено в NetHunt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note kept: it will be saved when NetHunt answers</source>
+        <translation>Нотатку збережено тут: її буде записано, щойно NetHunt відповість</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Note kept with the call: it will be saved when the contact is created</source>
+        <translation>Нотатку збережено з дзвінком: її буде записано, щойно з’явиться контакт</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Not in CRM</source>
         <translation>Немає в CRM</translation>
     </message>
@@ -1298,7 +1438,12 @@
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+78"/>
+        <source>Saving the note…</source>
+        <translation>Зберігаю нотатку…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
     </message>
@@ -1372,7 +1517,7 @@
         <translation>Інший</translation>
     </message>
     <message>
-        <location line="+194"/>
+        <location line="+195"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
@@ -1401,6 +1546,11 @@
         <source>Source</source>
         <translation>Джерело</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>AI summary</source>
+        <translation>Підсумок ШІ</translation>
+    </message>
 </context>
 <context>
     <name>JournalWindow</name>
@@ -1426,12 +1576,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+311"/>
+        <location line="+312"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-294"/>
+        <location line="-295"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1486,7 +1636,7 @@
         <translation>Дзвінки</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <location line="+122"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
@@ -1614,18 +1764,18 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+126"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+143"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+163"/>
+        <location line="+197"/>
         <source>Call placed</source>
         <translation>Дзвінок розпочато</translation>
     </message>
@@ -1635,7 +1785,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+109"/>
         <source>Save diagnostics</source>
         <translation>Зберегти діагностику</translation>
     </message>
@@ -1653,6 +1803,21 @@
         <location line="+2"/>
         <source>Diagnostics saved</source>
         <translation>Діагностику збережено</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} год {minutes:02d} хв</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} хв</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today: {incoming} in, {outgoing} out · {answered} answered · {missed} missed, {waiting} waiting · talk {talk}</source>
+        <translation>Сьогодні: {incoming} вхідних, {outgoing} вихідних · {answered} з відповіддю · {missed} пропущених, {waiting} чекають · розмови {talk}</translation>
     </message>
 </context>
 <context>
@@ -2033,7 +2198,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+177"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2058,7 +2223,7 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+27"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
@@ -2083,7 +2248,17 @@
         <translation>Відкрити книгу контактів</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <source>Missed calls to return ({count})</source>
+        <translation>Кому передзвонити ({count})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed calls to return</source>
+        <translation>Кому передзвонити</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Check calls now</source>
         <translation>Перевірити дзвінки зараз</translation>
     </message>
