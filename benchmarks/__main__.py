@@ -53,6 +53,20 @@ def _hygiene(report: Report, quick: bool) -> None:
     report.details["hygiene_audit"] = result
 
 
+def _inbox(report: Report, quick: bool) -> None:
+    from benchmarks.bench_inbox import bench_inbox
+
+    missed, others, contacts = (1_000, 4_000, 1_000) if quick else (5_000, 20_000, 5_000)
+    result = bench_inbox(missed=missed, others=others, contacts=contacts)
+    scale = " (quick: smaller than the 5,000 of the target)" if quick else ""
+    note = (f"{missed:,} missed calls among {missed + others:,} project calls, "
+            f"{result['rows']:,} rows{scale}")
+    report.set("inbox.open_ms", result["open_ms"], note)
+    report.set("inbox.refresh_p95_ms", result["refresh_p95_ms"],
+               f"{note}; median {result['refresh_median_ms']} ms")
+    report.details["inbox"] = result
+
+
 def _pop(report: Report, quick: bool) -> None:
     from benchmarks.bench_pop import bench_pop
 
@@ -92,6 +106,7 @@ SECTIONS: tuple[Section, ...] = (
     ("first contact sync", ("sync.",), _runtime),
     ("local store", ("store.", "journal."), _store),
     ("phone-number audit", ("hygiene.",), _hygiene),
+    ("missed-call inbox", ("inbox.",), _inbox),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),
     ("subscription mode at scale", ("scale.",), _scale),
 )

@@ -100,6 +100,11 @@ FIGURES: Final[tuple[FigureSpec, ...]] = (
     # Phone-number hygiene (issue 15), through benchmarks/bench_hygiene.py.
     FigureSpec("hygiene.audit_s", "phone-number audit from the local index (first run)", "s",
                _le(2.0)),
+    # The team's missed-call inbox (issue 14), through benchmarks/bench_inbox.py.
+    FigureSpec("inbox.open_ms", "missed-call inbox open (new connection, rows, names, table)",
+               "ms", _le(50)),
+    FigureSpec("inbox.refresh_p95_ms", "missed-call inbox refresh after a new call, p95", "ms",
+               _le(50)),
     # First contact sync (issue 4).
     FigureSpec("sync.first_sync_s", "first contact sync", "s"),
     FigureSpec("sync.max_ui_stall_ms", "longest UI stall during first sync", "ms", _le(50)),

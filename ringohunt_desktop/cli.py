@@ -35,7 +35,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_SERVICE = 3
-HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "contacts", "watch")
+HEADLESS_COMMANDS = ("check", "lookup", "call", "journal", "contacts", "watch", "note")
 
 DIAL_SCHEMES = ("tel:", "callto:")
 COMMANDS = (*HEADLESS_COMMANDS, "sim", "selftest")
@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ringohunt_desktop.contacts_cli import add_parser as add_contacts_parser
 
     add_contacts_parser(commands)
+    from ringohunt_desktop.notes_cli import add_parser as add_note_parser
+
+    add_note_parser(commands)
     sim = commands.add_parser("sim", help="run the Ringostat + NetHunt simulator")
     sim.add_argument("--host", default="127.0.0.1")
     sim.add_argument("--port", type=int, default=8765)
@@ -380,6 +383,7 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
     """Run check/lookup/call/journal/contacts/watch; every failure becomes one line on
     stderr."""
     from ringohunt_desktop.contacts_cli import EmptyIndex, command_contacts
+    from ringohunt_desktop.notes_cli import NoteRefused, command_note
     from ringohunt_desktop.watching import WatchRefused, watch
 
     async def run() -> int:
@@ -402,6 +406,8 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
             if args.command == "contacts":
                 assert paths is not None
                 return await command_contacts(session, paths, args, out)
+            if args.command == "note":
+                return await command_note(session, paths, args, out, err)
             if args.command == "lookup":
                 return await command_lookup(session, args.number, out)
             if args.command == "call":
@@ -419,7 +425,7 @@ def run_headless(args: argparse.Namespace, config: Config, paths: AppPaths,
         return result
     except KeyboardInterrupt:
         return EXIT_OK  # Ctrl-C ends a watch: what was seen is printed and in the journal
-    except (BadInput, SetupError, WatchRefused, EmptyIndex) as exc:
+    except (BadInput, SetupError, WatchRefused, EmptyIndex, NoteRefused) as exc:
         err.write(f"error: {printable(str(exc))}\n")
         return EXIT_BAD_INPUT
     except ApiError as exc:

@@ -526,3 +526,12 @@ def test_a_panel_never_hands_focus_back_to_another_panel(qtbot: QtBot) -> None:
     second.show()
     qtbot.waitExposed(second)
     qtbot.wait(50)  # let the platform's activation of the new window arrive
+
+
+def test_a_panel_with_a_note_being_typed_is_not_folded_by_a_new_call(stack: PanelStack) -> None:
+    first = stack.show_call(make_call("call-a"), CALLER)
+    first.note_editing.emit(True)
+    stack.show_call(make_call("call-b"), CALLER)
+    assert not first.collapsed
+    first.note_editing.emit(False)
+    assert first.collapsed

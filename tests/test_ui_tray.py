@@ -106,8 +106,8 @@ def test_fallback_close_only_minimises(qtbot: QtBot, controller: TrayController)
 
 def test_menu_is_rebuilt_with_live_state(controller: TrayController) -> None:
     assert menu_texts(controller) == [
-        "Starting…", "Open contact book", "Open journal", "Check calls now",
-        "Check phone numbers…", "Settings…",
+        "Starting…", "Open contact book", "Open journal", "Missed calls to return",
+        "Check calls now", "Check phone numbers…", "Settings…",
         "Save diagnostics…", "Pause pop-ups", "Quit",
     ]
     controller.set_missed(12)
@@ -117,6 +117,7 @@ def test_menu_is_rebuilt_with_live_state(controller: TrayController) -> None:
     texts = menu_texts(controller)
     assert texts[0] == "Offline: no connection, retrying"
     assert "Open journal (12 missed)" in texts
+    assert "Missed calls to return (12)" in texts
     pause = action(controller, "Pause pop-ups")
     assert pause.isCheckable()
     assert pause.isChecked()
@@ -127,6 +128,7 @@ def test_menu_actions_emit(qtbot: QtBot, controller: TrayController) -> None:
     for text, signal in [
         ("Open contact book", controller.open_contacts_requested),
         ("Open journal", controller.open_journal_requested),
+        ("Missed calls to return", controller.open_inbox_requested),
         ("Check calls now", controller.check_calls_requested),
         ("Check phone numbers…", controller.open_hygiene_requested),
         ("Settings…", controller.open_settings_requested),

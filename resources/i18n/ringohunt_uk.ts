@@ -138,7 +138,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+89"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+91"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -1166,9 +1166,119 @@
     </message>
 </context>
 <context>
+    <name>InboxModel</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <source>{days} d {hours} h</source>
+        <translation>{days} д {hours} год</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} год {minutes:02d} хв</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} хв</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Waiting for a call-back</source>
+        <translation>Чекає на дзвінок</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Handled by hand</source>
+        <translation>Опрацьовано вручну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a colleague</source>
+        <translation>колега</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Called back by {who}, answered</source>
+        <translation>Передзвонив(-ла) {who}, відповіли</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Called back by {who}, no answer</source>
+        <translation>Передзвонив(-ла) {who}, без відповіді</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Client</source>
+        <translation>Клієнт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed</source>
+        <translation>Пропущені</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting</source>
+        <translation>Чекає</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Call back</source>
+        <translation>Передзвонити</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Call {number} now</source>
+        <translation>Зателефонувати на {number} зараз</translation>
+    </message>
+</context>
+<context>
+    <name>InboxWindow</name>
+    <message>
+        <location line="+23"/>
+        <source>Missed calls to return — RingoHunt</source>
+        <translation>Кому передзвонити — RingoHunt</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Mark handled</source>
+        <translation>Позначити опрацьованим</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Undo “handled”</source>
+        <translation>Скасувати «опрацьовано»</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>“I&apos;ll call back” claims are not available here yet: they need subscription mode, where the call server is the place the whole team shares.</source>
+        <translation>Позначки «Я передзвоню» тут поки недоступні: для них потрібен режим підписки, де сервер дзвінків — спільне місце для всієї команди.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“I&apos;ll call back” claims are not available in this version; the rows still resolve for everyone as soon as anyone calls the client.</source>
+        <translation>Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n number(s) waiting for a call-back</source>
+        <translation>
+            <numerusform>%n номер чекає на дзвінок</numerusform>
+            <numerusform>%n номери чекають на дзвінок</numerusform>
+            <numerusform>%n номерів чекають на дзвінок</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+121"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+153"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1188,13 +1298,13 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+98"/>
-        <location line="+444"/>
+        <location line="+104"/>
+        <location line="+535"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-440"/>
+        <location line="-531"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1204,7 +1314,7 @@
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+73"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
@@ -1214,7 +1324,7 @@
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+89"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1234,7 +1344,17 @@
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-202"/>
+        <source>Note for NetHunt (Enter saves)</source>
+        <translation>Нотатка для NetHunt (Enter — зберегти)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Note for NetHunt</source>
+        <translation>Нотатка для NetHunt</translation>
+    </message>
+    <message>
+        <location line="+120"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1244,7 +1364,27 @@
         <translation>Годинник цього комп’ютера розходиться з годинником Ringostat, тому затримку показати неможливо</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+22"/>
+        <source>Last call: {summary}</source>
+        <translation>Минулий дзвінок: {summary}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Note saved in NetHunt</source>
+        <translation>Нотатку збережено в NetHunt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Note kept: it will be saved when NetHunt answers</source>
+        <translation>Нотатку збережено тут: її буде записано, щойно NetHunt відповість</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Note kept with the call: it will be saved when the contact is created</source>
+        <translation>Нотатку збережено з дзвінком: її буде записано, щойно з’явиться контакт</translation>
+    </message>
+    <message>
+        <location line="+45"/>
         <source>Not in CRM</source>
         <translation>Немає в CRM</translation>
     </message>
@@ -1318,7 +1458,12 @@
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+107"/>
+        <source>Saving the note…</source>
+        <translation>Зберігаю нотатку…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
     </message>
@@ -1392,7 +1537,7 @@
         <translation>Інший</translation>
     </message>
     <message>
-        <location line="+195"/>
+        <location line="+196"/>
         <source>Time</source>
         <translation>Час</translation>
     </message>
@@ -1421,6 +1566,11 @@
         <source>Source</source>
         <translation>Джерело</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>AI summary</source>
+        <translation>Підсумок ШІ</translation>
+    </message>
 </context>
 <context>
     <name>JournalWindow</name>
@@ -1446,12 +1596,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+312"/>
+        <location line="+313"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-294"/>
+        <location line="-295"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1506,7 +1656,7 @@
         <translation>Дзвінки</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <location line="+122"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
@@ -1648,18 +1798,18 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+134"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+151"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+25"/>
+        <location line="+26"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+159"/>
+        <location line="+193"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -1689,7 +1839,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+96"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
@@ -1727,6 +1877,21 @@
         <location line="+2"/>
         <source>Diagnostics saved</source>
         <translation>Діагностику збережено</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>{hours} h {minutes:02d} min</source>
+        <translation>{hours} год {minutes:02d} хв</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{minutes} min</source>
+        <translation>{minutes} хв</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Today: {incoming} in, {outgoing} out · {answered} answered · {missed} missed, {waiting} waiting · talk {talk}</source>
+        <translation>Сьогодні: {incoming} вхідних, {outgoing} вихідних · {answered} з відповіддю · {missed} пропущених, {waiting} чекають · розмови {talk}</translation>
     </message>
 </context>
 <context>
@@ -2133,7 +2298,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+175"/>
+        <location line="+177"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2158,7 +2323,7 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+27"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
@@ -2183,7 +2348,17 @@
         <translation>Відкрити книгу контактів</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
+        <source>Missed calls to return ({count})</source>
+        <translation>Кому передзвонити ({count})</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed calls to return</source>
+        <translation>Кому передзвонити</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Check calls now</source>
         <translation>Перевірити дзвінки зараз</translation>
     </message>

@@ -15,7 +15,7 @@ import asyncio
 import dataclasses
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
@@ -60,14 +60,19 @@ class FeedListener(Protocol):
 class CallFeed:
     def __init__(self, source: CallSource, tracker: CallTracker, listener: FeedListener, *,
                  journal: Callable[[list[CallRecord]], list[CallRecord]] | None = None,
+                 team: Callable[[list[CallRecord]], object] | None = None,
+                 summaries: Callable[[Mapping[str, str]], object] | None = None,
                  interval: float = 1.5, rng: random.Random | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         """``journal`` writes the agent's rows and returns those that are new or changed
-        (``CallStore.upsert``); without it every row counts as changed."""
+        (``CallStore.upsert``); without it every row counts as changed. ``team`` gets every
+        row of the snapshot, the agent's or not (the team's missed-call inbox)."""
         self.source = source
         self._tracker = tracker
         self._listener = listener
         self._journal = journal
+        self._team = team
+        self._summaries = summaries
         self._interval = interval
         self._rng = rng or random.Random()
         self._task: asyncio.Task[None] | None = None
@@ -144,6 +149,10 @@ class CallFeed:
             recorded = tracked.mine if self._journal is None else self._journal(tracked.mine)
             if recorded:
                 self._listener.on_recorded(recorded)
+        if self._team is not None and snapshot.rows:
+            self._team(snapshot.rows)
+        if self._summaries is not None and snapshot.summaries:
+            self._summaries(snapshot.summaries)
         for event in events:
             self._listener.on_call_changed(event)
         self.source.keep_in_view(self._tracker.open_calls().values())

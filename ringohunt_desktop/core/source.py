@@ -41,6 +41,9 @@ class CallSnapshot:
     #: Call id → when Ringostat reported the state in ``rows`` (a subscription knows; polling
     #: only knows when a call began).
     reported_at: Mapping[str, datetime] = field(default_factory=dict)
+    #: Call id → the AI's summary of it (the ``ai_processed`` event; polling reads them from
+    #: NetHunt instead). Never changes the call's state.
+    summaries: Mapping[str, str] = field(default_factory=dict)
 
 
 class CallSource(Protocol):

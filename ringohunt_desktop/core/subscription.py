@@ -489,6 +489,7 @@ class SubscriptionSource:
         is a catch-up (the desktop was away), and must not pop a panel for a call long over."""
         rows: dict[str, CallRecord] = {}
         reported: dict[str, datetime] = {}
+        summaries: dict[str, str] = {}
         for message in messages:
             event = self._event_of(message)
             if event is None:
@@ -496,13 +497,15 @@ class SubscriptionSource:
             self.delivered += 1
             if event.event == "ai_processed":
                 # Carries a summary, not the call's state: its disposition is not to be trusted.
+                if event.ai_summary:
+                    summaries[event.call_id] = event.ai_summary
                 continue
             row = event_to_call(event, self._agent, self._started_at(event))
             rows[row.call_id] = merge_call(rows.get(row.call_id), row)
             if event.received_at is not None:
                 reported[row.call_id] = event.received_at
         return CallSnapshot(list(rows.values()), settle=self._acker(messages),
-                            reported_at=reported)
+                            reported_at=reported, summaries=summaries)
 
     def _event_of(self, message: Msg) -> WebhookEvent | None:
         if len(message.data) > MAX_MESSAGE_BYTES:

@@ -5,18 +5,19 @@ watcher, the CRM lookup, the dialer and the contact sync together.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 
 from ringohunt_desktop.config import Config
-from ringohunt_desktop.core.calltracking import CallTracker
+from ringohunt_desktop.core.calltracking import CallTracker, is_mine
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
 from ringohunt_desktop.core.session import Agent, Session
 from ringohunt_desktop.core.source import CallSource
 from ringohunt_desktop.core.sources import call_source, close_source
 from ringohunt_desktop.core.sync import ContactSync
-from ringohunt_desktop.domain import StaffMember
+from ringohunt_desktop.domain import CallRecord, StaffMember
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
@@ -25,6 +26,8 @@ from ringohunt_desktop.services.watcher import CallWatcher
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.store.summaries import SummaryStore
+from ringohunt_desktop.store.team import TeamCallStore
 
 
 @dataclass
@@ -61,7 +64,9 @@ class Services:
 
 async def build_services(config: Config, paths: AppPaths, database: Database,
                          contacts: ContactStore, calls: CallStore,
-                         parent: QObject | None = None) -> Services:
+                         parent: QObject | None = None,
+                         team: TeamCallStore | None = None,
+                         summaries: SummaryStore | None = None) -> Services:
     """Raises SetupError (the settings need fixing) or ApiError (a service said no)."""
     session = Session(config)
     try:
@@ -80,13 +85,27 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
     source = call_source(config, session, agent, calls)
     tracker = CallTracker(agent.identity,
                           include_unassigned_missed=config.include_unassigned_missed)
+    identity = agent.identity
+
+    def record_summaries(found: Mapping[str, str]) -> int:
+        assert summaries is not None
+        return sum(summaries.add_for_call(call_id, text) for call_id, text in found.items())
+
+    def record_team(rows: list[CallRecord]) -> int:
+        # The inbox: the agent's own missed calls and the unassigned ones (nobody took them).
+        assert team is not None
+        return team.record(rows, lambda call: is_mine(call, identity,
+                                                      include_unassigned_missed=True))
+
     return Services(
         session=session, agent=agent, staff=list(staff), lookup=lookup,
         crm=CrmService(lookup, parent),
         dialer=Dialer(session.ringostat, agent.identity.dial_extension,
                       region=config.default_region, parent=parent),
-        watcher=CallWatcher(source, tracker, journal=calls.upsert, interval=config.poll_interval,
-                            parent=parent),
+        watcher=CallWatcher(source, tracker, journal=calls.upsert,
+                            team=record_team if team is not None else None,
+                            summaries=record_summaries if summaries is not None else None,
+                            interval=config.poll_interval, parent=parent),
         sync=SyncService(ContactSync(session.nethunt, folder.folder_id, contacts, database,
                                      lookup.to_contact, phone_field=config.field_phone),
                          parent=parent),

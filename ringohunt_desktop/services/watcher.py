@@ -6,7 +6,7 @@ acknowledgement are the feed's; this class only speaks Qt.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,20 +26,30 @@ class CallWatcher(QObject):
         status_changed (WatchStatus, ApiError | None): the source's health and, when something
             is wrong, the error (its ``reason`` for the agent, its ``user_message`` for logs).
         speaking_changed (bool): the agent's SIP line is in a call.
+        team_calls_changed (): the project's calls the team inbox derives from changed.
+        summaries_changed (): AI summaries of calls arrived (the ``ai_processed`` event).
     """
 
     call_changed = Signal(object)
     calls_recorded = Signal(list)
     status_changed = Signal(object, object)
     speaking_changed = Signal(bool)
+    team_calls_changed = Signal()
+    summaries_changed = Signal()
 
     def __init__(self, source: CallSource, tracker: CallTracker, *,
                  journal: Callable[[list[CallRecord]], list[CallRecord]] | None = None,
+                 team: Callable[[list[CallRecord]], int] | None = None,
+                 summaries: Callable[[Mapping[str, str]], int] | None = None,
                  interval: float = 1.5, rng: random.Random | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.feed = CallFeed(source, tracker, self, journal=journal, interval=interval,
-                             rng=rng)
+        self._team = team
+        self._summaries = summaries
+        self.feed = CallFeed(source, tracker, self, journal=journal,
+                             team=self._record_team if team is not None else None,
+                             summaries=self._record_summaries if summaries is not None else None,
+                             interval=interval, rng=rng)
 
     @property
     def status(self) -> WatchStatus:
@@ -61,6 +71,14 @@ class CallWatcher(QObject):
 
     def ingest(self, snapshot: CallSnapshot) -> list[CallEvent]:
         return self.feed.ingest(snapshot)
+
+    def _record_summaries(self, summaries: Mapping[str, str]) -> None:
+        if self._summaries is not None and self._summaries(summaries):
+            self.summaries_changed.emit()
+
+    def _record_team(self, rows: list[CallRecord]) -> None:
+        if self._team is not None and self._team(rows):
+            self.team_calls_changed.emit()
 
     # -- the feed's reports, as signals (core.feed.FeedListener)
 

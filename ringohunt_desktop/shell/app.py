@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections import deque
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.feed import WatchStatus
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
+from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
+from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
 from ringohunt_desktop.credentials import CredentialStore, MemoryStore
@@ -49,14 +51,20 @@ from ringohunt_desktop.services.failures import (
     english_detail,
 )
 from ringohunt_desktop.services.hygiene import HygieneService
+from ringohunt_desktop.services.notes import NoteService
 from ringohunt_desktop.services.setup_controller import SetupController
+from ringohunt_desktop.services.summaries import SummaryFeed
 from ringohunt_desktop.store.calls import CallStore
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
+from ringohunt_desktop.store.notes import NoteStore
+from ringohunt_desktop.store.summaries import SummaryStore
+from ringohunt_desktop.store.team import TeamCallStore
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
 from ringohunt_desktop.ui.hygiene_window import HygieneWindow
+from ringohunt_desktop.ui.inbox import InboxWindow
 from ringohunt_desktop.ui.journal import JournalWindow
 from ringohunt_desktop.ui.setup_windows import SetupWindows
 from ringohunt_desktop.ui.stopped_notice import PopupsStoppedNotice
@@ -92,6 +100,14 @@ class RingoHuntApp(QObject):
         self.database = Database.open(self.paths.database_file_for(config.store_key))
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
+        self.team = TeamCallStore(self.database, region=config.default_region)
+        self.inbox: InboxWindow | None = None
+        self.summaries = SummaryStore(self.database, region=config.default_region)
+        self.summary_feed: SummaryFeed | None = None  # polling mode: NetHunt's comment feed
+        # Notes after the call live in the store until NetHunt has them (also while the
+        # services are down: they are written once they are up).
+        self.notes = NoteService(NoteStore(self.database), language=_note_language(config),
+                                 time_zone=config.crm_timezone, parent=self)
         self.services: Services | None = None
         # Calls while the services are not up (starting, or NetHunt refusing its key) go out
         # through Ringostat alone, at once: never kept to be placed hours later.
@@ -125,6 +141,7 @@ class RingoHuntApp(QObject):
     # -- start and stop ---------------------------------------------------------------------
 
     def start(self) -> None:
+        self.team.prune()  # the inbox looks back INBOX_DAYS; older project calls go
         self._update_missed_badge()
         self.tray.show()
         if self.config.missing_credentials:
@@ -151,12 +168,13 @@ class RingoHuntApp(QObject):
         self.create_dialogs.region = config.default_region
         self.popups.configure(region=config.default_region, pop_mode=config.pop_mode,
                               autoclose_seconds=config.pop_autoclose)
+        self.notes.configure(language=_note_language(config), time_zone=config.crm_timezone)
         self._restart_task = asyncio.ensure_future(self._restart_services())
 
     async def _restart_services(self) -> None:
         await cancel_and_wait(self._setup_task)
         if self.services is not None:
-            await self.services.stop()
+            await self._stop_services(self.services)
             self.services = None
         self._switch_store_if_the_account_changed()
         self.tray.show_source_state(TrayState.STARTING, self.tr("Connecting…"))
@@ -169,15 +187,20 @@ class RingoHuntApp(QObject):
         if self.database.path == wanted:
             return
         log.info("account or folder changed: switching the local store to %s", wanted.name)
-        for window in (self.contact_book, self.journal):
+        for window in (self.contact_book, self.journal, self.inbox):
             if window is not None:
                 window.close()
                 window.deleteLater()
         self.contact_book = self.journal = None
+        self.inbox = None
         self.database.close()
         self.database = Database.open(wanted)
         self.contacts = ContactStore(self.database)
         self.calls = CallStore(self.database)
+        # Everything kept in the store follows it (a closed database would fail every query).
+        self.team = TeamCallStore(self.database, region=self.config.default_region)
+        self.summaries = SummaryStore(self.database, region=self.config.default_region)
+        self.notes.use_store(NoteStore(self.database))
         self._update_missed_badge()
 
     async def _set_up_services(self) -> None:
@@ -186,7 +209,8 @@ class RingoHuntApp(QObject):
         while True:
             try:
                 services = await build_services(self.config, self.paths, self.database,
-                                                self.contacts, self.calls, parent=self)
+                                                self.contacts, self.calls, parent=self,
+                                                team=self.team, summaries=self.summaries)
             except (SetupError, ApiError) as exc:
                 detail = english_detail(exc)
                 if detail != reported:  # the same trouble every 15 s is said once
@@ -225,11 +249,12 @@ class RingoHuntApp(QObject):
         self.popups.close_all()
         self.create_dialogs.close_all()
         await self.hygiene.stop()
-        for window in (self.contact_book, self.journal, self.hygiene_window):
+        for window in (self.contact_book, self.journal, self.hygiene_window, self.inbox):
             if window is not None:
                 window.close()
         if self.services is not None:
-            await self.services.stop()
+            await self._stop_services(self.services)
+        await self._stop_after_call_work()  # also when the services went away before
         await self.early_dialer.aclose()
         await self.setup.aclose()
         self.setup_windows.close()
@@ -237,6 +262,19 @@ class RingoHuntApp(QObject):
         self.stopped_notice.deleteLater()
         self.database.close()
         self._stopped.set()
+
+    async def _stop_services(self, services: Services) -> None:
+        await self._stop_after_call_work()
+        await services.stop()
+
+    async def _stop_after_call_work(self) -> None:
+        """The AI-summary feed and the note writer use the services' NetHunt client."""
+        if self.summary_feed is not None:
+            await self.summary_feed.stop()
+            self.summary_feed.deleteLater()
+            self.summary_feed = None
+        self.notes.set_writer(None)
+        await self.notes.wait_idle()  # a note being written finishes (or stays kept)
 
     async def wait_stopped(self) -> None:
         await self._stopped.wait()
@@ -257,6 +295,7 @@ class RingoHuntApp(QObject):
         tray.pause_toggled.connect(self.popups.set_paused)
         tray.open_contacts_requested.connect(self.open_contact_book)
         tray.open_journal_requested.connect(self.open_journal)
+        tray.open_inbox_requested.connect(self.open_inbox)
         tray.open_hygiene_requested.connect(self.open_hygiene)
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
@@ -268,6 +307,9 @@ class RingoHuntApp(QObject):
         # CRM goes to the services of the moment.
         self.popups.lookup_requested.connect(self._request_lookup)
         self.popups.contact_picked.connect(self._remember_pick)
+        self.popups.note_submitted.connect(self.notes.save)
+        self.popups.panel_shown.connect(lambda _call_id: self._show_last_calls())
+        self.notes.note_state.connect(self.popups.show_note_state)
         self.create_dialogs.submitted.connect(self._create_contact)
         self.create_dialogs.open_in_crm_requested.connect(self.open_in_crm)
         early = self.early_dialer
@@ -286,6 +328,15 @@ class RingoHuntApp(QObject):
             self.contact_book.model.set_manager_names(services.staff_names)
         watcher.call_changed.connect(self.popups.show_call_event)
         watcher.calls_recorded.connect(self._calls_recorded)
+        watcher.team_calls_changed.connect(self._team_calls_changed)
+        watcher.summaries_changed.connect(self._summaries_changed)
+        crm.lookup_updated.connect(lambda _result: self._show_last_calls())
+        if not self.config.subscribes:
+            feed = SummaryFeed(self.summaries, services.session.nethunt,
+                               services.lookup.folder_id, parent=self)
+            feed.changed.connect(self._summaries_changed)
+            self.summary_feed = feed
+            feed.start()
         watcher.status_changed.connect(self.tray.show_watch_status)
         watcher.status_changed.connect(self._on_watch_status)
         crm.lookup_updated.connect(self.popups.show_lookup)
@@ -308,6 +359,12 @@ class RingoHuntApp(QObject):
         dialer.call_failed.connect(
             lambda _number, failure: self._record_error(english_detail(failure)))
         services.sync.failed.connect(self._record_error)
+        # A contact created from the panel: the notes kept for its number can be written.
+        crm.contact_created.connect(lambda _number, _contact: self.notes.flush())
+        crm.existing_contact_found.connect(lambda _number, _contact: self.notes.flush())
+        self.notes.set_writer(NoteWriter(
+            services.session.nethunt, services.lookup.folder_id, self.notes.store,
+            local_finder(self.contacts, self.config.default_region)))
 
     def _on_watch_status(self, status: WatchStatus, failure: ApiError | None) -> None:
         """Calls stopped: say it where it cannot be missed, and mark the open panels stale;
@@ -401,6 +458,16 @@ class RingoHuntApp(QObject):
             self.journal = journal
         self.journal.refresh()
         bring_to_front(self.journal)
+
+    def open_inbox(self) -> None:
+        """The team's missed calls: one row per number, call back in one click."""
+        if self.inbox is None:
+            inbox = InboxWindow(self.team, region=self.config.default_region,
+                                claims_shared=self.config.subscribes)
+            inbox.call_requested.connect(self.dial)
+            inbox.changed.connect(self._update_missed_badge)
+            self.inbox = inbox
+        bring_to_front(self.inbox)
 
     def open_hygiene(self) -> None:
         """The phone-number check (issue 15): the audit of the local index, and the fix."""
@@ -509,8 +576,47 @@ class RingoHuntApp(QObject):
         self.calls.mark_journal_seen()
         self._update_missed_badge()
 
+    def _summaries_changed(self) -> None:
+        self._show_last_calls()
+        if self.journal is not None and self.journal.isVisible():
+            self.journal.refresh()
+
+    def _show_last_calls(self) -> None:
+        """Each open panel: the AI's summary of that client's previous call."""
+        for panel in self.popups.panels.panels():
+            call = panel.call
+            summary = self.summaries.latest_for_client(
+                call.client_number, [c.record_id for c in panel.lookup.contacts],
+                exclude_call=call.call_id)
+            self.popups.show_last_call_summary(call.call_id, summary)
+
+    def _team_calls_changed(self) -> None:
+        self._update_missed_badge()
+        if self.inbox is not None and self.inbox.isVisible():
+            self.inbox.refresh()
+
     def _update_missed_badge(self) -> None:
-        self.tray.set_missed(self.calls.unseen_missed_count())
+        # Numbers waiting for a call-back (the team inbox), not raw missed calls.
+        rows = self.team.inbox()
+        self.tray.set_missed(waiting_count(rows))
+        self.tray.set_day_summary(self.day_summary_text(rows))
+
+    def day_summary_text(self, rows: list[InboxRow] | None = None) -> str:
+        """The agent's day in one line, from the journal (and the inbox for "waiting")."""
+        now = datetime.now().astimezone()
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        figures = self.calls.day_figures(midnight, now + timedelta(minutes=1))
+        inbox = self.team.inbox() if rows is None else rows
+        waiting = sum(1 for row in inbox if row.state is InboxState.WAITING
+                      and row.last_missed >= midnight)
+        minutes = figures.talk_seconds // 60
+        talk = (self.tr("{hours} h {minutes:02d} min").format(hours=minutes // 60,
+                                                               minutes=minutes % 60)
+                if minutes >= 60 else self.tr("{minutes} min").format(minutes=minutes))
+        return self.tr("Today: {incoming} in, {outgoing} out · {answered} answered · "
+                       "{missed} missed, {waiting} waiting · talk {talk}").format(
+            incoming=figures.incoming, outgoing=figures.outgoing, answered=figures.answered,
+            missed=figures.missed, waiting=waiting, talk=talk)
 
     def _on_sync_progress(self, done: int, total: int) -> None:
         if self.contact_book is not None:
@@ -533,6 +639,11 @@ class RingoHuntApp(QObject):
         if text:
             stamp = datetime.now(UTC).isoformat(timespec="seconds")
             self.recent_errors.append(f"{stamp} {text}")
+
+
+def _note_language(config: Config) -> str:
+    """The language of the notes' call facts in NetHunt: Ukrainian unless set to English."""
+    return "en" if config.language == "en" else "uk"
 
 
 def _apply_autostart(enabled: bool) -> None:

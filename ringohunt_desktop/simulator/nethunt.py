@@ -22,8 +22,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ringohunt_desktop.core.summaries import format_ai_comment
 from ringohunt_desktop.simulator.people import (
     AGENTS,
+    AI_DELAY_SECONDS,
+    AI_SUMMARY,
     HYGIENE_CONTACTS,
     KNOWN_CONTACTS,
     UNKNOWN_NUMBER,
@@ -96,6 +99,10 @@ class NetHuntData:
     feed_oldest_first: bool = False  # triggers answer oldest first instead of newest first
     records: dict[str, SimRecord] = field(default_factory=dict)  # in creation order
     comments: list[FeedItem] = field(default_factory=list)
+    # "Call processed by AI": the set-up writes each answered call's summary as a comment on
+    # the contact (only calls from the simulator's start on; history has none).
+    ai_since: float = 0.0
+    ai_done: set[str] = field(default_factory=set)
     call_logs: list[FeedItem] = field(default_factory=list)
     changes: list[FeedItem] = field(default_factory=list)  # API-made only: seeds have no history
 
@@ -568,6 +575,37 @@ class _NetHuntApi:
         shown = record_json(record)
         return Response.json({k: shown[k] for k in ("recordId", "updatedAt", "fields")})
 
+    def comments_with_ai(self) -> list[FeedItem]:
+        """The comments, with the AI's comment on each answered call that ended a little
+        ago and whose client is a contact (read from the Ringostat simulator, duck-typed)."""
+        calls: Any = getattr(self.state.services.get("ringostat"), "calls", None) or ()
+        now = self.now()
+        pending = [call for call in calls if call.ring_at >= self.data.ai_since
+                   and call.call_id not in self.data.ai_done
+                   and call.end_at + AI_DELAY_SECONDS <= now]
+        if pending:
+            contacts: dict[str, SimRecord] = {}
+            for record in self.data.in_folder(self.data.folder_id("Contacts")):
+                for phone in record.fields.get("Phone") or ():
+                    digits = _NON_DIGITS.sub("", str(phone))
+                    if len(digits) >= 9:
+                        contacts.setdefault(digits[-9:], record)
+            for call in pending:
+                self.data.ai_done.add(call.call_id)
+                contact = contacts.get(str(call.client_number)[-9:])
+                if call.answer_at is None or contact is None:
+                    continue
+                at = round(call.end_at + AI_DELAY_SECONDS, 3)
+                comment_id = self.data.new_id()
+                self.data.comments.append(FeedItem(at, contact.folder_id, contact.record_id, {
+                    "id": comment_id, "commentId": comment_id, "recordId": contact.record_id,
+                    "text": format_ai_comment(
+                        call.call_id, AI_SUMMARY, customer_mood="позитивний",
+                        employee_mood="нейтральний", overall_mood="позитивний",
+                        actions="надіслати рахунок"),
+                    "createdAt": iso(at)}))
+        return self.data.comments
+
     def create_comment(self, request: Request) -> Response:
         record = self.target(request)
         text = self.body(request).get("text")
@@ -648,6 +686,7 @@ def install(state: SimState, creds: SimCredentials, options: SimOptions) -> list
                        feed_cap=options.feed_cap)
     with state.lock:
         seed(data, options, round(state.clock(), 3))
+        data.ai_since = round(state.clock(), 3)
         state.services[SERVICE] = data
     api = _NetHuntApi(state, data, creds)
     hexid = "([0-9a-f]{24})"
@@ -659,7 +698,7 @@ def install(state: SimState, creds: SimCredentials, options: SimOptions) -> list
         ("GET", f"/searches/find-record/{hexid}", api.find_record),
         ("GET", f"/triggers/new-record/{hexid}", api.new_records),
         ("GET", f"/triggers/updated-record/{hexid}", api.updated_records),
-        ("GET", f"/triggers/new-comment/{hexid}", api.feed_items(lambda: data.comments)),
+        ("GET", f"/triggers/new-comment/{hexid}", api.feed_items(api.comments_with_ai)),
         ("GET", f"/triggers/new-call-log/{hexid}", api.feed_items(lambda: data.call_logs)),
         ("GET", f"/triggers/record-change/{hexid}", api.record_changes),
         ("POST", f"/actions/create-record/{hexid}", api.create_record),

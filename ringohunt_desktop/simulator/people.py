@@ -62,6 +62,11 @@ KNOWN_CONTACTS: tuple[KnownContact, ...] = (
                  "iryna@demo-shop.ua", folder="Deals"),  # +380939998877 exists only in Deals
 )
 
+# "Call processed by AI": how long after an answered call ends, and what the AI says (the
+# ai_processed webhook and the comment the set-up writes on the contact in NetHunt).
+AI_DELAY_SECONDS = 2.0
+AI_SUMMARY = "Клієнт уточнив умови доставки; перезвонити завтра."
+
 # A number that is in no folder at all.
 UNKNOWN_NUMBER = "+380960001122"
 

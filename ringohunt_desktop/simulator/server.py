@@ -107,6 +107,9 @@ class Faults:
     malformed_rate: float = 0.0
     drop_rate: float = 0.0  # close the connection without an answer
     auth_revoked: bool = False  # every credential is refused until restored
+    # the next N POSTs are carried out, then the connection closes without the answer (the
+    # client cannot tell whether it happened)
+    lose_answer_next: int = 0
 
     def update(self, values: Mapping[str, Any]) -> None:
         """Set the given faults; all or none. JSON types are required as they are: the
@@ -126,7 +129,7 @@ _FAULT_RANGES: dict[str, tuple[float, float]] = {
     "latency_ms": (0.0, 600_000.0), "error_rate": (0.0, 1.0), "error_status": (100, 599),
     "rate_limit_next": (0, 1_000_000), "retry_after": (0.0, 86_400.0),
     "timeout_rate": (0.0, 1.0), "hang_seconds": (0.0, 3600.0), "malformed_rate": (0.0, 1.0),
-    "drop_rate": (0.0, 1.0),
+    "drop_rate": (0.0, 1.0), "lose_answer_next": (0, 1_000_000),
 }
 
 
@@ -243,7 +246,21 @@ class _Handler(BaseHTTPRequestHandler):
                 log.exception("simulator route %s %s failed", self.command, split.path)
                 response = Response.json({"message": "simulator error"}, 500)
         entry["status"] = response.status
+        if faults is not None and self.command == "POST" and self._lose_answer(faults, state):
+            entry["status"] = "answer lost"
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send(response)
+
+    @staticmethod
+    def _lose_answer(faults: Faults, state: SimState) -> bool:
+        with state.lock:
+            if faults.lose_answer_next <= 0:
+                return False
+            faults.lose_answer_next -= 1
+            return True
 
     def _inject(self, faults: Faults, state: SimState, entry: dict[str, Any]) -> bool:
         """Apply faults; True when the request was answered (or abandoned) here."""

@@ -42,14 +42,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
-from ringohunt_desktop.simulator.people import TRACKING_NUMBER
+from ringohunt_desktop.simulator.people import AI_DELAY_SECONDS, AI_SUMMARY, TRACKING_NUMBER
 from ringohunt_desktop.simulator.ringostat import SimCall, call_row
 from ringohunt_desktop.simulator.server import Request, Response, Route, SimState
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3  # Webhooks 2.0: three more attempts after a failed one (ringostat-api.md §4.1)
-AI_DELAY_SECONDS = 2.0
 MAX_SCHEDULED = 20_000
 # §4.2 key → the alias a differently configured cabinet (or Webhooks 2.0) sends instead.
 ALIAS_OF = {"call_id": "cdr_id", "caller": "caller_id", "dst": "callee",
@@ -126,7 +125,7 @@ class WebhookEmitter:
         if call.answer_at is not None:
             events.append((call.end_at + AI_DELAY_SECONDS, "ai_processed", {
                 "call_id": call.call_id, **who,
-                "ai_summary": "Клієнт уточнив умови доставки; перезвонити завтра."}))
+                "ai_summary": AI_SUMMARY}))
         return events
 
     def _variant(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from ringohunt_desktop.domain import CallRecord, Direction
+from ringohunt_desktop.domain import (
+    ANSWERED_DISPOSITIONS,
+    IN_PROGRESS_DISPOSITIONS,
+    CallRecord,
+    Direction,
+)
 from ringohunt_desktop.phone import DEFAULT_REGION, digits_only
 from ringohunt_desktop.store._search import (
     BULK_WRITE,
@@ -36,7 +41,7 @@ from ringohunt_desktop.store._search import (
 )
 from ringohunt_desktop.store.db import Database
 
-__all__ = ["CallStore", "JournalRow"]
+__all__ = ["CallStore", "DayFigures", "JournalRow"]
 
 DENSE_FRACTION = 5  # a name matching 1/5 of all contacts or more counts as dense
 JOURNAL_SEEN_KEY = "journal.seen_at"  # meta key: when the agent last opened the journal
@@ -50,6 +55,8 @@ _TEXT_FIELDS: Final = tuple(
     field.name for field in dataclasses.fields(CallRecord) if field.type in ("str", str)
 )
 _SELECT_CALL: Final = ", ".join(f"calls.{name}" for name in _RECORD_FIELDS)
+_SUMMARY: Final = ("(SELECT s.text FROM call_summaries s WHERE s.call_id = calls.call_id"
+                   " ORDER BY s.created_us DESC LIMIT 1)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,18 @@ class JournalRow:
     call: CallRecord
     contact_name: str
     handled: bool
+    summary: str = ""  # the AI's summary of the call, once Ringostat made one
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    """The agent's calls in a period, from the journal (no request)."""
+
+    incoming: int = 0  # incoming and callback calls
+    outgoing: int = 0
+    answered: int = 0
+    missed: int = 0
+    talk_seconds: int = 0
 
 
 def _micros(moment: datetime) -> int:
@@ -183,6 +202,21 @@ class CallStore:
         ).fetchone()
         return int(row[0])
 
+    def day_figures(self, since: datetime, until: datetime) -> DayFigures:
+        """Counts and talk time of the calls that started in ``[since, until)``."""
+        row = self._db.connection.execute(
+            "SELECT count(*) FILTER (WHERE direction != 'out'),"
+            " count(*) FILTER (WHERE direction = 'out'),"
+            " count(*) FILTER (WHERE disposition NOT IN (SELECT value FROM json_each(?))"
+            " AND (billsec > 0 OR disposition IN (SELECT value FROM json_each(?)))),"
+            " count(*) FILTER (WHERE is_missed = 1),"
+            " coalesce(sum(max(billsec, 0)), 0)"
+            " FROM calls WHERE started_us >= ? AND started_us < ?",
+            (json.dumps(sorted(IN_PROGRESS_DISPOSITIONS)),
+             json.dumps(sorted(ANSWERED_DISPOSITIONS)), _micros(since), _micros(until)),
+        ).fetchone()
+        return DayFigures(*(int(value) for value in row))
+
     def mark_journal_seen(self, now: datetime | None = None) -> None:
         """The agent opened the journal: missed calls until now no longer count as unseen."""
         # Call times have whole seconds: a call in the same second still counts as unseen.
@@ -231,7 +265,8 @@ class CallStore:
             conditions.append(text_condition)
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._db.connection.execute(
-            f"SELECT {_SELECT_CALL}, calls.handled, calls.client_key FROM calls {where}"  # noqa: S608
+            f"SELECT {_SELECT_CALL}, {_SUMMARY}, calls.handled, calls.client_key"  # noqa: S608
+            f" FROM calls {where}"
             " ORDER BY calls.started_us DESC, calls.id DESC LIMIT :limit",
             params,
         ).fetchall()
@@ -241,6 +276,7 @@ class CallStore:
                 call=_record_from(row),
                 contact_name=names.get(row[-1], "") if row[-1] is not None else "",
                 handled=bool(row[-2]),
+                summary=row[-3] or "",
             )
             for row in rows
         ]

@@ -114,6 +114,66 @@ MIGRATIONS: Final[Sequence[str]] = (
 
     CREATE VIRTUAL TABLE calls_fts USING fts5 (digits, tokenize = 'trigram case_sensitive 1');
     """,
+    # 2: after the call. Unlike the rest of the file, a note exists nowhere else until NetHunt
+    # has it: each is kept here, keyed by call id, until it is written (exactly once).
+    """
+    CREATE TABLE call_notes (
+        call_id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        comment TEXT NOT NULL,              -- the whole comment as it is sent to NetHunt
+        created_at TEXT NOT NULL,           -- ISO UTC, when the agent saved it
+        client_number TEXT NOT NULL,        -- to find the contact once it exists
+        record_id TEXT,                     -- the contact; NULL until one is known
+        state TEXT NOT NULL,                -- pending | sending | saved
+        comment_id TEXT NOT NULL DEFAULT '',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        saved_at TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX call_notes_unsaved ON call_notes (state) WHERE state != 'saved';
+
+    -- Every call of the project the source reported (not only the agent's): the team inbox
+    -- is derived from these (missed calls, and later call-backs to the same number by anyone).
+    -- Clustered by number, then time: deriving the inbox is one sequential read.
+    CREATE TABLE team_calls (
+        client_key TEXT NOT NULL,           -- phone.match_key, or the digits when none
+        started_us INTEGER NOT NULL,
+        call_id TEXT NOT NULL UNIQUE,
+        client_number TEXT NOT NULL,        -- E.164 when it is a valid number
+        direction TEXT NOT NULL,
+        missed INTEGER NOT NULL,
+        answered INTEGER NOT NULL,
+        in_progress INTEGER NOT NULL,
+        employee TEXT NOT NULL,             -- who took or made it ('' when nobody)
+        eligible INTEGER NOT NULL,          -- a missed call for this agent's inbox
+        PRIMARY KEY (client_key, started_us, call_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX team_calls_by_time ON team_calls (started_us);
+    -- Only the calls the inbox derives from (missed ones for it, outgoing and callbacks), in
+    -- the order it reads them, with what it reads: most project calls are not in it.
+    CREATE INDEX team_calls_inbox ON team_calls
+        (client_key, started_us, call_id, eligible, missed, answered, direction)
+        WHERE (eligible = 1 AND missed = 1) OR direction != 'in';
+
+    -- "Handled by hand": missed calls of this number up to ``until_us`` need no call-back.
+    CREATE TABLE inbox_handled (
+        client_key TEXT PRIMARY KEY,
+        until_us INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    -- AI summaries of calls (Ringostat's "call processed by AI"), per call and per client.
+    CREATE TABLE call_summaries (
+        key TEXT PRIMARY KEY,               -- the call id, or "comment:<id>" from NetHunt
+        call_id TEXT NOT NULL,              -- '' when only the contact is known
+        record_id TEXT NOT NULL,            -- '' when only the call is known
+        client_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_us INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX call_summaries_by_client ON call_summaries (client_key, created_us);
+    CREATE INDEX call_summaries_by_record ON call_summaries (record_id, created_us);
+    CREATE INDEX call_summaries_by_call ON call_summaries (call_id);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

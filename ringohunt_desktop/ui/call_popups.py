@@ -16,6 +16,7 @@ from PySide6.QtGui import QGuiApplication
 
 from ringohunt_desktop.core.calltracking import CallEvent
 from ringohunt_desktop.core.latency import DailyLatency, delay_between
+from ringohunt_desktop.core.notes import NoteOutcome
 from ringohunt_desktop.domain import CallPhase, CallRecord, Contact, LookupResult
 from ringohunt_desktop.phone import CallerNumber
 from ringohunt_desktop.ui.insider_panel import InsiderPanel, PanelStack
@@ -37,6 +38,7 @@ class CallPopups(QObject):
     call_back_requested = Signal(str)
     contact_picked = Signal(str, Contact)
     panel_shown = Signal(str)
+    note_submitted = Signal(CallRecord, str, str)  # call, text, record id ('' = none shown)
 
     def __init__(self, tray: TrayController, *, region: str, pop_mode: str,
                  autoclose_seconds: float, parent: QObject | None = None) -> None:
@@ -96,6 +98,16 @@ class CallPopups(QObject):
                 panel.set_lookup(result)
                 self._show_manager_name(panel)
 
+    def show_note_state(self, call_id: str, outcome: NoteOutcome) -> None:
+        panel = self.panels.panel(call_id)
+        if panel is not None:
+            panel.set_note_state(outcome)
+
+    def show_last_call_summary(self, call_id: str, summary: str) -> None:
+        panel = self.panels.panel(call_id)
+        if panel is not None:
+            panel.set_last_call_summary(summary)
+
     def close_all(self) -> None:
         self.panels.close_all()
 
@@ -126,6 +138,7 @@ class CallPopups(QObject):
         panel.contact_picked.connect(self.contact_picked)
         panel.contact_picked.connect(lambda _number, _contact: self._show_manager_name(panel))
         panel.retry_lookup_requested.connect(self.lookup_requested)
+        panel.note_submitted.connect(self.note_submitted)
         self.lookup_requested.emit(caller.e164)
         panel.set_stale(self._stale_reason)
         self.panel_shown.emit(call.call_id)

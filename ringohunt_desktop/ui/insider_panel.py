@@ -22,6 +22,8 @@ from PySide6.QtGui import (
     QColor,
     QEnterEvent,
     QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
     QShowEvent,
     QWindow,
 )
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -40,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ringohunt_desktop.core.latency import Delay
+from ringohunt_desktop.core.notes import MAX_NOTE_CHARS, NoteOutcome
 from ringohunt_desktop.domain import (
     CallPhase,
     CallRecord,
@@ -92,6 +96,15 @@ _STYLE = f"""
 #delayLabel {{ color: {TEXT_MUTED}; font-size: 8pt; }}
 #hintLabel {{ color: #8a5a00; font-size: 9pt; margin-top: 4px; margin-bottom: 2px; }}
 #messageLabel {{ color: {TEXT_SECONDARY}; font-size: 9.5pt; margin-top: 2px; }}
+#lastCallLabel {{ color: {TEXT_SECONDARY}; font-size: 9pt; margin-top: 4px; }}
+#noteEdit {{
+    border: 1px solid #c5cedb; border-radius: 6px; padding: 4px 6px; font-size: 10pt;
+    background: #ffffff; color: {TEXT_PRIMARY}; margin-top: 6px;
+}}
+#noteEdit:focus {{ border-color: #2563eb; }}
+#noteStateLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
+#noteStateLabel[state="saved"] {{ color: #15803d; }}
+#noteStateLabel[state="waiting"] {{ color: #8a5a00; }}
 #picker {{
     border: 1px solid #d3d9e3; border-radius: 6px; background: #f7f9fc;
     font-size: 10pt; padding: 2px;
@@ -116,6 +129,25 @@ QPushButton#linkButton:hover {{ text-decoration: underline; }}
 """
 
 
+class NoteEdit(QLineEdit):
+    """The one-line note after the call. The panel never takes focus by itself: a click here
+    is the agent asking to type, and ``typing_requested`` lets the panel accept the keyboard
+    until Enter (save) or Escape (back to where the agent was)."""
+
+    typing_requested = Signal()
+    typing_cancelled = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.typing_requested.emit()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.typing_cancelled.emit()
+            return
+        super().keyPressEvent(event)
+
+
 def _direction_text(direction: Direction) -> str:
     texts = {
         Direction.INCOMING: QCoreApplication.translate("InsiderPanel", "Incoming call"),
@@ -137,6 +169,10 @@ class InsiderPanel(QWidget):
     retry_lookup_requested = Signal(str)  # number_e164
     pin_changed = Signal(bool)
     dismissed = Signal()  # the panel closed, by the agent or by the stack
+    # The agent's note after the call: the call, the text, the contact's record id ('' when
+    # none is shown; the note then waits for the number's contact).
+    note_submitted = Signal(CallRecord, str, str)
+    note_editing = Signal(bool)  # the agent is typing a note: keep the panel open
 
     # For PanelStack: the height changed (re-stack), the pointer entered/left (pause autoclose).
     content_resized = Signal()
@@ -156,6 +192,8 @@ class InsiderPanel(QWidget):
         self._collapsed = False  # an older panel in the stack: header and name only
         self._focus_before_show: QWindow | None = None
         self._accent_colour = ACCENT_LOOKING
+        self._typing_note = False
+        self._note_submitted = False
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.focusWindowChanged.connect(self._on_focus_window_changed)
@@ -256,6 +294,10 @@ class InsiderPanel(QWidget):
         layout.addWidget(self.company_label)
         self.manager_label = self._wrapping_label(body, "managerLabel")
         layout.addWidget(self.manager_label)
+        # What the AI made of this client's last call (Ringostat's "call processed by AI").
+        self.last_call_label = self._wrapping_label(body, "lastCallLabel")
+        self.last_call_label.setVisible(False)
+        layout.addWidget(self.last_call_label)
 
         # Several contacts share the number: let the agent say which one is calling.
         self.hint_label = self._wrapping_label(body, "hintLabel")
@@ -285,6 +327,24 @@ class InsiderPanel(QWidget):
         self.delay_label = self._wrapping_label(body, "delayLabel")
         self.delay_label.setVisible(False)
         layout.addWidget(self.delay_label)
+
+        # After the call: a one-line note that lands on the contact in NetHunt.
+        self.note_edit = NoteEdit(body)
+        self.note_edit.setObjectName("noteEdit")
+        self.note_edit.setPlaceholderText(self.tr("Note for NetHunt (Enter saves)"))
+        self.note_edit.setMaxLength(MAX_NOTE_CHARS)
+        self.note_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.note_edit.setAccessibleName(self.tr("Note for NetHunt"))
+        self.note_edit.returnPressed.connect(self._on_note_entered)
+        self.note_edit.typing_requested.connect(self._start_typing)
+        self.note_edit.typing_cancelled.connect(self._stop_typing)
+        self.note_edit.textEdited.connect(
+            lambda text: self.note_editing.emit(bool(text.strip()) or self._typing_note))
+        self.note_edit.setVisible(False)
+        layout.addWidget(self.note_edit)
+        self.note_state_label = self._wrapping_label(body, "noteStateLabel")
+        self.note_state_label.setVisible(False)
+        layout.addWidget(self.note_state_label)
 
         layout.addSpacing(8)
         buttons = QHBoxLayout()
@@ -375,6 +435,8 @@ class InsiderPanel(QWidget):
         )
         self._update_utm()
         self.call_back_button.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED))
+        self.note_edit.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED)
+                                  and not self._note_submitted)
         self._update_accessibility()
         self._relayout()
 
@@ -413,6 +475,31 @@ class InsiderPanel(QWidget):
         self._contact = result.contact
         self._manager_override = ""
         self._apply_lookup()
+
+    def set_last_call_summary(self, summary: str) -> None:
+        """The AI's summary of this client's previous call ('' hides the line)."""
+        text = shown(summary)[:400]
+        self.last_call_label.setText(self.tr("Last call: {summary}").format(summary=text)
+                                     if text else "")
+        self.last_call_label.setToolTip(plain_tooltip(summary[:2000]) if text else "")
+        self.last_call_label.setVisible(bool(text))
+        self._relayout()
+
+    def set_note_state(self, outcome: NoteOutcome) -> None:
+        """Where the submitted note is: in NetHunt, or kept until it can be written."""
+        texts = {
+            NoteOutcome.SAVED: self.tr("Note saved in NetHunt"),
+            NoteOutcome.WAITING: self.tr("Note kept: it will be saved when NetHunt answers"),
+            NoteOutcome.NO_CONTACT: self.tr(
+                "Note kept with the call: it will be saved when the contact is created"),
+        }
+        self.note_state_label.setText(texts[outcome])
+        self.note_state_label.setProperty(
+            "state", "saved" if outcome is NoteOutcome.SAVED else "waiting")
+        self.note_state_label.style().unpolish(self.note_state_label)
+        self.note_state_label.style().polish(self.note_state_label)
+        self.note_state_label.setVisible(True)
+        self._relayout()
 
     def set_manager_display(self, text: str) -> None:
         """Show ``text`` (e.g. the manager's name resolved from an e-mail) as the manager."""
@@ -604,12 +691,15 @@ class InsiderPanel(QWidget):
             self._apply_lookup()
             self.update_call(self._call, self._phase)
             self.delay_label.setVisible(bool(self.delay_label.text()))
+            self.last_call_label.setVisible(bool(self.last_call_label.text()))
+            self.note_state_label.setVisible(bool(self.note_state_label.text()))
         self._relayout()
 
     def _folded_widgets(self) -> tuple[QWidget, ...]:
         return (self.number_label, self.copy_button, self.company_label, self.manager_label,
                 self.hint_label, self.picker, self.change_button, self.message_label,
-                self.utm_label, self.delay_label, self.primary_button, self.call_back_button)
+                self.utm_label, self.delay_label, self.last_call_label, self.note_edit,
+                self.note_state_label, self.primary_button, self.call_back_button)
 
     def _relayout(self) -> None:
         """Fit the height to the content at the fixed width and tell the stack."""
@@ -654,6 +744,45 @@ class InsiderPanel(QWidget):
         self._relayout()
         self.contact_picked.emit(self._number_e164, contact)
 
+    def _start_typing(self) -> None:
+        """The agent clicked into the note: accept the keyboard until Enter or Escape."""
+        if self._typing_note:
+            return
+        self._typing_note = True
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
+        self.activateWindow()
+        self.note_edit.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.note_editing.emit(True)
+
+    def _stop_typing(self) -> None:
+        if not self._typing_note:
+            return
+        self._typing_note = False
+        self.note_edit.clearFocus()
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
+        previous = self._focus_before_show
+        if previous is not None and shiboken6.isValid(previous) and previous.isVisible():
+            previous.requestActivate()
+        self.note_editing.emit(bool(self.note_edit.text().strip())
+                               and not self._note_submitted)
+
+    def _on_note_entered(self) -> None:
+        text = self.note_edit.text().strip()
+        if not text or self._note_submitted:
+            return
+        self._note_submitted = True
+        self.note_edit.setVisible(False)
+        self.note_state_label.setText(self.tr("Saving the note…"))
+        self.note_state_label.setVisible(True)
+        self._stop_typing()
+        record_id = self._contact.record_id if self._contact is not None else ""
+        self.note_submitted.emit(self._call, text, record_id)
+        self._relayout()
+
     def _show_picker_again(self) -> None:
         self._contact = None
         self._show_picker()
@@ -682,7 +811,7 @@ class InsiderPanel(QWidget):
         window managers (and Qt's offscreen platform) activate every new window. The panel
         has nothing to type into, so whichever of our windows had focus gets it back.
         """
-        if window is None or window is not self.windowHandle():
+        if window is None or window is not self.windowHandle() or self._typing_note:
             return
         previous = self._focus_before_show
         if (previous is not None and shiboken6.isValid(previous) and previous.isVisible()
@@ -760,6 +889,7 @@ class PanelStack(QObject):
         self._timers: dict[str, QTimer] = {}
         self._finished: set[str] = set()
         self._hovered: set[str] = set()
+        self._editing: set[str] = set()  # a note is being typed: never closed under it
 
     def set_anchor(self, anchor: QRect | None) -> None:
         self._anchor = anchor
@@ -787,6 +917,7 @@ class PanelStack(QObject):
         panel.content_resized.connect(self.relayout)
         panel.pin_changed.connect(lambda _pinned: self._on_pin(call_id))
         panel.hover_changed.connect(lambda hovered: self._on_hover(call_id, hovered))
+        panel.note_editing.connect(lambda editing: self._on_note_editing(call_id, editing))
         # Place it before showing so it appears near where it belongs; showing settles its
         # height, so re-stack once more before anything is painted.
         self.relayout()
@@ -836,6 +967,7 @@ class PanelStack(QObject):
             and self.autoclose_seconds > 0
             and not panel.pinned
             and call_id not in self._hovered
+            and call_id not in self._editing
         )
         if not should_run:
             if timer is not None:
@@ -851,6 +983,14 @@ class PanelStack(QObject):
     def _on_pin(self, call_id: str) -> None:
         self._reschedule(call_id)
         self.relayout()  # a pinned panel stays unfolded
+
+    def _on_note_editing(self, call_id: str, editing: bool) -> None:
+        if editing:
+            self._editing.add(call_id)
+        else:
+            self._editing.discard(call_id)
+        self._reschedule(call_id)
+        self.relayout()  # a panel with a note being typed stays unfolded
 
     def _on_hover(self, call_id: str, hovered: bool) -> None:
         # The agent is reading it: do not pull it away under the pointer.
@@ -869,6 +1009,7 @@ class PanelStack(QObject):
             timer.deleteLater()
         self._finished.discard(call_id)
         self._hovered.discard(call_id)
+        self._editing.discard(call_id)
         if panel is not None:
             panel.deleteLater()
             self.relayout()
@@ -907,12 +1048,13 @@ class PanelStack(QObject):
                 edge = max(edge, anchor.bottom() + self._margin)
 
         # The newest panel is the call at hand; older ones fold to a line unless the agent
-        # pinned one or points at it. Folding re-enters relayout (content_resized); the
-        # placing below runs after every height has settled.
+        # pinned one, points at it or is typing its note. Folding re-enters relayout
+        # (content_resized); the placing below runs after every height has settled.
         newest = next(reversed(self._panels))
         for call_id, panel in list(self._panels.items()):
             panel.set_collapsed(call_id != newest and not panel.pinned
-                                and call_id not in self._hovered)
+                                and call_id not in self._hovered
+                                and call_id not in self._editing)
 
         for panel in reversed(list(self._panels.values())):
             height = panel.height()

@@ -242,6 +242,7 @@ class JournalWindow(QWidget):
             (JournalColumn.CONTACT, 210),
             (JournalColumn.DURATION, 76),
             (JournalColumn.STATUS, 130),
+            (JournalColumn.SOURCE, 110),
         ):
             header.resizeSection(column, width)
         header.setSectionResizeMode(JournalColumn.KIND, QHeaderView.ResizeMode.Fixed)

@@ -237,6 +237,7 @@ class JournalColumn(IntEnum):
     DURATION = 4
     STATUS = 5
     SOURCE = 6
+    SUMMARY = 7  # the AI's summary of the call
 
 
 class JournalModel(QAbstractTableModel):
@@ -306,6 +307,7 @@ class JournalModel(QAbstractTableModel):
             JournalColumn.DURATION: self.tr("Talk"),
             JournalColumn.STATUS: self.tr("Status"),
             JournalColumn.SOURCE: self.tr("Source"),
+            JournalColumn.SUMMARY: self.tr("AI summary"),
         }
         return headers.get(JournalColumn(section)) if 0 <= section < len(JournalColumn) else None
 
@@ -356,6 +358,8 @@ class JournalModel(QAbstractTableModel):
             return format_duration(call.billsec) if call.billsec > 0 else ""
         if column is JournalColumn.STATUS:
             return call_status_text(row)
+        if column is JournalColumn.SUMMARY:
+            return shown(row.summary[:200])
         return shown(meaningful_utm(call.utm_source))
 
     def _tooltip(self, index: int, row: JournalRow, column: JournalColumn) -> str:
@@ -367,6 +371,8 @@ class JournalModel(QAbstractTableModel):
             call = row.call
             parts = (call.utm_source, call.utm_medium, call.utm_campaign, call.utm_term)
             return " / ".join(meaningful_utm(p) for p in parts if meaningful_utm(p))
+        if column is JournalColumn.SUMMARY:
+            return row.summary
         return self._text(index, row, column)
 
     def _kind_text(self, row: JournalRow) -> str:

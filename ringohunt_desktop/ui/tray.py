@@ -166,6 +166,7 @@ class TrayController(QObject):
 
     open_contacts_requested = Signal()
     open_journal_requested = Signal()
+    open_inbox_requested = Signal()
     open_hygiene_requested = Signal()
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
@@ -183,6 +184,7 @@ class TrayController(QObject):
         self._detail = ""
         self._source_state = TrayState.STARTING  # what the call source last reported
         self._missed = 0
+        self._day_summary = ""
         self._paused = False
         self._progress = ""
         self._pop_latency: tuple[float, float, int] | None = None
@@ -269,6 +271,10 @@ class TrayController(QObject):
         self._pop_latency = figures
         self._refresh()
 
+    def set_day_summary(self, text: str) -> None:
+        """The agent's day in one line (shown in the menu; computed from the journal)."""
+        self._day_summary = text
+
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
         self._refresh()
@@ -349,6 +355,13 @@ class TrayController(QObject):
         contacts.triggered.connect(self.open_contacts_requested)
         journal = self.menu.addAction(journal_text(self._missed))
         journal.triggered.connect(self.open_journal_requested)
+        inbox = self.menu.addAction(
+            self.tr("Missed calls to return ({count})").format(count=self._missed)
+            if self._missed else self.tr("Missed calls to return"))
+        inbox.triggered.connect(self.open_inbox_requested)
+        if self._day_summary:
+            day = self.menu.addAction(self._day_summary)
+            day.setEnabled(False)  # a figure, not a command
         check = self.menu.addAction(self.tr("Check calls now"))
         check.setToolTip(self.tr("Ask Ringostat now for calls that may not have reached "
                                  "RingoHunt"))

@@ -1,0 +1,158 @@
+"""The project's calls as the team inbox needs them, and the agent's "handled" marks. No Qt.
+
+The journal keeps the agent's own calls; this table keeps every call the source reported
+(``calls/list`` is project-wide), reduced to what the inbox derives its rows from, so that a
+call-back by a colleague resolves the row. Rows older than the inbox's window are pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from ringohunt_desktop.core.inbox import INBOX_DAYS, InboxRow, InboxState, build_inbox
+from ringohunt_desktop.core.webhooks import clean_text
+from ringohunt_desktop.domain import CallRecord
+from ringohunt_desktop.phone import (
+    DEFAULT_REGION,
+    InvalidNumber,
+    digits_only,
+    match_key,
+    to_e164,
+)
+from ringohunt_desktop.store.db import Database
+
+__all__ = ["TeamCallStore"]
+
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND: Final = timedelta(microseconds=1)
+_MAX_NUMBER: Final = 64
+
+
+def _micros(moment: datetime) -> int:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // _MICROSECOND
+
+
+class TeamCallStore:
+    def __init__(self, db: Database, *, region: str = DEFAULT_REGION,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._db = db
+        self._region = region
+        self._now = now
+        self._seen: dict[str, tuple[object, ...]] = {}  # call id -> what was last written
+
+    def record(self, calls: Iterable[CallRecord], eligible: Callable[[CallRecord], bool]) -> int:
+        """Store the calls (merged by call id); the number of rows written. Unchanged rows
+        (every poll sees the same calls again) cost a dictionary look-up."""
+        values = []
+        for call in calls:
+            number = clean_text(call.client_number, _MAX_NUMBER)
+            digits = digits_only(number)
+            if not digits:
+                continue  # a hidden number: nobody can call it back
+            key = match_key(number, self._region) or digits
+            with contextlib.suppress(InvalidNumber):
+                number = to_e164(number, self._region)  # dialled and shown as it is
+            row = (call.call_id, _micros(call.started_at), key, number, call.direction.value,
+                   int(call.is_missed), int(call.is_answered), int(call.is_in_progress),
+                   clean_text(call.employee_name or call.connected_with, 200),
+                   int(call.is_missed and eligible(call)))
+            if self._seen.get(call.call_id) == row:
+                continue
+            self._seen[call.call_id] = row
+            values.append(row)
+        if values:
+            with self._db.transaction() as connection:
+                connection.executemany(
+                    "INSERT INTO team_calls (call_id, started_us, client_key, client_number,"
+                    " direction, missed, answered, in_progress, employee, eligible)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO UPDATE SET"
+                    " started_us = min(started_us, excluded.started_us),"
+                    " client_key = excluded.client_key,"
+                    " client_number = excluded.client_number, direction = excluded.direction,"
+                    " missed = excluded.missed, answered = excluded.answered,"
+                    " in_progress = excluded.in_progress,"
+                    " employee = CASE WHEN excluded.employee != '' THEN excluded.employee"
+                    " ELSE employee END,"
+                    " eligible = max(eligible, excluded.eligible)", values)
+        return len(values)
+
+    def prune(self) -> int:
+        cutoff = _micros(self._now() - timedelta(days=INBOX_DAYS + 1))
+        cursor = self._db.connection.execute(
+            "DELETE FROM team_calls WHERE started_us < ?", (cutoff,))
+        self._seen.clear()
+        return cursor.rowcount
+
+    # ---- the inbox -------------------------------------------------------------------------
+
+    def inbox(self) -> list[InboxRow]:
+        since = _micros(self._now() - timedelta(days=INBOX_DAYS))
+        connection = self._db.connection
+        # The table is clustered by (client_key, started_us): one ordered read, three small
+        # columns per call; the few rows that need more are looked up afterwards.
+        calls = connection.execute(
+            "SELECT client_key, started_us, CASE WHEN eligible = 1 AND missed = 1 THEN 1"
+            " WHEN answered = 1 THEN 3 ELSE 2 END FROM team_calls WHERE started_us >= ?"
+            " AND ((eligible = 1 AND missed = 1) OR direction != 'in')"
+            " ORDER BY client_key, started_us, call_id", (since,))  # ids break ties in order
+        handled = dict(connection.execute("SELECT client_key, until_us FROM inbox_handled"))
+        return self._filled(build_inbox(calls, handled))
+
+    def _filled(self, rows: list[InboxRow]) -> list[InboxRow]:
+        """The number to show and dial (the key itself when it is E.164; else the number as
+        stored) and who called back, looked up in one query for the rows that need them."""
+        wanted = [(row.client_key, row.resolved_us if row.state is InboxState.CALLED_BACK
+                   else row.last_missed_us)
+                  for row in rows
+                  if row.state is InboxState.CALLED_BACK or not row.number.startswith("+")]
+        if not wanted:
+            return rows
+        found = {(key, started): (number, employee) for key, started, number, employee in
+                 self._db.connection.execute(
+                     "SELECT t.client_key, t.started_us, t.client_number, t.employee"
+                     " FROM json_each(?) AS j JOIN team_calls AS t"
+                     " ON t.client_key = j.value ->> 0 AND t.started_us = j.value ->> 1",
+                     (json.dumps(wanted),))}
+        filled = []
+        for row in rows:
+            at = row.resolved_us if row.state is InboxState.CALLED_BACK else row.last_missed_us
+            extra = found.get((row.client_key, at))
+            if extra is None:
+                filled.append(row)
+                continue
+            filled.append(InboxRow(
+                row.client_key, row.number if row.number.startswith("+") else extra[0],
+                row.missed_count, row.first_missed_us, row.last_missed_us, row.state,
+                extra[1] if row.state is InboxState.CALLED_BACK else "", row.answered,
+                row.resolved_us))
+        return filled
+
+    def mark_handled(self, row: InboxRow) -> None:
+        """The agent dealt with this number by hand: its missed calls so far are done."""
+        self._db.connection.execute(
+            "INSERT INTO inbox_handled (client_key, until_us) VALUES (?, ?)"
+            " ON CONFLICT (client_key) DO UPDATE SET until_us = excluded.until_us",
+            (row.client_key, max(row.last_missed_us, _micros(self._now()))))
+
+    def undo_handled(self, row: InboxRow) -> None:
+        self._db.connection.execute("DELETE FROM inbox_handled WHERE client_key = ?",
+                                    (row.client_key,))
+
+    def contact_names(self, keys: Iterable[str]) -> dict[str, str]:
+        """Names of the contacts having each key, joined by ", " (one query for all rows)."""
+        names: dict[str, list[str]] = {}
+        for key, name in self._db.connection.execute(
+            "SELECT p.match_key, c.name FROM contact_phones p JOIN contacts c"
+            " ON c.id = p.contact_id WHERE p.match_key IN (SELECT value FROM json_each(?))"
+            " ORDER BY c.name_fold, c.record_id",
+            (json.dumps(sorted(set(keys))),),
+        ):
+            listed = names.setdefault(key, [])
+            if name not in listed:
+                listed.append(name)
+        return {key: ", ".join(listed) for key, listed in names.items()}
