@@ -19,14 +19,15 @@ from tests.nats_fixtures import NatsNode, nats_server
 __all__ = ["nats_server"]
 
 
-def run_cli(basedir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(basedir: Path, env: dict[str, str], *args: str,
+            timeout: float = 60) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("RINGOHUNT_")}
     full_env.update(env)
     full_env["RINGOHUNT_MACHINE_CONFIG"] = os.devnull
     full_env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     return subprocess.run(
         [sys.executable, "-m", "ringohunt_desktop", "--basedir", str(basedir), *args],
-        capture_output=True, text=True, env=full_env, timeout=60, check=False)
+        capture_output=True, text=True, env=full_env, timeout=timeout, check=False)
 
 
 @pytest.fixture

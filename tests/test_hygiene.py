@@ -9,7 +9,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -313,13 +312,9 @@ def test_a_value_changed_in_the_crm_since_the_audit_is_left_alone(
 # ---- the command line --------------------------------------------------------------------
 
 def run_cli(basedir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("RINGOHUNT_")}
-    full_env.update(env)
-    full_env["RINGOHUNT_MACHINE_CONFIG"] = os.devnull
-    full_env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
-    return subprocess.run(
-        [sys.executable, "-m", "ringohunt_desktop", "--basedir", str(basedir), *args],
-        capture_output=True, text=True, env=full_env, timeout=120, check=False)
+    from tests.test_cli import run_cli as run_command
+
+    return run_command(basedir, env, *args, timeout=120)
 
 
 def test_cli_audit_fix_dry_run_apply_and_undo(sim: Simulator, basedir: Path) -> None:
