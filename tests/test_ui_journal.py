@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -237,6 +238,27 @@ def test_mark_handled(qtbot: QtBot, window: JournalWindow, store: CallStore) -> 
     assert current.call.call_id == "c-missed-today"
     assert not window.mark_handled_button.isEnabled()
     assert window.filter_buttons[CallFilter.MISSED].text() == "Missed (2)"
+
+
+def test_mark_handled_can_be_undone_even_after_new_rows_came_in(
+        qtbot: QtBot, window: JournalWindow, store: CallStore) -> None:
+    window.show()
+    select(window, "c-missed-today")
+    assert not window.undo_handled_button.isVisibleTo(window)
+    window.mark_selected_handled()
+    assert store.is_handled("c-missed-today")
+    assert window.undo_handled_button.isVisibleTo(window)
+    # A new call arrives above the cursor between the click and the undo.
+    newest = dataclasses.replace(store.get("c-missed-today"), call_id="c-newer",  # type: ignore[type-var]
+                                 started_at=NOW)
+    store.upsert([newest])
+    window.refresh()
+    with qtbot.waitSignal(window.missed_count_changed) as blocker:
+        qtbot.mouseClick(window.undo_handled_button, Qt.MouseButton.LeftButton)
+    assert not store.is_handled("c-missed-today")  # the call marked, not the row now there
+    assert not store.is_handled("c-newer")
+    assert blocker.args == [store.unhandled_missed_count()]
+    assert not window.undo_handled_button.isVisibleTo(window)
 
 
 def test_mark_several_handled(qtbot: QtBot, window: JournalWindow, store: CallStore) -> None:

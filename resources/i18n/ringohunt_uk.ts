@@ -1575,7 +1575,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+135"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+136"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -1596,12 +1596,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+313"/>
+        <location line="+332"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-314"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1657,39 +1657,49 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+122"/>
+        <location line="+141"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-139"/>
         <source>Call this number (Enter or double-click)</source>
         <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+122"/>
+        <location line="+141"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
     <message>
-        <location line="-120"/>
+        <location line="-139"/>
         <source>The missed call needs no more attention; it leaves the tray count</source>
         <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+119"/>
+        <source>Undo</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The calls just marked handled need attention again</source>
+        <translation>Щойно позначені дзвінки знову потребують уваги</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+132"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-131"/>
         <source>Open the caller&apos;s contact (Ctrl+O)</source>
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+225"/>
+        <location line="+238"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1809,7 +1819,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+198"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>

@@ -161,10 +161,11 @@ class CallStore:
             self._db.refresh_statistics("calls")
         return list(changed.values())
 
-    def mark_handled(self, call_id: str) -> bool:
-        """Mark a call (typically a missed one) as dealt with; False if it is unknown."""
+    def mark_handled(self, call_id: str, handled: bool = True) -> bool:
+        """Mark a call (typically a missed one) as dealt with, or not any more (the agent's
+        undo); False if it is unknown."""
         cursor = self._db.connection.execute(
-            "UPDATE calls SET handled = 1 WHERE call_id = ?", (call_id,)
+            "UPDATE calls SET handled = ? WHERE call_id = ?", (int(handled), call_id)
         )
         return cursor.rowcount > 0
 

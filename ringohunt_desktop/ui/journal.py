@@ -131,6 +131,7 @@ class JournalWindow(QWidget):
         self._region = region
         # The clock is injectable so tests of "Today" do not depend on when they run.
         self._now = now
+        self._last_handled: list[str] = []  # call ids of the last "Mark handled", for Undo
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
         self.setStyleSheet(_STYLE)
@@ -264,12 +265,19 @@ class JournalWindow(QWidget):
             self.tr("The missed call needs no more attention; it leaves the tray count")
         )
         self.mark_handled_button.clicked.connect(self.mark_selected_handled)
+        self.undo_handled_button = QPushButton(self.tr("Undo"), self)
+        self.undo_handled_button.setObjectName("undoHandledButton")
+        self.undo_handled_button.setToolTip(self.tr("The calls just marked handled need "
+                                                    "attention again"))
+        self.undo_handled_button.clicked.connect(self.undo_last_handled)
+        self.undo_handled_button.setVisible(False)
         self.open_in_crm_button = QPushButton(self.tr("Open in CRM"), self)
         self.open_in_crm_button.setToolTip(self.tr("Open the caller's contact (Ctrl+O)"))
         self.open_in_crm_button.clicked.connect(self._open_current_in_crm)
         self.status_label = plain_label("", "statusLabel", self)
         actions.addWidget(self.call_back_button)
         actions.addWidget(self.mark_handled_button)
+        actions.addWidget(self.undo_handled_button)
         actions.addWidget(self.open_in_crm_button)
         actions.addSpacing(12)
         actions.addWidget(self.status_label, 1)
@@ -350,6 +358,18 @@ class JournalWindow(QWidget):
             return
         for row in targets:
             self._store.mark_handled(row.call.call_id)
+        # By call id, not by row: rows may have moved by the time the agent clicks Undo.
+        self._last_handled = [row.call.call_id for row in targets]
+        self.undo_handled_button.setVisible(True)
+        self.refresh()
+        self.missed_count_changed.emit(self._store.unhandled_missed_count())
+
+    def undo_last_handled(self) -> None:
+        """Put the calls of the last "Mark handled" back among those needing attention."""
+        for call_id in self._last_handled:
+            self._store.mark_handled(call_id, handled=False)
+        self._last_handled = []
+        self.undo_handled_button.setVisible(False)
         self.refresh()
         self.missed_count_changed.emit(self._store.unhandled_missed_count())
 
