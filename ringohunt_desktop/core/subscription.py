@@ -35,7 +35,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import ParseResult, SplitResult, urlsplit
 
 import nats
 import nats.errors
@@ -298,8 +298,11 @@ class AgentLink:
         server = getattr(self._client_in_progress, "_current_server", None)
         uri = getattr(server, "uri", None)
         if uri is not None and uri.hostname:
-            return f"{uri.hostname}:{uri.port}" if uri.port else str(uri.hostname)
-        return ", ".join(_host_of(s) for s in self.binding.servers)
+            return _host_of(uri)
+        return self._all_hosts()
+
+    def _all_hosts(self) -> str:
+        return ", ".join(_host_of(urlsplit(server)) for server in self.binding.servers)
 
     def _failure(self, exc: BaseException) -> BrokerError:
         if self._untrusted_host:
@@ -307,8 +310,7 @@ class AgentLink:
                                    "on this computer", host=self._untrusted_host)
         if self._login_refused or _says_refused(f"{self._last_error} {_describe(exc)}"):
             return BrokerRefused("the call server refused this login")
-        return BrokerUnavailable("no call server answers ("
-                                 + ", ".join(_host_of(s) for s in self.binding.servers) + ")")
+        return BrokerUnavailable(f"no call server answers ({self._all_hosts()})")
 
 
 def _says_refused(text: str) -> bool:
@@ -325,8 +327,7 @@ def _pending_after(message: Msg) -> int:
         return 0
 
 
-def _host_of(server: str) -> str:
-    parts = urlsplit(server)
+def _host_of(parts: SplitResult | ParseResult) -> str:
     return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
 
 

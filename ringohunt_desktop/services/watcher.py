@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from ringohunt_desktop.clients.errors import ApiError
 from ringohunt_desktop.core.calltracking import CallEvent, CallTracker
 from ringohunt_desktop.core.feed import CallFeed, WatchStatus
-from ringohunt_desktop.core.source import CallSnapshot, CallSource
+from ringohunt_desktop.core.source import CallSource
 from ringohunt_desktop.domain import CallRecord
 
 
@@ -68,9 +68,6 @@ class CallWatcher(QObject):
     def poll_now(self) -> None:
         """Skip the wait (e.g. the network came back, or the user asked to check now)."""
         self.feed.poll_now()
-
-    def ingest(self, snapshot: CallSnapshot) -> list[CallEvent]:
-        return self.feed.ingest(snapshot)
 
     def _record_summaries(self, summaries: Mapping[str, str]) -> None:
         if self._summaries is not None and self._summaries(summaries):

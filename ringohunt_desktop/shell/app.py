@@ -97,12 +97,8 @@ class RingoHuntApp(QObject):
         self.config = config
         self.paths = paths.for_demo() if demo is not None else paths
         self.demo = demo
-        self.database = Database.open(self.paths.database_file_for(config.store_key))
-        self.contacts = ContactStore(self.database)
-        self.calls = CallStore(self.database)
-        self.team = TeamCallStore(self.database, region=config.default_region)
+        self._open_store(self.paths.database_file_for(config.store_key))
         self.inbox: InboxWindow | None = None
-        self.summaries = SummaryStore(self.database, region=config.default_region)
         self.summary_feed: SummaryFeed | None = None  # polling mode: NetHunt's comment feed
         # Notes after the call live in the store until NetHunt has them (also while the
         # services are down: they are written once they are up).
@@ -194,14 +190,18 @@ class RingoHuntApp(QObject):
         self.contact_book = self.journal = None
         self.inbox = None
         self.database.close()
-        self.database = Database.open(wanted)
-        self.contacts = ContactStore(self.database)
-        self.calls = CallStore(self.database)
-        # Everything kept in the store follows it (a closed database would fail every query).
-        self.team = TeamCallStore(self.database, region=self.config.default_region)
-        self.summaries = SummaryStore(self.database, region=self.config.default_region)
+        self._open_store(wanted)
         self.notes.use_store(NoteStore(self.database))
         self._update_missed_badge()
+
+    def _open_store(self, path: Path) -> None:
+        """The local store at ``path`` and everything kept in it: at start, and when the
+        account or folder changes (nothing may keep querying the closed one)."""
+        self.database = Database.open(path)
+        self.contacts = ContactStore(self.database)
+        self.calls = CallStore(self.database)
+        self.team = TeamCallStore(self.database, region=self.config.default_region)
+        self.summaries = SummaryStore(self.database, region=self.config.default_region)
 
     async def _set_up_services(self) -> None:
         """Resolve the agent and folder; on failure say why and try again by itself."""
