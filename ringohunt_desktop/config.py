@@ -140,6 +140,10 @@ SETTINGS: tuple[SettingSpec, ...] = (
                 "Close the panel after the call (seconds, 0 = keep)"),
     SettingSpec("include_unassigned_missed", _parse_bool, True,
                 "Show missed calls nobody was assigned to"),
+    # Apart from the one above (which also fills the journal): a busy project's unassigned
+    # missed calls would be a stream of notices for calls that were nobody's in particular.
+    SettingSpec("notify_unassigned_missed", _parse_bool, False,
+                "Notify me of missed calls nobody was assigned to"),
     SettingSpec("language", _parse_choice("system", "uk", "en"), "system", "Language"),
     SettingSpec("autostart", _parse_bool, True, "Start at login"),
     SettingSpec("field_name", _parse_str, "Name", "Name field"),
@@ -188,6 +192,7 @@ class Config:
     pop_mode: str = "ring"
     pop_autoclose: float = 15.0
     include_unassigned_missed: bool = True
+    notify_unassigned_missed: bool = False
     language: str = "system"
     autostart: bool = True
     field_name: str = "Name"

@@ -113,6 +113,9 @@ class CallEvent:
     seen_at: datetime | None = None
     #: "poll" or "subscription": the way this event came.
     source: str = ""
+    #: Nobody was assigned the call (a project's missed call every agent sees); such calls
+    #: are notified only when the agent asked for it.
+    unassigned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,7 @@ class Tracked:
 class _Seen:
     phase: CallPhase
     live: bool
+    unassigned: bool = False  # only ever seen as nobody's (never rang this agent)
 
 
 @dataclass
@@ -160,21 +164,26 @@ class CallTracker:
                     continue
                 if new_phase is CallPhase.ANSWERED:
                     events.append(CallEvent(CallPhase.RINGING, call, True))
-                events.append(CallEvent(new_phase, call, live))
-                self._remember(call, new_phase, live)
+                unassigned = rule == "unassigned"
+                events.append(CallEvent(new_phase, call, live, unassigned=unassigned))
+                self._remember(call, new_phase, live, unassigned)
                 continue
             if _PHASE_ORDER[new_phase] <= _PHASE_ORDER[known.phase]:
                 continue
-            events.append(CallEvent(new_phase, call, known.live))
-            self._remember(call, new_phase, known.live)
+            # A call that rang this agent stays the agent's when it ends without anybody
+            # (Ringostat clears the employee of a missed call).
+            unassigned = known.unassigned and rule == "unassigned"
+            events.append(CallEvent(new_phase, call, known.live, unassigned=unassigned))
+            self._remember(call, new_phase, known.live, unassigned)
         return Tracked(mine, events)
 
     def open_calls(self) -> dict[str, datetime]:
         """Calls announced as ringing or answered that have not finished: id → start time."""
         return dict(self._open)
 
-    def _remember(self, call: CallRecord, phase: CallPhase, live: bool) -> None:
-        self._seen[call.call_id] = _Seen(phase, live)
+    def _remember(self, call: CallRecord, phase: CallPhase, live: bool,
+                  unassigned: bool = False) -> None:
+        self._seen[call.call_id] = _Seen(phase, live, unassigned)
         self._seen.move_to_end(call.call_id)
         if phase in (CallPhase.RINGING, CallPhase.ANSWERED):
             self._open[call.call_id] = call.started_at

@@ -120,7 +120,9 @@ class RingoHuntApp(QObject):
         self.tray = TrayController(region=config.default_region)
         self.popups = CallPopups(self.tray, region=config.default_region,
                                  pop_mode=config.pop_mode,
-                                 autoclose_seconds=config.pop_autoclose, parent=self)
+                                 autoclose_seconds=config.pop_autoclose,
+                                 notify_unassigned_missed=config.notify_unassigned_missed,
+                                 parent=self)
         self.create_dialogs = CreateContactDialogs(config.default_region, parent=self)
         self.setup = SetupController(
             credentials if credentials is not None else MemoryStore(), paths, config, env=env,
@@ -163,7 +165,8 @@ class RingoHuntApp(QObject):
         self.tray.region = config.default_region
         self.create_dialogs.region = config.default_region
         self.popups.configure(region=config.default_region, pop_mode=config.pop_mode,
-                              autoclose_seconds=config.pop_autoclose)
+                              autoclose_seconds=config.pop_autoclose,
+                              notify_unassigned_missed=config.notify_unassigned_missed)
         self.notes.configure(language=_note_language(config), time_zone=config.crm_timezone)
         self._restart_task = asyncio.ensure_future(self._restart_services())
 

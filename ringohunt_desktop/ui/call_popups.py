@@ -41,25 +41,33 @@ class CallPopups(QObject):
     note_submitted = Signal(CallRecord, str, str)  # call, text, record id ('' = none shown)
 
     def __init__(self, tray: TrayController, *, region: str, pop_mode: str,
-                 autoclose_seconds: float, parent: QObject | None = None) -> None:
+                 autoclose_seconds: float, notify_unassigned_missed: bool = False,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._tray = tray
         self.panels = PanelStack(autoclose_seconds=autoclose_seconds)
+        tray.set_panel_stack(self.panels)
         self.region = region
         self.pop_mode = pop_mode
+        # A project's missed call nobody was assigned: in the journal and the inbox, but a
+        # notice only when the agent asked for them (Settings).
+        self.notify_unassigned_missed = notify_unassigned_missed
         self.paused = False
         self._staff_names: dict[str, str] = {}
         # Why the open panels no longer follow their calls ("" while calls come through).
         self._stale_reason = ""
         # Missed calls from before the app started are history: the badge counts them, no
-        # notice is shown.
-        self._started_at = datetime.now(UTC)
+        # notice is shown. Call times have whole seconds: a call in the second of the start
+        # is new.
+        self._started_at = datetime.now(UTC).replace(microsecond=0)
         #: How late today's pops were (the tray's status and the diagnostics show it).
         self.latency = DailyLatency()
 
-    def configure(self, *, region: str, pop_mode: str, autoclose_seconds: float) -> None:
+    def configure(self, *, region: str, pop_mode: str, autoclose_seconds: float,
+                  notify_unassigned_missed: bool = False) -> None:
         self.region = region
         self.pop_mode = pop_mode
+        self.notify_unassigned_missed = notify_unassigned_missed
         self.panels.autoclose_seconds = autoclose_seconds
 
     def set_paused(self, paused: bool) -> None:
@@ -82,11 +90,13 @@ class CallPopups(QObject):
             if event.phase in (CallPhase.ENDED, CallPhase.MISSED):
                 self.panels.call_finished(call.call_id)
             return
-        # Without a panel on screen, a tray notice is how the agent hears of the call (a panel
-        # is the notice; a balloon on top of it would hide the number).
+        # Without a panel for this call, a notice is how the agent hears of it (the tray
+        # decides where it shows: beside other calls' panels, or as a balloon).
         if self.paused:
             return
         if event.phase is CallPhase.MISSED and call.started_at >= self._started_at:
+            if event.unassigned and not self.notify_unassigned_missed:
+                return
             # Also when it rang too briefly to be seen ringing between two polls.
             self._tray.notify_call(self.tr("Missed call"), self._caller(call).display)
         elif event.phase is CallPhase.RINGING and event.live and self.pop_mode != "off":

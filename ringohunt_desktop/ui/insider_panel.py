@@ -68,19 +68,22 @@ from ringohunt_desktop.ui.widgets import (
     meaningful_utm,
     plain_label,
     plain_tooltip,
+    round_window_corners,
     shown,
 )
 
 log = logging.getLogger(__name__)
 
 PANEL_WIDTH = 340
+CARD_RADIUS = 10
+CARD_BORDER = "#d3d9e3"
 _PICKER_VISIBLE_ROWS = 4
 
 _STYLE = f"""
 #card {{
     background: #ffffff;
-    border: 1px solid #d3d9e3;
-    border-radius: 10px;
+    border: 1px solid {CARD_BORDER};
+    border-radius: {CARD_RADIUS}px;
 }}
 #body QLabel {{ color: {TEXT_PRIMARY}; }}
 #statusLabel, #timeLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
@@ -207,8 +210,9 @@ class InsiderPanel(QWidget):
             | Qt.WindowType.WindowDoesNotAcceptFocus
         )
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        # The card draws its own rounded background; the window corners stay see-through.
-        self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        # The card draws its own rounded background; the window's corners must not show
+        # (without a compositor, see-through corners paint black).
+        round_window_corners(self, CARD_RADIUS, CARD_BORDER)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setObjectName("insiderPanel")
         self.setStyleSheet(_STYLE)
@@ -865,6 +869,103 @@ def _clock(moment: datetime) -> str:
     return local_time(moment).strftime("%H:%M")
 
 
+NOTICE_SECONDS = 6.0
+MAX_NOTICES = 3
+
+_NOTICE_STYLE = f"""
+#noticeCard {{
+    background: #f7f9fc; border: 1px solid {CARD_BORDER}; border-radius: {CARD_RADIUS}px;
+}}
+#noticeTitle {{ color: {TEXT_PRIMARY}; font-size: 9.5pt; font-weight: 600; }}
+#noticeBody {{ color: {TEXT_SECONDARY}; font-size: 9pt; }}
+"""
+
+
+class StackNotice(QWidget):
+    """A short notice in the panel stack (a call placed, a missed call without a panel of
+    its own): beside the panels, never over one, never taking the focus. It closes by itself
+    after ``seconds`` unless the pointer rests on it; a click closes it."""
+
+    closed = Signal()
+
+    def __init__(self, title: str, body: str, seconds: float = NOTICE_SECONDS,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
+                            | Qt.WindowType.WindowStaysOnTopHint
+                            | Qt.WindowType.WindowDoesNotAcceptFocus)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        round_window_corners(self, CARD_RADIUS, CARD_BORDER)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setObjectName("stackNotice")
+        self.setStyleSheet(_NOTICE_STYLE)
+        self.setFixedWidth(PANEL_WIDTH)
+        self.setWindowTitle(title)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        card = QFrame(self)
+        card.setObjectName("noticeCard")
+        outer.addWidget(card)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(12, 6, 12, 7)
+        layout.setSpacing(0)
+        self.title_label = plain_label(title, "noticeTitle", card)
+        self.title_label.setWordWrap(True)
+        layout.addWidget(self.title_label)
+        self.body_label = plain_label(body, "noticeBody", card)
+        self.body_label.setWordWrap(True)
+        self.body_label.setVisible(bool(body))
+        layout.addWidget(self.body_label)
+        self.setAccessibleName(f"{title}: {body}" if body else title)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(round(seconds * 1000))
+        self._timer.timeout.connect(self.close)
+        self._closed = False
+
+    @property
+    def text(self) -> str:
+        body = self.body_label.text()
+        return f"{self.title_label.text()}: {body}" if body else self.title_label.text()
+
+    def fit(self) -> None:
+        """As tall as the wrapped text at the panel's width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        self.ensurePolished()
+        layout.invalidate()
+        layout.activate()
+        height = (layout.heightForWidth(PANEL_WIDTH) if layout.hasHeightForWidth()
+                  else layout.sizeHint().height())
+        self.resize(PANEL_WIDTH, height)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit()
+        self._timer.start()
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+
+    def enterEvent(self, event: QEnterEvent) -> None:
+        super().enterEvent(event)
+        self._timer.stop()  # being read
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._timer.start()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        if event.isAccepted() and not self._closed:
+            self._closed = True
+            self._timer.stop()
+            self.closed.emit()
+
+
 class PanelStack(QObject):
     """Keeps one panel per call, stacked away from the tray corner, at most ``max_panels``.
 
@@ -890,6 +991,7 @@ class PanelStack(QObject):
         self._finished: set[str] = set()
         self._hovered: set[str] = set()
         self._editing: set[str] = set()  # a note is being typed: never closed under it
+        self._notices: list[StackNotice] = []  # oldest first; beyond the panels
 
     def set_anchor(self, anchor: QRect | None) -> None:
         self._anchor = anchor
@@ -901,6 +1003,27 @@ class PanelStack(QObject):
 
     def panel(self, call_id: str) -> InsiderPanel | None:
         return self._panels.get(call_id)
+
+    def has_panels(self) -> bool:
+        """Whether a panel is on screen (notices then join the stack)."""
+        return any(panel.isVisible() for panel in self._panels.values())
+
+    def notices(self) -> list[StackNotice]:
+        """Notices on screen, oldest first."""
+        return list(self._notices)
+
+    def show_notice(self, title: str, body: str) -> StackNotice:
+        """A short notice placed beyond the panels (the panels never move for it); at most
+        :data:`MAX_NOTICES`, the oldest goes first."""
+        while len(self._notices) >= MAX_NOTICES:
+            self._notices[0].close()
+        notice = StackNotice(title, body)
+        self._notices.append(notice)
+        notice.closed.connect(lambda: self._forget_notice(notice))
+        self.relayout()
+        notice.show()
+        self.relayout()
+        return notice
 
     def show_call(self, call: CallRecord, caller: CallerNumber) -> InsiderPanel:
         existing = self._panels.get(call.call_id)
@@ -945,6 +1068,8 @@ class PanelStack(QObject):
         """Close every panel, pinned ones too: the agent asked for a clean screen."""
         for panel in list(self._panels.values()):
             panel.close()
+        for notice in list(self._notices):
+            notice.close()
 
     # -- internals ------------------------------------------------------------------------
 
@@ -1015,6 +1140,12 @@ class PanelStack(QObject):
             self.relayout()
             self.panel_closed.emit(call_id)
 
+    def _forget_notice(self, notice: StackNotice) -> None:
+        if notice in self._notices:
+            self._notices.remove(notice)
+            notice.deleteLater()
+            self.relayout()
+
     def _available_area(self) -> QRect:
         screen = None
         if self._anchor is not None and self._anchor.isValid():
@@ -1024,8 +1155,9 @@ class PanelStack(QObject):
         return screen.availableGeometry() if screen is not None else QRect(0, 0, 1280, 800)
 
     def relayout(self) -> None:
-        """Place panels newest-first, starting at the tray corner and moving away from it."""
-        if not self._panels:
+        """Place panels newest-first, starting at the tray corner and moving away from it;
+        notices follow beyond the oldest panel."""
+        if not self._panels and not self._notices:
             return
         area = self._available_area()
         anchor = self._anchor if self._anchor is not None and self._anchor.isValid() else None
@@ -1050,18 +1182,19 @@ class PanelStack(QObject):
         # The newest panel is the call at hand; older ones fold to a line unless the agent
         # pinned one, points at it or is typing its note. Folding re-enters relayout
         # (content_resized); the placing below runs after every height has settled.
-        newest = next(reversed(self._panels))
+        newest = next(reversed(self._panels), None)
         for call_id, panel in list(self._panels.items()):
             panel.set_collapsed(call_id != newest and not panel.pinned
                                 and call_id not in self._hovered
                                 and call_id not in self._editing)
 
-        for panel in reversed(list(self._panels.values())):
-            height = panel.height()
+        windows: list[QWidget] = [*reversed(list(self._panels.values())), *self._notices]
+        for window in windows:
+            height = window.height()
             if grows_up:
                 top = edge - height + 1
                 edge = top - self._spacing - 1
             else:
                 top = edge
                 edge = top + height + self._spacing
-            panel.move(left, top)
+            window.move(left, top)

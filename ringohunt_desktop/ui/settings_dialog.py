@@ -1117,6 +1117,13 @@ class BehaviourSection(_Section):
             self.autoclose_spin.specialValueText()) + 48)
         form.addRow(self.tr("Close the panel after the call"),
                     self._with_note(self.autoclose_spin, "pop_autoclose"))
+        self.unassigned_check = QCheckBox(
+            self.tr("Notify me of missed calls nobody was assigned to"), self)
+        self.unassigned_check.setObjectName("notifyUnassignedCheck")
+        self.unassigned_check.setToolTip(self.tr(
+            "They stay in the journal and in the missed-call list either way."))
+        self.unassigned_check.setChecked(config.notify_unassigned_missed)
+        form.addRow("", self._with_note(self.unassigned_check, "notify_unassigned_missed"))
 
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("languageCombo")
@@ -1162,6 +1169,7 @@ class BehaviourSection(_Section):
         return {
             "pop_mode": self.pop_combo.currentData(),
             "pop_autoclose": float(self.autoclose_spin.value()),
+            "notify_unassigned_missed": self.unassigned_check.isChecked(),
             "language": self.language_combo.currentData(),
             "autostart": self.autostart_check.isChecked(),
         }

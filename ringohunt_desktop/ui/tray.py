@@ -28,6 +28,7 @@ from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.services.failures import describe, describe_startup_failure
 from ringohunt_desktop.services.watcher import WatchStatus
 from ringohunt_desktop.ui.icons import tray_icon
+from ringohunt_desktop.ui.insider_panel import PanelStack
 from ringohunt_desktop.ui.widgets import plain_label
 
 # Free functions translate in the "TrayController" context, written out in every call: lupdate
@@ -188,6 +189,7 @@ class TrayController(QObject):
         self._paused = False
         self._progress = ""
         self._pop_latency: tuple[float, float, int] | None = None
+        self._panel_stack: PanelStack | None = None
 
         # Never shown as a real window; it parents the menu so both share one lifetime.
         self.menu = QMenu()
@@ -296,8 +298,23 @@ class TrayController(QObject):
             )
         self._refresh()
 
+    def set_panel_stack(self, stack: PanelStack | None) -> None:
+        """The call panels' stack: while it shows a panel, notices join it (see
+        :meth:`notify_call`)."""
+        self._panel_stack = stack
+
     def notify_call(self, title: str, body: str) -> None:
-        """A desktop notification (e.g. a missed call); the fallback shows it in its status bar."""
+        """Show a notice (a missed call, a call placed, diagnostics saved…). Every notice of
+        the app comes through here: the one place that decides how it is shown.
+
+        While call panels are on screen the notice joins their stack as a short row beyond
+        them (a desktop balloon would cover the newest panel's header); otherwise it is a
+        desktop balloon, or a line in the status bar of the window that stands in for a
+        missing tray."""
+        stack = self._panel_stack
+        if stack is not None and stack.has_panels():
+            stack.show_notice(title, body)
+            return
         if self.tray is not None:
             self.tray.showMessage(title, body, self.icon(), 8_000)
         elif self.fallback is not None:

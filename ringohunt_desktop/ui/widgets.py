@@ -7,13 +7,15 @@ so that no caller can accidentally render a contact's name as HTML (a name such 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import html
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainterPath, QPalette, QRegion
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
 # Accent colours of the pop-up's state stripe; chosen to stay distinguishable for the most
@@ -137,3 +139,75 @@ def local_time(moment: datetime) -> datetime:
 def local_zone_name() -> str:
     """This computer's time zone as the agent knows it (e.g. "EET"), for the settings."""
     return datetime.now().astimezone().tzname() or ""
+
+
+# -- rounded windows ------------------------------------------------------------------------
+
+
+def see_through_windows_work() -> bool:
+    """Whether the transparent pixels of a window show what lies beneath it.
+
+    Windows, macOS and Wayland always composite. On X11 only a compositing manager does so,
+    and it announces itself by owning the ``_NET_WM_CM_S<screen>`` selection; without one
+    (a plain window manager, Xvfb, a remote session) transparent pixels paint black.
+    """
+    if QGuiApplication.platformName() != "xcb":
+        return True
+    return _x11_compositing_manager_running()
+
+
+def _x11_compositing_manager_running() -> bool:
+    """Asked each time (a compositor can start or stop during a shift); about a millisecond.
+    Any doubt counts as "no compositor": a mask looks right either way."""
+    try:
+        x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    except OSError:
+        return False
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XDefaultScreen.argtypes = [ctypes.c_void_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XGetSelectionOwner.restype = ctypes.c_ulong
+    x11.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    display = x11.XOpenDisplay(None)
+    if not display:
+        return False
+    try:
+        screen = x11.XDefaultScreen(display)
+        atom = x11.XInternAtom(display, f"_NET_WM_CM_S{screen}".encode("ascii"), 0)
+        return bool(atom) and x11.XGetSelectionOwner(display, atom) != 0
+    finally:
+        x11.XCloseDisplay(display)
+
+
+class _RoundedMask(QObject):
+    """Keeps a window's shape a rounded rectangle as it resizes."""
+
+    def __init__(self, window: QWidget, radius: float) -> None:
+        super().__init__(window)
+        self._radius = radius
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            path = QPainterPath()
+            path.addRoundedRect(QRectF(watched.rect()), self._radius, self._radius)
+            watched.setMask(QRegion(path.toFillPolygon().toPolygon()))
+        return False
+
+
+def round_window_corners(window: QWidget, radius: float, edge: str) -> None:
+    """A frameless window drawn as a rounded card: see-through corners where the desktop
+    composites, else a rounded window shape (a mask), so that no corner paints black.
+    ``edge`` is the card's border colour: what the few pixels between the mask's steps and
+    the card's smooth curve show."""
+    if see_through_windows_work():
+        window.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        return
+    palette = window.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(edge))
+    window.setPalette(palette)
+    window.setAutoFillBackground(True)
+    _RoundedMask(window, radius)
