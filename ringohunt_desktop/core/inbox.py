@@ -13,13 +13,13 @@ the resolved ones, most recent first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-__all__ = ["INBOX_DAYS", "MISSED", "REACHED", "TRIED", "InboxRow", "InboxState", "build_inbox",
-           "waiting_count"]
+__all__ = ["INBOX_DAYS", "MISSED", "REACHED", "TRIED", "CallBack", "InboxRow", "InboxState",
+           "build_inbox", "episodes", "waiting_count"]
 
 #: How far back the inbox looks.
 INBOX_DAYS = 7
@@ -64,6 +64,46 @@ class InboxRow:
         return _EPOCH + timedelta(microseconds=self.resolved_us) if self.resolved_us else None
 
 
+@dataclass(frozen=True, slots=True)
+class CallBack:
+    """How a missed call was answered by the project: the first call to the client after it."""
+
+    at_us: int
+    answered: bool
+    by: str = ""  # who called ('' when unknown)
+
+    @property
+    def at(self) -> datetime:
+        return _EPOCH + timedelta(microseconds=self.at_us)
+
+
+def episodes(calls: Iterable[tuple[str, int, int]]
+             ) -> Iterator[tuple[str, list[int], int, bool]]:
+    """The one rule of what calls a client back, for the inbox and the journal alike.
+
+    From ``(client_key, started_us, code)`` triples sorted by key, then time, yields each
+    episode as ``(key, start times of its missed calls, resolved_us, answered)``: the missed
+    calls up to the next outgoing or callback call to the client (:data:`TRIED` or
+    :data:`REACHED`), which resolves them all (``resolved_us`` is its start, ``answered``
+    whether it reached the client); a key's last episode may still be open
+    (``resolved_us`` = 0)."""
+    key: str | None = None
+    pending: list[int] = []  # start times of missed calls not yet resolved
+    # This loop runs for every project call in the window: plain tuples, no objects.
+    for call_key, started_us, code in calls:
+        if call_key != key:
+            if key is not None and pending:
+                yield key, pending, 0, False
+            key, pending = call_key, []
+        if code == MISSED:
+            pending.append(started_us)
+        elif pending:  # a later call reaches, or tries to reach, the client
+            yield call_key, pending, started_us, code == REACHED
+            pending = []
+    if key is not None and pending:
+        yield key, pending, 0, False
+
+
 def build_inbox(calls: Iterable[tuple[str, int, int]],
                 handled: Mapping[str, int]) -> list[InboxRow]:
     """Rows from ``(client_key, started_us, code)`` triples sorted by key, then time (codes:
@@ -71,35 +111,25 @@ def build_inbox(calls: Iterable[tuple[str, int, int]],
     time up to which its missed calls were marked handled. A row's ``number`` is its key and
     ``by`` is empty: the store fills in both for the rows that need them."""
     rows: list[InboxRow] = []
-    key: str | None = None
-    pending: list[int] = []  # start times of missed calls not yet resolved
-    # The last resolved episode: (missed count, first, last missed, resolved at, answered).
-    last: tuple[int, int, int, int, bool] | None = None
 
-    def close_key() -> None:
-        if key is None:
-            return
-        if pending:
-            mark = handled.get(key, 0)
-            state = InboxState.HANDLED if mark >= pending[-1] else InboxState.WAITING
-            rows.append(InboxRow(key, key, len(pending), pending[0], pending[-1], state,
-                                 resolved_us=mark if state is InboxState.HANDLED else 0))
-        elif last is not None:
-            count, first, latest, resolved, answered = last
-            rows.append(InboxRow(key, key, count, first, latest, InboxState.CALLED_BACK,
-                                 answered=answered, resolved_us=resolved))
+    def row_of(episode: tuple[str, list[int], int, bool]) -> InboxRow:
+        key, missed, resolved, answered = episode
+        if resolved:
+            return InboxRow(key, key, len(missed), missed[0], missed[-1],
+                            InboxState.CALLED_BACK, answered=answered, resolved_us=resolved)
+        mark = handled.get(key, 0)
+        state = InboxState.HANDLED if mark >= missed[-1] else InboxState.WAITING
+        return InboxRow(key, key, len(missed), missed[0], missed[-1], state,
+                        resolved_us=mark if state is InboxState.HANDLED else 0)
 
-    # This loop runs for every project call in the window: plain tuples, no objects.
-    for call_key, started_us, code in calls:
-        if call_key != key:
-            close_key()
-            key, pending, last = call_key, [], None
-        if code == MISSED:
-            pending.append(started_us)
-        elif pending:  # a later call reaches, or tries to reach, the client
-            last = (len(pending), pending[0], pending[-1], started_us, code == REACHED)
-            pending = []
-    close_key()
+    # A number's row is its latest episode.
+    latest: tuple[str, list[int], int, bool] | None = None
+    for episode in episodes(calls):
+        if latest is not None and latest[0] != episode[0]:
+            rows.append(row_of(latest))
+        latest = episode
+    if latest is not None:
+        rows.append(row_of(latest))
     waiting = sorted((r for r in rows if r.state is InboxState.WAITING),
                      key=lambda r: (r.first_missed_us, r.client_key))
     resolved = sorted((r for r in rows if r.state is not InboxState.WAITING),

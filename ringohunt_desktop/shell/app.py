@@ -29,7 +29,7 @@ from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.feed import WatchStatus
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
-from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
+from ringohunt_desktop.core.inbox import waiting_count
 from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
@@ -453,7 +453,10 @@ class RingoHuntApp(QObject):
 
     def open_journal(self) -> None:
         if self.journal is None:
-            journal = JournalWindow(self.calls, self.config.default_region)
+            journal = JournalWindow(
+                self.calls, self.config.default_region,
+                call_backs=lambda call_ids: self.team.call_backs(call_ids),
+                waiting_count=lambda: waiting_count(self.team.inbox()))
             journal.call_requested.connect(self.dial)
             journal.open_in_crm_requested.connect(self._open_number_in_crm)
             journal.missed_count_changed.connect(lambda _count: self._update_missed_badge())
@@ -597,29 +600,29 @@ class RingoHuntApp(QObject):
         self._update_missed_badge()
         if self.inbox is not None and self.inbox.isVisible():
             self.inbox.refresh()
+        if self.journal is not None and self.journal.isVisible():
+            self.journal.refresh()  # a call-back by anyone resolves a missed row
 
     def _update_missed_badge(self) -> None:
         # Numbers waiting for a call-back (the team inbox), not raw missed calls.
         rows = self.team.inbox()
         self.tray.set_missed(waiting_count(rows))
-        self.tray.set_day_summary(self.day_summary_text(rows))
+        self.tray.set_day_summary(self.day_summary_text())
 
-    def day_summary_text(self, rows: list[InboxRow] | None = None) -> str:
-        """The agent's day in one line, from the journal (and the inbox for "waiting")."""
+    def day_summary_text(self) -> str:
+        """The agent's day in one line, from the journal. How many numbers wait for a
+        call-back is not today's figure: the tray says it once, with the one count."""
         now = datetime.now().astimezone()
         midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
         figures = self.calls.day_figures(midnight, now + timedelta(minutes=1))
-        inbox = self.team.inbox() if rows is None else rows
-        waiting = sum(1 for row in inbox if row.state is InboxState.WAITING
-                      and row.last_missed >= midnight)
         minutes = figures.talk_seconds // 60
         talk = (self.tr("{hours} h {minutes:02d} min").format(hours=minutes // 60,
                                                                minutes=minutes % 60)
                 if minutes >= 60 else self.tr("{minutes} min").format(minutes=minutes))
         return self.tr("Today: {incoming} in, {outgoing} out · {answered} answered · "
-                       "{missed} missed, {waiting} waiting · talk {talk}").format(
+                       "{missed} missed · talk {talk}").format(
             incoming=figures.incoming, outgoing=figures.outgoing, answered=figures.answered,
-            missed=figures.missed, waiting=waiting, talk=talk)
+            missed=figures.missed, talk=talk)
 
     def _on_sync_progress(self, done: int, total: int) -> None:
         if self.contact_book is not None:

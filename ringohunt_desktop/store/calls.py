@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from ringohunt_desktop.core.inbox import CallBack
 from ringohunt_desktop.domain import (
     ANSWERED_DISPOSITIONS,
     IN_PROGRESS_DISPOSITIONS,
@@ -67,6 +68,14 @@ class JournalRow:
     contact_name: str
     handled: bool
     summary: str = ""  # the AI's summary of the call, once Ringostat made one
+    #: A missed call someone in the project called back since (the inbox's rule); None
+    #: while the client still waits (or nobody can tell).
+    called_back: CallBack | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """A missed call nobody has dealt with: not called back, not marked handled."""
+        return self.call.is_missed and not self.handled and self.called_back is None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,14 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from ringohunt_desktop.core.inbox import INBOX_DAYS, InboxRow, InboxState, build_inbox
+from ringohunt_desktop.core.inbox import (
+    INBOX_DAYS,
+    CallBack,
+    InboxRow,
+    InboxState,
+    build_inbox,
+    episodes,
+)
 from ringohunt_desktop.core.webhooks import clean_text
 from ringohunt_desktop.domain import CallRecord
 from ringohunt_desktop.phone import (
@@ -131,6 +138,41 @@ class TeamCallStore:
                 extra[1] if row.state is InboxState.CALLED_BACK else "", row.answered,
                 row.resolved_us))
         return filled
+
+    def call_backs(self, call_ids: Iterable[str]) -> dict[str, CallBack]:
+        """Which of these missed calls someone in the project has called back since, by the
+        inbox's own rule (:func:`~ringohunt_desktop.core.inbox.episodes`): call id -> when,
+        by whom, answered. Calls older than the inbox's window are not known here."""
+        wanted = json.dumps(sorted(set(call_ids)))
+        connection = self._db.connection
+        missed_ids: dict[tuple[str, int], list[str]] = {}
+        for call_id, key, started in connection.execute(
+                "SELECT call_id, client_key, started_us FROM team_calls"
+                " WHERE call_id IN (SELECT value FROM json_each(?)) AND missed = 1", (wanted,)):
+            missed_ids.setdefault((key, started), []).append(call_id)
+        if not missed_ids:
+            return {}
+        keys = json.dumps(sorted({key for key, _started in missed_ids}))
+        employees: dict[tuple[str, int], str] = {}
+        triples: list[tuple[str, int, int]] = []
+        for key, started, code, employee in connection.execute(
+                "SELECT client_key, started_us, CASE WHEN missed = 1 THEN 1"
+                " WHEN answered = 1 THEN 3 ELSE 2 END, employee FROM team_calls"
+                " WHERE client_key IN (SELECT value FROM json_each(?))"
+                " AND (missed = 1 OR direction != 'in')"
+                " ORDER BY client_key, started_us, call_id", (keys,)):
+            triples.append((key, started, code))
+            if code != 1:
+                employees[(key, started)] = employee
+        found: dict[str, CallBack] = {}
+        for key, missed, resolved, answered in episodes(triples):
+            if not resolved:
+                continue
+            call_back = CallBack(resolved, answered, employees.get((key, resolved), ""))
+            for started in missed:
+                for call_id in missed_ids.get((key, started), ()):
+                    found[call_id] = call_back
+        return found
 
     def mark_handled(self, row: InboxRow) -> None:
         """The agent dealt with this number by hand: its missed calls so far are done."""

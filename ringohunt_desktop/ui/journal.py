@@ -12,7 +12,8 @@ the window emits :attr:`JournalWindow.journal_opened`, which the app uses to cle
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Final
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ringohunt_desktop.core.inbox import CallBack
 from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
@@ -125,9 +127,16 @@ class JournalWindow(QWidget):
         parent: QWidget | None = None,
         *,
         now: Callable[[], datetime] = datetime.now,
+        call_backs: Callable[[Iterable[str]], Mapping[str, CallBack]] | None = None,
+        waiting_count: Callable[[], int] | None = None,
     ) -> None:
+        """``call_backs`` says which missed calls the project called back since (the team
+        inbox's rule); ``waiting_count`` is the one count of numbers waiting for a call-back
+        (the tray's, the inbox's)."""
         super().__init__(parent)
         self._store = store
+        self._call_backs = call_backs
+        self._waiting_count = waiting_count
         self._region = region
         # The clock is injectable so tests of "Today" do not depend on when they run.
         self._now = now
@@ -135,7 +144,7 @@ class JournalWindow(QWidget):
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
         self.setStyleSheet(_STYLE)
-        self.resize(980, 560)
+        self.resize(1100, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -242,7 +251,7 @@ class JournalWindow(QWidget):
             (JournalColumn.NUMBER, 172),
             (JournalColumn.CONTACT, 210),
             (JournalColumn.DURATION, 76),
-            (JournalColumn.STATUS, 130),
+            (JournalColumn.STATUS, 250),  # "Missed · called back 10:42 (answered)"
             (JournalColumn.SOURCE, 110),
         ):
             header.resizeSection(column, width)
@@ -336,12 +345,25 @@ class JournalWindow(QWidget):
             text=self.text_filter.text().strip(),
             limit=ROW_LIMIT,
         )
+        rows = self._with_call_backs(rows)
+        if kind is CallFilter.MISSED:
+            # "Missed" lists the calls still waiting for the client to be called.
+            rows = [row for row in rows if row.called_back is None]
         self.model.set_rows(rows)
         self._reselect(selected_ids, current.call.call_id if current is not None else None)
         self.stack.setCurrentWidget(self.table if rows else self.hint_label)
         self._update_status()
         self._update_actions()
         self.rows_changed.emit(len(rows))
+
+    def _with_call_backs(self, rows: list[JournalRow]) -> list[JournalRow]:
+        if self._call_backs is None:
+            return rows
+        found = self._call_backs([row.call.call_id for row in rows if row.call.is_missed])
+        if not found:
+            return rows
+        return [dataclasses.replace(row, called_back=found[row.call.call_id])
+                if row.call.call_id in found else row for row in rows]
 
     def current_row(self) -> JournalRow | None:
         index = self.table.currentIndex()
@@ -498,12 +520,6 @@ class JournalWindow(QWidget):
 
     def _update_status(self) -> None:
         shown = self.model.rowCount()
-        unhandled = self._store.unhandled_missed_count()
-        missed_label = self.tr("Missed")
-        self.filter_buttons[CallFilter.MISSED].setText(
-            f"{missed_label} ({unhandled})" if unhandled else missed_label
-        )
-        _fit_checked_text(self.filter_buttons[CallFilter.MISSED])
         has_filters = (
             self.call_filter is not CallFilter.ALL
             or self.period is not Period.ALL
@@ -517,8 +533,11 @@ class JournalWindow(QWidget):
             parts = [self.tr("Newest {count} calls; narrow the filters to see older ones").format(
                 count=shown
             )]
-        if unhandled:
-            parts.append(self.tr("Missed calls to handle: %n", "", unhandled))
+        # The one count of missed calls, the same as the tray's and the inbox's: client
+        # numbers still waiting for a call-back (not calls, not "missed").
+        waiting = self._waiting_count() if self._waiting_count is not None else 0
+        if waiting:
+            parts.append(self.tr("%n number(s) waiting for a call-back", "", waiting))
         self.status_label.setText(" · ".join(parts))
 
 

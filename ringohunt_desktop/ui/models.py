@@ -87,6 +87,14 @@ def call_status_text(row: JournalRow) -> str:
     if call.is_in_progress:
         return QCoreApplication.translate("JournalModel", "In progress")
     if call.is_missed:
+        called_back = row.called_back
+        if called_back is not None:
+            at = _local(called_back.at).strftime("%H:%M")
+            if called_back.answered:
+                return QCoreApplication.translate(
+                    "JournalModel", "Missed · called back {time} (answered)").format(time=at)
+            return QCoreApplication.translate(
+                "JournalModel", "Missed · called back {time} (no answer)").format(time=at)
         if row.handled:
             return QCoreApplication.translate("JournalModel", "Missed, handled")
         return QCoreApplication.translate("JournalModel", "Missed")
@@ -284,7 +292,7 @@ class JournalModel(QAbstractTableModel):
 
     @staticmethod
     def needs_attention(row: JournalRow) -> bool:
-        return row.call.is_missed and not row.handled
+        return row.waiting
 
     # ---- QAbstractItemModel ----------------------------------------------------------------
 
@@ -335,6 +343,8 @@ class JournalModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is JournalColumn.STATUS and row.call.is_missed:
+                if row.called_back is not None:  # the client was called: no alarm red
+                    return QBrush(QColor("#15803d" if row.called_back.answered else "#5a6478"))
                 return QBrush(MISSED_TEXT)
             if column in (JournalColumn.SOURCE, JournalColumn.DURATION, JournalColumn.TIME):
                 return QBrush(QColor("#5a6478"))

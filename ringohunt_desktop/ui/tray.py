@@ -71,11 +71,15 @@ def state_text(state: TrayState) -> str:
     return texts[state]
 
 
-def journal_text(missed: int) -> str:
-    if missed > 0:
-        return QCoreApplication.translate("TrayController", "Open journal ({count} missed)").format(
-            count=missed
-        )
+def waiting_text(count: int) -> str:
+    """The one count of missed calls, said the same way everywhere (the tray, the journal,
+    the inbox): client numbers still waiting for a call-back."""
+    return QCoreApplication.translate("TrayController",
+                                      "%n number(s) waiting for a call-back", "", count)
+
+
+def journal_text() -> str:
+    # Every call, not a count of missed ones: that count is waiting_text's, said once.
     return QCoreApplication.translate("TrayController", "Open journal")
 
 
@@ -114,6 +118,9 @@ class FallbackMainWindow(QMainWindow):
         self.detail_label.setWordWrap(True)
         self.detail_label.setStyleSheet("color: #4a5568;")
         layout.addWidget(self.detail_label)
+        self.waiting_label = plain_label(object_name="waitingLabel", parent=central)
+        self.waiting_label.setStyleSheet("color: #b42318; font-weight: 600;")
+        layout.addWidget(self.waiting_label)
         self.progress_label = plain_label(object_name="progressLabel", parent=central)
         self.progress_label.setStyleSheet("color: #4a5568;")
         layout.addWidget(self.progress_label)
@@ -144,7 +151,9 @@ class FallbackMainWindow(QMainWindow):
         self.detail_label.setVisible(bool(detail))
         self.progress_label.setText(progress)
         self.progress_label.setVisible(bool(progress))
-        self.journal_button.setText(journal_text(missed))
+        self.journal_button.setText(journal_text())
+        self.waiting_label.setText(waiting_text(missed) if missed else "")
+        self.waiting_label.setVisible(missed > 0)
         self.icon_label.setPixmap(icon.pixmap(32, 32))
         self.setWindowIcon(icon)
 
@@ -343,7 +352,7 @@ class TrayController(QObject):
         if self._detail:
             lines.append(self._detail)
         if self._missed:
-            lines.append(self.tr("Missed calls: {count}").format(count=self._missed))
+            lines.append(waiting_text(self._missed))
         if self._progress:
             lines.append(self._progress)
         if self._pop_latency is not None:
@@ -370,10 +379,12 @@ class TrayController(QObject):
         self.menu.addSeparator()
         contacts = self.menu.addAction(self.tr("Open contact book"))
         contacts.triggered.connect(self.open_contacts_requested)
-        journal = self.menu.addAction(journal_text(self._missed))
+        journal = self.menu.addAction(journal_text())
         journal.triggered.connect(self.open_journal_requested)
+        # The list to work through, with the one count (the tooltip's and the journal's).
         inbox = self.menu.addAction(
-            self.tr("Missed calls to return ({count})").format(count=self._missed)
+            self.tr("Missed calls to return ({waiting})").format(
+                waiting=waiting_text(self._missed))
             if self._missed else self.tr("Missed calls to return"))
         inbox.triggered.connect(self.open_inbox_requested)
         if self._day_summary:
