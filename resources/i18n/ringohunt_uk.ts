@@ -100,7 +100,17 @@
         <translation>Закривати панель після дзвінка</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
+        <source>Notify me of missed calls nobody was assigned to</source>
+        <translation>Сповіщати про пропущені дзвінки, не призначені нікому</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>They stay in the journal and in the missed-call list either way.</source>
+        <translation>Вони однаково лишаються в журналі та в списку «Кому передзвонити».</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>System language</source>
         <translation>Мова системи</translation>
     </message>
@@ -138,7 +148,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+91"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+101"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -152,7 +162,7 @@
 <context>
     <name>CallSourceSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-447"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-454"/>
         <source>Most offices poll Ringostat. A call centre whose IT runs a call server (the RingoHunt relay) gets calls from it instead: faster, and without one request after another to Ringostat.</source>
         <translation>Зазвичай RingoHunt опитує Ringostat. Кол-центр, чий IT запустив сервер дзвінків (ретранслятор RingoHunt), отримує дзвінки від нього: швидше і без безперервних запитів до Ringostat.</translation>
     </message>
@@ -409,7 +419,7 @@
 <context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+180"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+188"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -757,12 +767,12 @@
 <context>
     <name>FallbackMainWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+96"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="+94"/>
         <source>RingoHunt</source>
         <translation>RingoHunt</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>Open contact book</source>
         <translation>Відкрити книгу контактів</translation>
     </message>
@@ -785,7 +795,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+475"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+483"/>
         <source>Set up RingoHunt</source>
         <translation>Початкове налаштування RingoHunt</translation>
     </message>
@@ -908,7 +918,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-426"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-434"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1278,7 +1288,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+153"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+156"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1298,7 +1308,7 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+104"/>
+        <location line="+105"/>
         <location line="+535"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
@@ -1482,9 +1492,19 @@
 <context>
     <name>JournalModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="-125"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="-133"/>
         <source>In progress</source>
         <translation>Триває</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Missed · called back {time} (answered)</source>
+        <translation>Пропущено · передзвонили о {time} (відповіли)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Missed · called back {time} (no answer)</source>
+        <translation>Пропущено · передзвонили о {time} (без відповіді)</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1575,7 +1595,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+136"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+145"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -1596,12 +1616,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+332"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="+18"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1657,23 +1676,23 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+141"/>
+        <location line="+154"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-152"/>
         <source>Call this number (Enter or double-click)</source>
         <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+141"/>
+        <location line="+154"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-152"/>
         <source>The missed call needs no more attention; it leaves the tray count</source>
         <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
     </message>
@@ -1689,17 +1708,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+132"/>
+        <location line="+145"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-144"/>
         <source>Open the caller&apos;s contact (Ctrl+O)</source>
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+238"/>
+        <location line="+245"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1723,9 +1742,17 @@
         <translation>Останні {count} дзвінків; звузьте фільтри, щоб побачити давніші</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
-        <source>Missed calls to handle: %n</source>
+        <location line="+7"/>
+        <source>%n number(s) waiting for a call-back</source>
         <translation>
+            <numerusform>%n номер чекає на дзвінок</numerusform>
+            <numerusform>%n номери чекають на дзвінок</numerusform>
+            <numerusform>%n номерів чекають на дзвінок</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Missed calls to handle: %n</source>
+        <translation type="vanished">
             <numerusform>Пропущених для опрацювання: %n</numerusform>
             <numerusform>Пропущених для опрацювання: %n</numerusform>
             <numerusform>Пропущених для опрацювання: %n</numerusform>
@@ -1808,18 +1835,18 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+151"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+149"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+202"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -1849,7 +1876,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+99"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
@@ -1900,8 +1927,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Today: {incoming} in, {outgoing} out · {answered} answered · {missed} missed · talk {talk}</source>
+        <translation>Сьогодні: {incoming} вхідних, {outgoing} вихідних · {answered} з відповіддю · {missed} пропущених · розмови {talk}</translation>
+    </message>
+    <message>
         <source>Today: {incoming} in, {outgoing} out · {answered} answered · {missed} missed, {waiting} waiting · talk {talk}</source>
-        <translation>Сьогодні: {incoming} вхідних, {outgoing} вихідних · {answered} з відповіддю · {missed} пропущених, {waiting} чекають · розмови {talk}</translation>
+        <translation type="vanished">Сьогодні: {incoming} вхідних, {outgoing} вихідних · {answered} з відповіддю · {missed} пропущених, {waiting} чекають · розмови {talk}</translation>
     </message>
 </context>
 <context>
@@ -2054,7 +2085,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+491"/>
+        <location line="+499"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -2298,17 +2329,25 @@
         <translation>Спливні вікна призупинено</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Open journal ({count} missed)</source>
-        <translation>Відкрити журнал (пропущених: {count})</translation>
+        <translation type="vanished">Відкрити журнал (пропущених: {count})</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+277"/>
+        <source>%n number(s) waiting for a call-back</source>
+        <translation>
+            <numerusform>%n номер чекає на дзвінок</numerusform>
+            <numerusform>%n номери чекають на дзвінок</numerusform>
+            <numerusform>%n номерів чекають на дзвінок</numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-270"/>
         <source>Open journal</source>
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+184"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2338,32 +2377,35 @@
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+51"/>
         <source>RingoHunt: {state}</source>
         <translation>RingoHunt: {state}</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Missed calls: {count}</source>
-        <translation>Пропущені дзвінки: {count}</translation>
+        <location line="+36"/>
+        <source>Missed calls to return ({waiting})</source>
+        <translation>Кому передзвонити ({waiting})</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <source>Missed calls: {count}</source>
+        <translation type="vanished">Пропущені дзвінки: {count}</translation>
+    </message>
+    <message>
+        <location line="-27"/>
         <source>Pop-ups today: half within {median} s, 95% within {p95} s ({count})</source>
         <translation>Спливні вікна сьогодні: половина — за {median} с, 95% — за {p95} с ({count})</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+21"/>
         <source>Open contact book</source>
         <translation>Відкрити книгу контактів</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Missed calls to return ({count})</source>
-        <translation>Кому передзвонити ({count})</translation>
+        <translation type="vanished">Кому передзвонити ({count})</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+8"/>
         <source>Missed calls to return</source>
         <translation>Кому передзвонити</translation>
     </message>

@@ -71,15 +71,8 @@ def state_text(state: TrayState) -> str:
     return texts[state]
 
 
-def waiting_text(count: int) -> str:
-    """The one count of missed calls, said the same way everywhere (the tray, the journal,
-    the inbox): client numbers still waiting for a call-back."""
-    return QCoreApplication.translate("TrayController",
-                                      "%n number(s) waiting for a call-back", "", count)
-
-
 def journal_text() -> str:
-    # Every call, not a count of missed ones: that count is waiting_text's, said once.
+    # Every call, not a count of missed ones: that count is TrayController.waiting_text's, said once.
     return QCoreApplication.translate("TrayController", "Open journal")
 
 
@@ -144,16 +137,17 @@ class FallbackMainWindow(QMainWindow):
         self.quit_button.clicked.connect(self.quit_clicked)
         self.resize(320, 300)
 
-    def show_status(self, state: TrayState, detail: str, missed: int, progress: str,
+    def show_status(self, state: TrayState, detail: str, waiting: str, progress: str,
                     icon: QIcon) -> None:
+        """``waiting``: the count of numbers waiting for a call-back, in words ('' = none)."""
         self.state_label.setText(state_text(state))
         self.detail_label.setText(detail)
         self.detail_label.setVisible(bool(detail))
         self.progress_label.setText(progress)
         self.progress_label.setVisible(bool(progress))
         self.journal_button.setText(journal_text())
-        self.waiting_label.setText(waiting_text(missed) if missed else "")
-        self.waiting_label.setVisible(missed > 0)
+        self.waiting_label.setText(waiting)
+        self.waiting_label.setVisible(bool(waiting))
         self.icon_label.setPixmap(icon.pixmap(32, 32))
         self.setWindowIcon(icon)
 
@@ -346,13 +340,18 @@ class TrayController(QObject):
     def icon(self) -> QIcon:
         return tray_icon(self._state, self._missed)
 
+    def waiting_text(self) -> str:
+        """The one count of missed calls, said the same way everywhere (the tray, the
+        journal, the inbox): client numbers still waiting for a call-back."""
+        return self.tr("%n number(s) waiting for a call-back", "", self._missed)
+
     def tooltip(self) -> str:
         """Plain text; QSystemTrayIcon tooltips are never rendered as rich text on any OS."""
         lines = [self.tr("RingoHunt: {state}").format(state=state_text(self._state))]
         if self._detail:
             lines.append(self._detail)
         if self._missed:
-            lines.append(waiting_text(self._missed))
+            lines.append(self.waiting_text())
         if self._progress:
             lines.append(self._progress)
         if self._pop_latency is not None:
@@ -368,8 +367,9 @@ class TrayController(QObject):
             self.tray.setIcon(icon)
             self.tray.setToolTip(self.tooltip())
         if self.fallback is not None:
-            self.fallback.show_status(self._state, self._detail, self._missed, self._progress,
-                                      icon)
+            self.fallback.show_status(self._state, self._detail,
+                                      self.waiting_text() if self._missed else "",
+                                      self._progress, icon)
 
     def _rebuild_menu(self) -> None:
         """Fill the menu from the current state; runs on every ``aboutToShow``."""
@@ -384,7 +384,7 @@ class TrayController(QObject):
         # The list to work through, with the one count (the tooltip's and the journal's).
         inbox = self.menu.addAction(
             self.tr("Missed calls to return ({waiting})").format(
-                waiting=waiting_text(self._missed))
+                waiting=self.waiting_text())
             if self._missed else self.tr("Missed calls to return"))
         inbox.triggered.connect(self.open_inbox_requested)
         if self._day_summary:
