@@ -72,7 +72,7 @@ def state_text(state: TrayState) -> str:
 
 
 def journal_text() -> str:
-    # Every call, not a count of missed ones: that count is TrayController.waiting_text's, said once.
+    # Every call, not a count of missed ones: that count is said once (waiting_text).
     return QCoreApplication.translate("TrayController", "Open journal")
 
 
