@@ -1499,12 +1499,12 @@
     <message>
         <location line="+6"/>
         <source>Missed · called back {time} (answered)</source>
-        <translation>Пропущено · передзвонили о {time} (відповіли)</translation>
+        <translation>Пропущено · передзвонили {time} (відповіли)</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Missed · called back {time} (no answer)</source>
-        <translation>Пропущено · передзвонили о {time} (без відповіді)</translation>
+        <translation>Пропущено · передзвонили {time} (без відповіді)</translation>
     </message>
     <message>
         <location line="+3"/>

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -193,6 +194,7 @@ class InsiderPanel(QWidget):
         self._manager_override = ""
         self._dismissed = False
         self._collapsed = False  # an older panel in the stack: header and name only
+        self._gaps: list[tuple[QSpacerItem, int]] = []
         self._focus_before_show: QWindow | None = None
         self._accent_colour = ACCENT_LOOKING
         self._typing_note = False
@@ -292,7 +294,7 @@ class InsiderPanel(QWidget):
         number_row.addWidget(self.copy_button)
         number_row.addStretch(1)
         layout.addLayout(number_row)
-        layout.addSpacing(4)
+        layout.addItem(self._gap(4))
 
         self.company_label = self._wrapping_label(body, "companyLabel")
         layout.addWidget(self.company_label)
@@ -350,7 +352,7 @@ class InsiderPanel(QWidget):
         self.note_state_label.setVisible(False)
         layout.addWidget(self.note_state_label)
 
-        layout.addSpacing(8)
+        layout.addItem(self._gap(8))
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         self.primary_button = QPushButton(body)
@@ -368,6 +370,13 @@ class InsiderPanel(QWidget):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setAutoDefault(False)
         layout.addLayout(buttons)
+
+    def _gap(self, height: int) -> QSpacerItem:
+        """A vertical gap between parts; a folded panel has none (an empty strip under the
+        name read as a rendering fault)."""
+        gap = QSpacerItem(0, height, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self._gaps.append((gap, height))
+        return gap
 
     def _tool_button(self, parent: QWidget, tooltip: str) -> QToolButton:
         button = QToolButton(parent)
@@ -690,6 +699,9 @@ class InsiderPanel(QWidget):
         if collapsed == self._collapsed:
             return
         self._collapsed = collapsed
+        for gap, height in self._gaps:
+            gap.changeSize(0, 0 if collapsed else height, QSizePolicy.Policy.Minimum,
+                           QSizePolicy.Policy.Fixed)
         if not collapsed:
             # Each part's visibility follows the call and the lookup: let them decide again.
             self._apply_lookup()

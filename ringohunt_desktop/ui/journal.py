@@ -40,7 +40,12 @@ from ringohunt_desktop.core.inbox import CallBack
 from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
-from ringohunt_desktop.ui.models import JournalColumn, JournalModel, dial_form
+from ringohunt_desktop.ui.models import (
+    JournalColumn,
+    JournalModel,
+    dial_form,
+    widest_status_texts,
+)
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, TEXT_PRIMARY, plain_label
 
 __all__ = ["CallFilter", "JournalWindow", "Period"]
@@ -144,7 +149,7 @@ class JournalWindow(QWidget):
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
         self.setStyleSheet(_STYLE)
-        self.resize(1100, 560)
+        self.resize(1180, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -251,7 +256,7 @@ class JournalWindow(QWidget):
             (JournalColumn.NUMBER, 172),
             (JournalColumn.CONTACT, 210),
             (JournalColumn.DURATION, 76),
-            (JournalColumn.STATUS, 250),  # "Missed · called back 10:42 (answered)"
+            (JournalColumn.STATUS, self._status_width()),
             (JournalColumn.SOURCE, 110),
         ):
             header.resizeSection(column, width)
@@ -291,6 +296,14 @@ class JournalWindow(QWidget):
         actions.addSpacing(12)
         actions.addWidget(self.status_label, 1)
         layout.addLayout(actions)
+
+    def _status_width(self) -> int:
+        """Wide enough for "Missed · called back 10:42 (answered)" in the language on
+        screen (the Ukrainian is longer), in the table's own font."""
+        self.table.ensurePolished()
+        metrics = self.table.fontMetrics()
+        return max(130, *(metrics.horizontalAdvance(text) + 24
+                          for text in widest_status_texts()))
 
     # ---- public API ------------------------------------------------------------------------
 

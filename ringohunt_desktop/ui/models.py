@@ -108,6 +108,17 @@ def call_status_text(row: JournalRow) -> str:
     return QCoreApplication.translate("JournalModel", "No answer")
 
 
+def widest_status_texts() -> list[str]:
+    """The longest texts the status column shows (its width is measured from them)."""
+    return [
+        QCoreApplication.translate("JournalModel", "Missed · called back {time} (answered)")
+        .format(time="00:00"),
+        QCoreApplication.translate("JournalModel", "Missed · called back {time} (no answer)")
+        .format(time="00:00"),
+        QCoreApplication.translate("JournalModel", "Missed, handled"),
+    ]
+
+
 def _direction_text(direction: Direction) -> str:
     texts = {
         Direction.INCOMING: QCoreApplication.translate("JournalModel", "Incoming"),
