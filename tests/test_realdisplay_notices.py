@@ -55,7 +55,8 @@ def geometry(env: dict[str, str], window: str) -> tuple[int, int, int, int]:
                          capture_output=True, text=True, timeout=10).stdout
     position = re.search(r"Position: (\d+),(\d+)", out)
     size = re.search(r"Geometry: (\d+)x(\d+)", out)
-    assert position is not None and size is not None, out
+    assert position is not None, out
+    assert size is not None, out
     return (int(position.group(1)), int(position.group(2)), int(size.group(1)),
             int(size.group(2)))
 
