@@ -148,3 +148,24 @@ def test_the_app_counts_one_way_and_the_journal_shows_the_call_back(
         assert journal.model.row_of(call_id) < 0
 
     app_factory.run(scenario())
+
+
+def test_mark_handled_in_the_journal_moves_the_one_count(
+        qtbot: QtBot, stores: tuple[CallStore, TeamCallStore]) -> None:
+    record(stores, [missed("m1", 60, WAITING), missed("m2", 50, "+380631112233"),
+                    missed("m3", 40, "+380631112233")])
+    _journal, team = stores
+    window = journal_of(qtbot, stores)
+    window.handled_changed.connect(team.mark_calls_handled)  # as the app wires it
+    assert waiting_count(team.inbox()) == 2
+    # The older of two missed calls from one number: the newer one still waits.
+    window.table.selectRow(window.model.row_of("m2"))
+    window.mark_selected_handled()
+    assert waiting_count(team.inbox()) == 2
+    window.table.selectRow(window.model.row_of("m3"))
+    window.mark_selected_handled()
+    assert waiting_count(team.inbox()) == 1
+    assert "1 number(s) waiting for a call-back" in window.status_label.text()
+    window.undo_last_handled()
+    assert waiting_count(team.inbox()) == 2
+    assert "2 number(s) waiting for a call-back" in window.status_label.text()

@@ -459,6 +459,8 @@ class RingoHuntApp(QObject):
                 waiting_count=lambda: waiting_count(self.team.inbox()))
             journal.call_requested.connect(self.dial)
             journal.open_in_crm_requested.connect(self._open_number_in_crm)
+            journal.handled_changed.connect(
+                lambda call_ids, handled: self.team.mark_calls_handled(call_ids, handled))
             journal.missed_count_changed.connect(lambda _count: self._update_missed_badge())
             journal.journal_opened.connect(self._journal_seen)
             self.journal = journal

@@ -181,6 +181,24 @@ class TeamCallStore:
             " ON CONFLICT (client_key) DO UPDATE SET until_us = excluded.until_us",
             (row.client_key, max(row.last_missed_us, _micros(self._now()))))
 
+    def mark_calls_handled(self, call_ids: Iterable[str], handled: bool = True) -> None:
+        """The journal's "Mark handled" on these missed calls (or its undo): their numbers
+        are handled up to the newest of them, as the inbox's own mark does, so that the one
+        count of numbers waiting agrees with the journal. A newer missed call still waits."""
+        found = self._db.connection.execute(
+            "SELECT client_key, max(started_us) FROM team_calls"
+            " WHERE call_id IN (SELECT value FROM json_each(?)) GROUP BY client_key",
+            (json.dumps(sorted(set(call_ids))),)).fetchall()
+        with self._db.transaction() as connection:
+            if handled:
+                connection.executemany(
+                    "INSERT INTO inbox_handled (client_key, until_us) VALUES (?, ?)"
+                    " ON CONFLICT (client_key) DO UPDATE SET"
+                    " until_us = max(until_us, excluded.until_us)", found)
+            else:
+                connection.executemany("DELETE FROM inbox_handled WHERE client_key = ?",
+                                       [(key,) for key, _until in found])
+
     def undo_handled(self, row: InboxRow) -> None:
         self._db.connection.execute("DELETE FROM inbox_handled WHERE client_key = ?",
                                     (row.client_key,))

@@ -3,11 +3,12 @@
 Filters (direction or missed, period, number/name text) are passed straight to
 :meth:`CallStore.query`, which does the work in SQLite, so every change re-queries at once.
 
-Missed calls and the tray badge: the badge counts missed calls not yet *handled*. Opening this
-window does not mark anything handled, because seeing a missed call is not the same as calling
-the client back; the agent marks rows handled (or the app does so after a call-back). Showing
+Missed calls and the one count: the tray, the inbox and this window's status line count the
+client numbers still waiting for a call-back (the team inbox's rule). A missed call whose
+client someone in the project called back since says so in its status and leaves the "Missed"
+filter; "Mark handled" here marks its number handled in the inbox as well (with undo). Showing
 the window emits :attr:`JournalWindow.journal_opened`, which the app uses to clear only the
-"new missed call" attention state (a blinking icon or a notification), not the count.
+"new missed call" attention state, not the count.
 """
 
 from __future__ import annotations
@@ -122,6 +123,9 @@ class JournalWindow(QWidget):
     call_requested = Signal(str)  # E.164 of the client (or the number as Ringostat sent it)
     open_in_crm_requested = Signal(str)  # the client's number; the app resolves the contact
     missed_count_changed = Signal(int)  # unhandled missed calls after a "Mark handled"
+    # "Mark handled" (True) or its undo (False) on these call ids: the app tells the team
+    # inbox, so that the one count of numbers waiting follows the journal.
+    handled_changed = Signal(list, bool)
     journal_opened = Signal()  # the window became visible (see the module docstring)
     rows_changed = Signal(int)  # rows shown after each query (tests, status)
 
@@ -395,6 +399,7 @@ class JournalWindow(QWidget):
             self._store.mark_handled(row.call.call_id)
         # By call id, not by row: rows may have moved by the time the agent clicks Undo.
         self._last_handled = [row.call.call_id for row in targets]
+        self.handled_changed.emit(list(self._last_handled), True)
         self.undo_handled_button.setVisible(True)
         self.refresh()
         self.missed_count_changed.emit(self._store.unhandled_missed_count())
@@ -403,6 +408,8 @@ class JournalWindow(QWidget):
         """Put the calls of the last "Mark handled" back among those needing attention."""
         for call_id in self._last_handled:
             self._store.mark_handled(call_id, handled=False)
+        if self._last_handled:
+            self.handled_changed.emit(list(self._last_handled), False)
         self._last_handled = []
         self.undo_handled_button.setVisible(False)
         self.refresh()
