@@ -125,8 +125,7 @@ def test_the_setting_is_off_by_default_apart_from_the_journal_one(qtbot: QtBot) 
     assert section.values()["notify_unassigned_missed"] is False
     section.unassigned_check.setChecked(True)
     assert section.values()["notify_unassigned_missed"] is True
-    assert section.unassigned_check.text() == \
-        "Notify me of missed calls nobody was assigned to"
+    assert section.unassigned_check.text() == "Also of missed calls nobody was assigned to"
 
 
 @pytest.mark.parametrize("notify", [False, True])

@@ -100,9 +100,13 @@
         <translation>Закривати панель після дзвінка</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Notify me of missed calls nobody was assigned to</source>
-        <translation>Сповіщати про пропущені дзвінки, не призначені нікому</translation>
+        <translation type="vanished">Сповіщати про пропущені дзвінки, не призначені нікому</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Also of missed calls nobody was assigned to</source>
+        <translation>Також про дзвінки, не призначені нікому</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -110,7 +114,12 @@
         <translation>Вони однаково лишаються в журналі та в списку «Кому передзвонити».</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
+        <source>Missed-call notices</source>
+        <translation>Сповіщення про пропущені</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>System language</source>
         <translation>Мова системи</translation>
     </message>
@@ -162,7 +171,7 @@
 <context>
     <name>CallSourceSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-454"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-455"/>
         <source>Most offices poll Ringostat. A call centre whose IT runs a call server (the RingoHunt relay) gets calls from it instead: faster, and without one request after another to Ringostat.</source>
         <translation>Зазвичай RingoHunt опитує Ringostat. Кол-центр, чий IT запустив сервер дзвінків (ретранслятор RingoHunt), отримує дзвінки від нього: швидше і без безперервних запитів до Ringostat.</translation>
     </message>
@@ -419,7 +428,7 @@
 <context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+188"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+199"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -795,7 +804,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+483"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+484"/>
         <source>Set up RingoHunt</source>
         <translation>Початкове налаштування RingoHunt</translation>
     </message>
@@ -918,7 +927,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-434"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-435"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1288,7 +1297,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+156"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+157"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1308,13 +1317,13 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+105"/>
-        <location line="+535"/>
+        <location line="+106"/>
+        <location line="+545"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-541"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1329,7 +1338,7 @@
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+83"/>
         <source>{direction}: {number}</source>
         <translation>{direction}: {number}</translation>
     </message>
@@ -1354,7 +1363,7 @@
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-209"/>
         <source>Note for NetHunt (Enter saves)</source>
         <translation>Нотатка для NetHunt (Enter — зберегти)</translation>
     </message>
@@ -1364,7 +1373,7 @@
         <translation>Нотатка для NetHunt</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+127"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1468,7 +1477,7 @@
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+110"/>
         <source>Saving the note…</source>
         <translation>Зберігаю нотатку…</translation>
     </message>
@@ -1492,27 +1501,30 @@
 <context>
     <name>JournalModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="-133"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="-144"/>
         <source>In progress</source>
         <translation>Триває</translation>
     </message>
     <message>
         <location line="+6"/>
+        <location line="+20"/>
         <source>Missed · called back {time} (answered)</source>
         <translation>Пропущено · передзвонили {time} (відповіли)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-18"/>
+        <location line="+20"/>
         <source>Missed · called back {time} (no answer)</source>
         <translation>Пропущено · передзвонили {time} (без відповіді)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-17"/>
+        <location line="+19"/>
         <source>Missed, handled</source>
         <translation>Пропущено, опрацьовано</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-18"/>
         <source>Missed</source>
         <translation>Пропущено</translation>
     </message>
@@ -1537,7 +1549,7 @@
         <translation>Без відповіді</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+16"/>
         <source>Incoming</source>
         <translation>Вхідний</translation>
     </message>
@@ -1595,7 +1607,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+145"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+154"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -1676,23 +1688,23 @@
     </message>
     <message>
         <location line="+25"/>
-        <location line="+154"/>
+        <location line="+165"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-163"/>
         <source>Call this number (Enter or double-click)</source>
         <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+154"/>
+        <location line="+165"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-163"/>
         <source>The missed call needs no more attention; it leaves the tray count</source>
         <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
     </message>
@@ -1708,17 +1720,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+145"/>
+        <location line="+156"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-144"/>
+        <location line="-155"/>
         <source>Open the caller&apos;s contact (Ctrl+O)</source>
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+245"/>
+        <location line="+256"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1876,7 +1888,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+101"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
@@ -2085,7 +2097,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+499"/>
+        <location line="+500"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>

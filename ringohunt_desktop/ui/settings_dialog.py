@@ -1118,12 +1118,13 @@ class BehaviourSection(_Section):
         form.addRow(self.tr("Close the panel after the call"),
                     self._with_note(self.autoclose_spin, "pop_autoclose"))
         self.unassigned_check = QCheckBox(
-            self.tr("Notify me of missed calls nobody was assigned to"), self)
+            self.tr("Also of missed calls nobody was assigned to"), self)
         self.unassigned_check.setObjectName("notifyUnassignedCheck")
         self.unassigned_check.setToolTip(self.tr(
             "They stay in the journal and in the missed-call list either way."))
         self.unassigned_check.setChecked(config.notify_unassigned_missed)
-        form.addRow("", self._with_note(self.unassigned_check, "notify_unassigned_missed"))
+        form.addRow(self.tr("Missed-call notices"),
+                    self._with_note(self.unassigned_check, "notify_unassigned_missed"))
 
         self.language_combo = QComboBox(self)
         self.language_combo.setObjectName("languageCombo")
