@@ -136,7 +136,7 @@ def test_the_window_marks_handled_undoes_and_calls_back_in_one_click(
         window.handled_button.click()
     states = [r.state for r in window.model.rows()]
     assert states == [InboxState.WAITING, InboxState.HANDLED]
-    assert window.summary_label.text() == "1 number(s) waiting for a call-back"
+    assert window.summary_label.text() == "Numbers waiting for a call-back: 1"
     assert window.undo_button.isEnabled()
     with qtbot.waitSignal(window.changed):
         window.undo_button.click()

@@ -68,10 +68,10 @@ def test_fallback_shows_state_detail_and_missed(controller: TrayController) -> N
     assert window.detail_label.text() == "NetHunt: credentials refused"
     assert window.detail_label.isVisibleTo(window)
     assert window.journal_button.text() == "Open journal"
-    assert window.waiting_label.text() == "3 number(s) waiting for a call-back"
+    assert window.waiting_label.text() == "Numbers waiting for a call-back: 3"
     tooltip = controller.tooltip()
     assert "NetHunt: credentials refused" in tooltip
-    assert "3 number(s) waiting for a call-back" in tooltip
+    assert "Numbers waiting for a call-back: 3" in tooltip
 
     controller.set_state(TrayState.CONNECTED)
     assert not window.detail_label.isVisibleTo(window)
@@ -118,7 +118,7 @@ def test_menu_is_rebuilt_with_live_state(controller: TrayController) -> None:
     texts = menu_texts(controller)
     assert texts[0] == "Offline: no connection, retrying"
     assert "Open journal" in texts
-    assert "Missed calls to return (12 number(s) waiting for a call-back)" in texts
+    assert "Missed calls to return (12 waiting)" in texts
     pause = action(controller, "Pause pop-ups")
     assert pause.isCheckable()
     assert pause.isChecked()

@@ -1187,7 +1187,7 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+68"/>
         <source>{days} d {hours} h</source>
         <translation>{days} д {hours} год</translation>
     </message>
@@ -1285,9 +1285,8 @@
         <translation>Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
         <source>%n number(s) waiting for a call-back</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n номер чекає на дзвінок</numerusform>
             <numerusform>%n номери чекають на дзвінок</numerusform>
             <numerusform>%n номерів чекають на дзвінок</numerusform>
@@ -1607,7 +1606,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+154"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+160"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -1754,9 +1753,8 @@
         <translation>Останні {count} дзвінків; звузьте фільтри, щоб побачити давніші</translation>
     </message>
     <message numerus="yes">
-        <location line="+7"/>
         <source>%n number(s) waiting for a call-back</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n номер чекає на дзвінок</numerusform>
             <numerusform>%n номери чекають на дзвінок</numerusform>
             <numerusform>%n номерів чекають на дзвінок</numerusform>
@@ -1842,6 +1840,14 @@
         <location line="+8"/>
         <source>Open Settings</source>
         <translation>Відкрити налаштування</translation>
+    </message>
+</context>
+<context>
+    <name>RingoHunt</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/widgets.py" line="+147"/>
+        <source>Numbers waiting for a call-back: {count}</source>
+        <translation>Номерів, що чекають на дзвінок: {count}</translation>
     </message>
 </context>
 <context>
@@ -2345,16 +2351,15 @@
         <translation type="vanished">Відкрити журнал (пропущених: {count})</translation>
     </message>
     <message numerus="yes">
-        <location line="+277"/>
         <source>%n number(s) waiting for a call-back</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>%n номер чекає на дзвінок</numerusform>
             <numerusform>%n номери чекають на дзвінок</numerusform>
             <numerusform>%n номерів чекають на дзвінок</numerusform>
         </translation>
     </message>
     <message>
-        <location line="-270"/>
+        <location line="+7"/>
         <source>Open journal</source>
         <translation>Відкрити журнал</translation>
     </message>
@@ -2395,8 +2400,12 @@
     </message>
     <message>
         <location line="+36"/>
+        <source>Missed calls to return ({count} waiting)</source>
+        <translation>Кому передзвонити (чекають: {count})</translation>
+    </message>
+    <message>
         <source>Missed calls to return ({waiting})</source>
-        <translation>Кому передзвонити ({waiting})</translation>
+        <translation type="vanished">Кому передзвонити ({waiting})</translation>
     </message>
     <message>
         <source>Missed calls: {count}</source>
@@ -2417,7 +2426,7 @@
         <translation type="vanished">Кому передзвонити ({count})</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Missed calls to return</source>
         <translation>Кому передзвонити</translation>
     </message>

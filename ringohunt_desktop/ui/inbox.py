@@ -36,7 +36,13 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.team import TeamCallStore
-from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, plain_label, shown
+from ringohunt_desktop.ui.widgets import (
+    BUTTON_QSS,
+    TEXT_MUTED,
+    plain_label,
+    shown,
+    waiting_label,
+)
 
 __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
 
@@ -241,8 +247,7 @@ class InboxWindow(QWidget):
         names = self._store.contact_names(row.client_key for row in rows)
         self.model.set_rows(rows, names, self._now())
         count = waiting_count(rows)
-        self.summary_label.setText(
-            self.tr("%n number(s) waiting for a call-back", "", count))
+        self.summary_label.setText(waiting_label(count))
         self._update_actions()
 
     def current_row(self) -> InboxRow | None:

@@ -47,7 +47,13 @@ from ringohunt_desktop.ui.models import (
     dial_form,
     widest_status_texts,
 )
-from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, TEXT_PRIMARY, plain_label
+from ringohunt_desktop.ui.widgets import (
+    BUTTON_QSS,
+    TEXT_MUTED,
+    TEXT_PRIMARY,
+    plain_label,
+    waiting_label,
+)
 
 __all__ = ["CallFilter", "JournalWindow", "Period"]
 
@@ -557,7 +563,7 @@ class JournalWindow(QWidget):
         # numbers still waiting for a call-back (not calls, not "missed").
         waiting = self._waiting_count() if self._waiting_count is not None else 0
         if waiting:
-            parts.append(self.tr("%n number(s) waiting for a call-back", "", waiting))
+            parts.append(waiting_label(waiting))
         self.status_label.setText(" · ".join(parts))
 
 

@@ -29,7 +29,7 @@ from ringohunt_desktop.services.failures import describe, describe_startup_failu
 from ringohunt_desktop.services.watcher import WatchStatus
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.insider_panel import PanelStack
-from ringohunt_desktop.ui.widgets import plain_label
+from ringohunt_desktop.ui.widgets import plain_label, waiting_label
 
 # Free functions translate in the "TrayController" context, written out in every call: lupdate
 # skips translate() with a variable context.
@@ -343,7 +343,7 @@ class TrayController(QObject):
     def waiting_text(self) -> str:
         """The one count of missed calls, said the same way everywhere (the tray, the
         journal, the inbox): client numbers still waiting for a call-back."""
-        return self.tr("%n number(s) waiting for a call-back", "", self._missed)
+        return waiting_label(self._missed)
 
     def tooltip(self) -> str:
         """Plain text; QSystemTrayIcon tooltips are never rendered as rich text on any OS."""
@@ -383,8 +383,7 @@ class TrayController(QObject):
         journal.triggered.connect(self.open_journal_requested)
         # The list to work through, with the one count (the tooltip's and the journal's).
         inbox = self.menu.addAction(
-            self.tr("Missed calls to return ({waiting})").format(
-                waiting=self.waiting_text())
+            self.tr("Missed calls to return ({count} waiting)").format(count=self._missed)
             if self._missed else self.tr("Missed calls to return"))
         inbox.triggered.connect(self.open_inbox_requested)
         if self._day_summary:

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainterPath, QPalette, QRegion
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
@@ -139,6 +139,13 @@ def local_time(moment: datetime) -> datetime:
 def local_zone_name() -> str:
     """This computer's time zone as the agent knows it (e.g. "EET"), for the settings."""
     return datetime.now().astimezone().tzname() or ""
+
+
+def waiting_label(count: int) -> str:
+    """The one count of missed calls, worded the same in the tray, the journal and the inbox:
+    client numbers still waiting for a call-back (not calls, not "missed")."""
+    return QCoreApplication.translate("RingoHunt", "Numbers waiting for a call-back: {count}"
+                                      ).format(count=count)
 
 
 # -- rounded windows ------------------------------------------------------------------------
