@@ -207,6 +207,15 @@ class HotkeyService(QObject):
         off)."""
         return unavailable_text(self._unavailable) if self._unavailable is not None else ""
 
+    def availability(self) -> str:
+        """Like :meth:`unavailable`, finding out first when shortcuts are off (opens the
+        platform's connection for a moment, registers nothing)."""
+        if self._backend is None:
+            backend = self._open_backend(keep=False)
+            if backend is not None:
+                backend.close()
+        return self.unavailable()
+
     def statuses(self) -> dict[HotkeyAction, HotkeyStatus]:
         return dict(self._statuses)
 

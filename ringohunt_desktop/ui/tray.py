@@ -172,6 +172,7 @@ class TrayController(QObject):
     save_diagnostics_requested = Signal()
     check_calls_requested = Signal()
     pause_toggled = Signal(bool)
+    calm_toggled = Signal(bool)
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None, *,
@@ -186,6 +187,9 @@ class TrayController(QObject):
         self._missed = 0
         self._day_summary = ""
         self._paused = False
+        self._calm = False
+        self._calm_locked = False  # IT pinned calm mode: the menu shows it, greyed
+        self._quiet_notice = ""  # calm mode: the last notice, in the tooltip, not a balloon
         self._progress = ""
         self._pop_latency: tuple[float, float, int] | None = None
 
@@ -286,6 +290,18 @@ class TrayController(QObject):
             self.fallback.set_paused(paused)
         self._refresh()
 
+    @property
+    def calm(self) -> bool:
+        return self._calm
+
+    def set_calm(self, calm: bool, *, locked: bool = False) -> None:
+        """Calm mode from the settings; does not emit ``calm_toggled``."""
+        self._calm = calm
+        self._calm_locked = locked
+        if not calm:
+            self._quiet_notice = ""
+        self._refresh()
+
     def set_sync_progress(self, done: int, total: int) -> None:
         """Contact-book sync progress; ``total`` ≤ 0 or ``done`` ≥ ``total`` clears it."""
         if total <= 0 or done >= total:
@@ -297,7 +313,15 @@ class TrayController(QObject):
         self._refresh()
 
     def notify_call(self, title: str, body: str) -> None:
-        """A desktop notification (e.g. a missed call); the fallback shows it in its status bar."""
+        """A desktop notification (e.g. a missed call); the fallback shows it in its status bar.
+
+        The one place the app notifies. Calm mode gates it here: no balloon, and so no sound
+        (the app plays none of its own; a system notification may chime), only a quiet line
+        in the tray's tooltip. Any sound added later belongs here, behind the same gate."""
+        if self.tray is not None and self._calm:
+            self._quiet_notice = f"{title}: {body}" if body else title
+            self._refresh()
+            return
         if self.tray is not None:
             self.tray.showMessage(title, body, self.icon(), 8_000)
         elif self.fallback is not None:
@@ -329,6 +353,8 @@ class TrayController(QObject):
             lines.append(self.tr("Missed calls: {count}").format(count=self._missed))
         if self._progress:
             lines.append(self._progress)
+        if self._quiet_notice:
+            lines.append(self._quiet_notice)
         if self._pop_latency is not None:
             median, p95, count = self._pop_latency
             lines.append(self.tr("Pop-ups today: half within {median} s, 95% within {p95} s "
@@ -377,6 +403,13 @@ class TrayController(QObject):
         pause.setCheckable(True)
         pause.setChecked(self._paused)
         pause.toggled.connect(self._set_paused_from_user)
+        calm = self.menu.addAction(self.tr("Calm mode"))
+        calm.setObjectName("calmModeAction")
+        calm.setToolTip(self.tr("No balloons, no sound, panels without animation"))
+        calm.setCheckable(True)
+        calm.setChecked(self._calm)
+        calm.setEnabled(not self._calm_locked)
+        calm.toggled.connect(self._set_calm_from_user)
         self.menu.addSeparator()
         quit_action = self.menu.addAction(self.tr("Quit"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -388,6 +421,10 @@ class TrayController(QObject):
             self.fallback.set_paused(paused)
         self.set_state(TrayState.PAUSED if paused else self._source_state)
         self.pause_toggled.emit(paused)
+
+    def _set_calm_from_user(self, calm: bool) -> None:
+        self.set_calm(calm, locked=self._calm_locked)
+        self.calm_toggled.emit(calm)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger:
