@@ -10,7 +10,9 @@ grabbed four times: with and without Caps Lock and Num Lock. The Qt side watches
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
+import warnings
 from collections.abc import Callable
 from itertools import combinations
 from typing import Any
@@ -45,14 +47,25 @@ def keysym_name(key: str) -> str:
     return _KEYSYM_NAMES.get(key, key)  # F1…F24 are spelled the same
 
 
+def _connect(display_name: str | None) -> Display:
+    failure = ""
+    # python-xlib 0.33 leaves the sockets of a failed connection open; they are collected
+    # here, quietly, instead of warning at some later moment.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return Display(display_name)
+        except (xerror.DisplayError, xerror.ConnectionClosedError, OSError) as exc:
+            failure = str(exc)
+        gc.collect()
+    from ringohunt_desktop.hotkeys.backend import HotkeysUnavailable, UnavailableReason
+
+    raise HotkeysUnavailable(UnavailableReason.NO_X_SERVER, failure)
+
+
 class X11Hotkeys:
     def __init__(self, display_name: str | None = None) -> None:
-        try:
-            self._display = Display(display_name)
-        except (xerror.DisplayError, xerror.ConnectionClosedError, OSError) as exc:
-            from ringohunt_desktop.hotkeys.backend import HotkeysUnavailable, UnavailableReason
-
-            raise HotkeysUnavailable(UnavailableReason.NO_X_SERVER, str(exc)) from exc
+        self._display = _connect(display_name)
         # Asynchronous errors of requests without their own handler are logged, not printed.
         self._display.set_error_handler(self._on_unexpected_error)
         self._root = self._display.screen().root

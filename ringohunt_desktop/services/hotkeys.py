@@ -141,6 +141,11 @@ def describe_status(status: HotkeyStatus) -> str:
     return ""
 
 
+def _shown(text: str) -> str:
+    """Text that is not a shortcut, safe to log and show: printable, short."""
+    return "".join(ch if ch.isprintable() else "?" for ch in text)[:64]
+
+
 class _WindowsMessageFilter(QAbstractNativeEventFilter):
     def __init__(self, hotkey_id_of: Callable[[int], int | None],
                  on_pressed: Callable[[int], None]) -> None:
@@ -262,7 +267,7 @@ class HotkeyService(QObject):
         try:
             combo = parse_hotkey(text)
         except HotkeyError as exc:
-            return HotkeyStatus(which, text[:64], HotkeyState.INVALID, exc.problem, exc.detail)
+            return HotkeyStatus(which, _shown(text), HotkeyState.INVALID, exc.problem, exc.detail)
         current = self._statuses.get(which)
         if (current is not None and current.state is HotkeyState.ACTIVE
                 and current.text == combo.text):
@@ -294,7 +299,7 @@ class HotkeyService(QObject):
         try:
             combo = parse_hotkey(text)
         except HotkeyError as exc:
-            return HotkeyStatus(action, text[:64], HotkeyState.INVALID, exc.problem, exc.detail)
+            return HotkeyStatus(action, _shown(text), HotkeyState.INVALID, exc.problem, exc.detail)
         if backend is None:
             return HotkeyStatus(action, combo.text, HotkeyState.UNAVAILABLE)
         if combo.text in taken_here:
