@@ -113,14 +113,16 @@ def test_the_tray_menu_has_the_calm_mode_tick_and_it_is_greyed_when_it_pins_it(
         return next(a for a in tray.menu.actions() if a.text() == "Calm mode")
 
     action = calm_action()
-    assert action.isCheckable() and not action.isChecked()  # type: ignore[attr-defined]
+    assert action.isCheckable()  # type: ignore[attr-defined]
+    assert not action.isChecked()  # type: ignore[attr-defined]
     with qtbot.waitSignal(tray.calm_toggled) as toggled:
         action.trigger()  # type: ignore[attr-defined]
     assert toggled.args == [True]
     assert tray.calm
     tray.set_calm(True, locked=True)
     action = calm_action()
-    assert action.isChecked() and not action.isEnabled()  # type: ignore[attr-defined]
+    assert action.isChecked()  # type: ignore[attr-defined]
+    assert not action.isEnabled()  # type: ignore[attr-defined]
 
 
 def test_nothing_in_the_app_makes_a_sound_of_its_own() -> None:
