@@ -1150,11 +1150,10 @@ class BehaviourSection(_Section):
         self.autostart_check.setObjectName("autostartCheck")
         self.autostart_check.setChecked(config.autostart)
         form.addRow("", self._with_note(self.autostart_check, "autostart"))
-        self.calm_check = QCheckBox(self.tr("Calm mode: no balloons, no sound, panels appear "
-                                            "without animation"), self)
+        self.calm_check = QCheckBox(self.tr("No balloons, sound or animation"), self)
         self.calm_check.setObjectName("calmModeCheck")
         self.calm_check.setChecked(config.calm_mode)
-        form.addRow("", self._with_note(self.calm_check, "calm_mode"))
+        form.addRow(self.tr("Calm mode"), self._with_note(self.calm_check, "calm_mode"))
         # One rule for every time on screen (panel, journal, tray), said where it is looked for.
         self.time_zone_note = _note_label(
             self.tr("Call times are shown in this computer's time zone ({zone}), in the "
@@ -1223,16 +1222,19 @@ class ShortcutsSection(_Section):
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(config, parent)
         layout = QVBoxLayout(self)
-        self.enabled_check = QCheckBox(
-            self.tr("Use system-wide keyboard shortcuts (they work while another program is "
-                    "in front)"), self)
+        self.enabled_check = QCheckBox(self.tr("Use system-wide keyboard shortcuts"), self)
         self.enabled_check.setObjectName("hotkeysEnabledCheck")
         self.enabled_check.setChecked(config.hotkeys_enabled)
         layout.addWidget(self._with_note(self.enabled_check, "hotkeys_enabled"))
+        layout.addWidget(_intro_label(self.tr(
+            "They work while another program is in front: open the caller's card while you "
+            "type elsewhere."), self))
         self.session_label = _status_label("hotkeysSessionLabel", self)
         self.session_label.setVisible(False)
         layout.addWidget(self.session_label)
         form = _form()
+        # The action's name above its field: long names (Ukrainian) never squeeze the field.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.edits: dict[HotkeyAction, ShortcutEdit] = {}
         self.status_labels: dict[HotkeyAction, QLabel] = {}
         for action in HotkeyAction:
