@@ -34,11 +34,16 @@ _KEYSYM_NAMES = {
     "Right": "Right", "Pause": "Pause",
 }
 
-#: The modules python-xlib imports by name at run time (PyInstaller cannot see them): the
-#: connection code per OS, the keysym tables, the extensions the server announces.
-DYNAMIC_MODULES = ("Xlib.support.unix_connect", "Xlib.keysymdef.latin1",
-                   "Xlib.keysymdef.miscellany", "Xlib.ext.xtest", "Xlib.ext.randr",
-                   "Xlib.ext.xinerama", "Xlib.ext.shape", "Xlib.ext.composite")
+def dynamic_modules() -> list[str]:
+    """The modules python-xlib imports by name at run time, which PyInstaller cannot see:
+    the connection code per OS, the keysym tables, and an extension module for each
+    extension the X server announces (build.spec bundles them; the self-test imports them).
+    """
+    import Xlib.ext
+
+    extensions: list[tuple[str, str]] = getattr(Xlib.ext, "__extensions__", [])
+    return ["Xlib.support.unix_connect", "Xlib.keysymdef.latin1", "Xlib.keysymdef.miscellany",
+            *(f"Xlib.ext.{module}" for _name, module in extensions)]
 
 
 def keysym_name(key: str) -> str:
