@@ -285,3 +285,34 @@ def test_a_session_without_shortcuts_says_so_once_and_keeps_running(qtbot: QtBot
     assert describe_status(status) == service.unavailable()
     assert service.check("open_in_crm", "Ctrl+Alt+P").state is HotkeyState.UNAVAILABLE
     service.close()
+
+
+@pytest.mark.gui
+def test_a_wm_hotkey_message_is_picked_out_by_the_native_event_filter(qtbot: QtBot) -> None:
+    """Windows posts WM_HOTKEY to the GUI thread's queue; Qt hands every message to the
+    native event filter. Read here from a MSG built in memory, as Windows would lay it out."""
+    from ctypes import addressof, wintypes
+
+    from PySide6.QtCore import QByteArray
+
+    from ringohunt_desktop.hotkeys.windows import WM_HOTKEY, WindowsHotkeys
+    from ringohunt_desktop.services.hotkeys import _WindowsMessageFilter
+
+    backend = object.__new__(WindowsHotkeys)  # user32 itself exists on Windows only
+    backend._msg_type = wintypes.MSG
+    backend._ids = {3}
+    message = wintypes.MSG()
+    message.message = WM_HOTKEY
+    message.wParam = 3
+    assert backend.hotkey_id(addressof(message)) == 3
+    pressed: list[int] = []
+    message_filter = _WindowsMessageFilter(backend.hotkey_id, pressed.append)
+    kind = QByteArray(b"windows_generic_MSG")
+    assert message_filter.nativeEventFilter(kind, addressof(message)) == (True, 0)
+    assert pressed == [3]
+    message.wParam = 9  # not one of ours
+    assert message_filter.nativeEventFilter(kind, addressof(message)) == (False, 0)
+    message.wParam, message.message = 3, 0x0100  # WM_KEYDOWN
+    assert message_filter.nativeEventFilter(kind, addressof(message)) == (False, 0)
+    assert message_filter.nativeEventFilter(b"xcb_generic_event_t", 0) == (False, 0)
+    assert pressed == [3]
