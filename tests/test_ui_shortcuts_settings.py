@@ -129,6 +129,11 @@ def test_a_pressed_combination_is_written_in_and_plain_typing_still_types(
     section = ShortcutsSection(Config(hotkeys_enabled=True))
     qtbot.addWidget(section)
     edit = section.edits[HotkeyAction.SHOW_JOURNAL]
+    section.show()
+    qtbot.waitExposed(section)
+    with qtbot.waitSignal(section.recording_changed) as recording:
+        edit.setFocus(Qt.FocusReason.TabFocusReason)
+    assert recording.args == [True]
     edit.clear()
     qtbot.keyClick(edit, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier
                    | Qt.KeyboardModifier.ShiftModifier)
@@ -180,3 +185,23 @@ def test_a_session_without_global_shortcuts_says_so_on_the_tab(
     finally:
         windows.close()
         qloop.run_until_complete(controller.aclose())
+
+
+def test_while_a_shortcut_field_has_the_focus_ours_are_let_go(
+        qtbot: QtBot, windows: tuple[SetupWindows, HotkeyService]) -> None:
+    """Pressing Ctrl+Alt+O to record it must reach the field, not open the CRM."""
+    setup_windows, service = windows
+    backend = service._backend
+    assert isinstance(backend, RecordingBackend)
+    held = sorted(c.text for c in backend.held.values())
+    assert "Ctrl+Alt+J" in held
+    dialog = setup_windows.open_settings()
+    qtbot.addWidget(dialog)
+    edit = shortcuts_of(dialog).edits[HotkeyAction.SHOW_JOURNAL]
+    edit.recording_changed.emit(True)  # what focusing the field sends
+    assert backend.held == {}
+    edit.recording_changed.emit(False)
+    assert sorted(c.text for c in backend.held.values()) == held
+    edit.recording_changed.emit(True)
+    dialog.reject()  # closing the dialog always takes them back
+    assert sorted(c.text for c in backend.held.values()) == held

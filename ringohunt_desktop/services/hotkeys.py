@@ -194,6 +194,7 @@ class HotkeyService(QObject):
         self._bindings: dict[HotkeyAction, str] = {}
         self._statuses: dict[HotkeyAction, HotkeyStatus] = {}
         self._unavailable: UnavailableReason | None = None
+        self._suspended = False
         self._reported: set[tuple[str, str]] = set()
         self._ids = {action: index + 1 for index, action in enumerate(HotkeyAction)}
 
@@ -228,6 +229,7 @@ class HotkeyService(QObject):
         """Register ``bindings`` (action name → "Ctrl+Alt+O", "" = none) when ``enabled``;
         release every shortcut otherwise. Never raises: what fails is in :meth:`statuses`."""
         self._enabled = enabled
+        self._suspended = False
         self._bindings = {action: str(bindings.get(action.value, "")) for action in HotkeyAction}
         if not enabled:
             self._close_backend()
@@ -254,6 +256,20 @@ class HotkeyService(QObject):
             self._report("", self._unavailable.value, self.unavailable())
         self.statuses_changed.emit()
         QTimer.singleShot(0, self._read_events)  # events the replies brought along
+
+    def suspend(self, suspended: bool) -> None:
+        """While the agent records a combination in the settings, ours are let go, so the
+        keys reach the field instead of running the action; taken back afterwards."""
+        if suspended == self._suspended:
+            return
+        self._suspended = suspended
+        if self._backend is None:
+            return
+        if suspended:
+            for hotkey_id in self._ids.values():
+                self._backend.unregister(hotkey_id)
+        else:
+            self.configure(self._enabled, {a.value: text for a, text in self._bindings.items()})
 
     def check(self, action: str, text: str) -> HotkeyStatus:
         """What would happen with ``text`` for ``action``, without keeping anything (the

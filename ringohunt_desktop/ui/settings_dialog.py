@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -1190,7 +1190,22 @@ _MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.K
 class ShortcutEdit(QLineEdit):
     """Type "Ctrl+Alt+O", or press the combination: a key pressed with two or more of
     Ctrl, Alt, Shift and Meta is written in (plain typing, Tab and editing keys work as in
-    any text field)."""
+    any text field).
+
+    Signals:
+        recording_changed (bool): the field has (or lost) the keyboard focus: the app lets
+            go of its own system-wide shortcuts meanwhile, so pressing one records it.
+    """
+
+    recording_changed = Signal(bool)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.recording_changed.emit(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.recording_changed.emit(False)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         modifiers = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
@@ -1215,9 +1230,11 @@ class ShortcutsSection(_Section):
     Signals:
         check_requested (str action, str text): ask whether ``text`` works for ``action``;
             answer with :meth:`show_status`.
+        recording_changed (bool): a shortcut field got or lost the keyboard focus.
     """
 
     check_requested = Signal(str, str)
+    recording_changed = Signal(bool)  # a shortcut field has the focus (see ShortcutEdit)
 
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(config, parent)
@@ -1257,6 +1274,7 @@ class ShortcutsSection(_Section):
             self.edits[action] = edit
             self.status_labels[action] = status
             edit.textChanged.connect(lambda _text, which=action: self._on_edited(which))
+            edit.recording_changed.connect(self.recording_changed)
         layout.addLayout(form)
         layout.addWidget(_note_label(self.tr(
             "Open the caller and Create contact act on the call panel on screen; Call back "
@@ -1567,6 +1585,7 @@ class SettingsDialog(_SetupWindow, QDialog):
 
     saved = Signal(dict)
     hotkey_check_requested = Signal(str, str)  # action, text: answer show_hotkey_status
+    hotkey_recording = Signal(bool)  # a shortcut field has the focus: let ours go meanwhile
 
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1615,6 +1634,7 @@ class SettingsDialog(_SetupWindow, QDialog):
         layout.addWidget(self.buttons)
         self._wire()
         shortcuts.check_requested.connect(self.hotkey_check_requested)
+        shortcuts.recording_changed.connect(self.hotkey_recording)
         for section in self.form.sections:
             section.changed.connect(self._refresh)
         self._refresh()

@@ -73,6 +73,8 @@ class SetupWindows(QObject):
             dialog.show_hotkey_status(action, describe_status(status), status.is_problem)
 
         dialog.hotkey_check_requested.connect(check)
+        dialog.hotkey_recording.connect(hotkeys.suspend)
+        dialog.finished.connect(lambda _code: hotkeys.suspend(False))
 
     def close(self) -> None:
         if self.window is not None:
