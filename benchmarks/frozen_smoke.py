@@ -95,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         problems.append(f"exit code {code}")
     if not any("selftest: passed" in line for line in lines):
         problems.append("no 'selftest: passed' line")
+    if (sys.platform.startswith("linux") or os.name == "nt") and not any(
+            re.match(r"selftest: hotkeys\s+ok ", line) for line in lines):
+        # The system-wide shortcut backend (python-xlib's by-name imports on Linux, user32
+        # on Windows) must load from the bundle, not only from a source checkout.
+        problems.append("the bundle cannot load the system-wide shortcut backend")
     unexpected = [line for line in stderr.splitlines()
                   if line.strip() and not any(p.search(line) for p in ALLOWED_STDERR)]
     if unexpected:

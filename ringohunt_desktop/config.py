@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ringohunt_desktop.hotkeys.keys import parse_hotkey_setting
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.secret import Secret
 
@@ -168,6 +169,20 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("poll_fallback", _parse_bool, False,
                 "Poll Ringostat while the call server is unreachable"),
     SettingSpec("crm_timezone", _parse_str, "Europe/Kyiv", "Time zone for new CRM records"),
+    SettingSpec("calm_mode", _parse_bool, False,
+                "Calm mode: no balloons, no sound, panels without animation"),
+    # System-wide shortcuts: off until the agent (or IT) turns them on; "" = none for that.
+    SettingSpec("hotkeys_enabled", _parse_bool, False, "System-wide keyboard shortcuts"),
+    SettingSpec("hotkey_open_in_crm", parse_hotkey_setting, "Ctrl+Alt+O",
+                "Shortcut: open the caller in the CRM"),
+    SettingSpec("hotkey_create_contact", parse_hotkey_setting, "Ctrl+Alt+N",
+                "Shortcut: create a contact for the caller"),
+    SettingSpec("hotkey_call_back_missed", parse_hotkey_setting, "Ctrl+Alt+B",
+                "Shortcut: call back the oldest missed call"),
+    SettingSpec("hotkey_show_journal", parse_hotkey_setting, "Ctrl+Alt+J",
+                "Shortcut: show the journal"),
+    SettingSpec("hotkey_search_contacts", parse_hotkey_setting, "Ctrl+Alt+K",
+                "Shortcut: search the contact book"),
 )
 
 SPECS: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
@@ -212,6 +227,13 @@ class Config:
     broker_password: Secret = field(default_factory=lambda: Secret(""))
     broker_stream: str = "RINGOHUNT_CALLS"
     poll_fallback: bool = False
+    calm_mode: bool = False
+    hotkeys_enabled: bool = False
+    hotkey_open_in_crm: str = "Ctrl+Alt+O"
+    hotkey_create_contact: str = "Ctrl+Alt+N"
+    hotkey_call_back_missed: str = "Ctrl+Alt+B"
+    hotkey_show_journal: str = "Ctrl+Alt+J"
+    hotkey_search_contacts: str = "Ctrl+Alt+K"
     locked: frozenset[str] = frozenset()
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -237,6 +259,13 @@ class Config:
                  self.agent.strip().casefold(), self.nethunt_url.rstrip("/"),
                  self.nethunt_email.strip().casefold(), self.contacts_folder.strip())
         return hashlib.sha256("\n".join(owner).encode("utf-8")).hexdigest()[:16]
+
+    @property
+    def hotkeys(self) -> dict[str, str]:
+        """Each shortcut action's key combination (``""`` = none), by action name."""
+        prefix = "hotkey_"
+        return {f.name[len(prefix):]: getattr(self, f.name) for f in fields(self)
+                if f.name.startswith(prefix)}
 
     @property
     def subscribes(self) -> bool:

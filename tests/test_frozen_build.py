@@ -5,6 +5,7 @@ offscreen, clean quit). This is the CI smoke test of issue 5."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import time
@@ -58,6 +59,8 @@ def test_one_folder_bundle_builds_and_passes_the_smoke_test(
     output = capsys.readouterr().out
     assert code == 0, output
     assert "frozen smoke: passed" in output
+    # Issue 16: the bundle carries the system-wide shortcut backend (python-xlib on Linux).
+    assert re.search(r"selftest: hotkeys\s+ok ", output), output
 
 
 @pytest.mark.realdisplay

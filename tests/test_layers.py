@@ -2,6 +2,7 @@
 
 From the bottom up:
 - no Qt: the data modules at the top of the package (``domain``, ``phone``, ``config``…),
+  ``hotkeys/`` (the platforms' system-wide shortcut APIs),
   ``clients/`` (HTTP), ``store/`` (SQLite), ``core/`` (call sources, tracking, lookup, sync,
   session), and the server side: ``simulator/`` and ``relay/``;
 - ``services/``: QtCore signals over the no-Qt layer; no widgets, no windows;
@@ -30,7 +31,7 @@ NETWORK = ("httpx", "ringohunt_desktop.clients.http", "ringohunt_desktop.clients
            "ringohunt_desktop.core.polling", "nats")
 ABOVE_CORE = ("ringohunt_desktop.services", "ringohunt_desktop.ui", "ringohunt_desktop.shell")
 ENTRY_POINTS = ("cli.py", "__main__.py")
-NO_QT_FOLDERS = ("clients", "store", "core", "simulator", "relay")
+NO_QT_FOLDERS = ("clients", "store", "core", "simulator", "relay", "hotkeys")
 
 
 @dataclass(frozen=True)

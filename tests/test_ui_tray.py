@@ -109,7 +109,7 @@ def test_menu_is_rebuilt_with_live_state(controller: TrayController) -> None:
     assert menu_texts(controller) == [
         "Starting…", "Open contact book", "Open journal", "Missed calls to return",
         "Check calls now", "Check phone numbers…", "Settings…",
-        "Save diagnostics…", "Pause pop-ups", "Quit",
+        "Save diagnostics…", "Pause pop-ups", "Calm mode", "Quit",
     ]
     controller.set_missed(12)
     controller.set_state(TrayState.OFFLINE)

@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+512"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+521"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -139,7 +139,17 @@
         <translation>Запускати RingoHunt під час входу в систему</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+4"/>
+        <source>No balloons, sound or animation</source>
+        <translation>Без сповіщень, звуку й анімації</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Calm mode</source>
+        <translation>Спокійний режим</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Call times are shown in this computer&apos;s time zone ({zone}), in the panel and in the journal alike.</source>
         <translation>Час дзвінків показано в часовому поясі цього комп’ютера ({zone}) — і на панелі, і в журналі.</translation>
     </message>
@@ -157,7 +167,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+101"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+109"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -171,7 +181,7 @@
 <context>
     <name>CallSourceSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-455"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-459"/>
         <source>Most offices poll Ringostat. A call centre whose IT runs a call server (the RingoHunt relay) gets calls from it instead: faster, and without one request after another to Ringostat.</source>
         <translation>Зазвичай RingoHunt опитує Ringostat. Кол-центр, чий IT запустив сервер дзвінків (ретранслятор RingoHunt), отримує дзвінки від нього: швидше і без безперервних запитів до Ringostat.</translation>
     </message>
@@ -280,12 +290,12 @@
     </message>
     <message>
         <location line="+29"/>
-        <location line="+317"/>
+        <location line="+323"/>
         <source>Type a name, company or part of a number</source>
         <translation>Введіть ім’я, компанію або частину номера</translation>
     </message>
     <message>
-        <location line="-315"/>
+        <location line="-321"/>
         <source>Search contacts</source>
         <translation>Пошук контактів</translation>
     </message>
@@ -351,7 +361,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+168"/>
+        <location line="+174"/>
         <location line="+1"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
@@ -804,7 +814,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+484"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+670"/>
         <source>Set up RingoHunt</source>
         <translation>Початкове налаштування RingoHunt</translation>
     </message>
@@ -927,7 +937,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-435"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-621"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -961,6 +971,109 @@
         <location line="+4"/>
         <source>Phone and name cannot be the same field.</source>
         <translation>Телефон та ім’я не можуть бути одним полем.</translation>
+    </message>
+</context>
+<context>
+    <name>HotkeyService</name>
+    <message>
+        <location filename="../../ringohunt_desktop/services/hotkeys.py" line="+75"/>
+        <source>Open the caller in the CRM</source>
+        <translation>Відкрити абонента в CRM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create a contact for the unknown caller</source>
+        <translation>Створити контакт для невідомого абонента</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Call back the oldest missed call</source>
+        <translation>Передзвонити на найдавніший пропущений дзвінок</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Show the journal</source>
+        <translation>Показати журнал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search the contact book</source>
+        <translation>Пошук у книзі контактів</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>This is too long to be a shortcut.</source>
+        <translation>Це задовго для сполучення клавіш.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This contains characters a shortcut cannot have.</source>
+        <translation>Тут є символи, яких не може бути в сполученні клавіш.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name a key besides Ctrl, Alt, Shift and Meta, for example Ctrl+Alt+O.</source>
+        <translation>Вкажіть клавішу, крім Ctrl, Alt, Shift і Meta, наприклад Ctrl+Alt+O.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“{key}” is not a key a shortcut can use: use a Latin letter, a digit, F1–F24, Space, Insert, Del, Home, End, PgUp, PgDown or an arrow.</source>
+        <translation>«{key}» не підходить для сполучення клавіш: використайте латинську літеру, цифру, F1–F24, Space, Insert, Del, Home, End, PgUp, PgDown або стрілку.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>“{key}”: name the key by its Latin letter, as on an English keyboard (for example Ctrl+Alt+O).</source>
+        <translation>«{key}»: назвіть клавішу латинською літерою, як на англійській розкладці (наприклад Ctrl+Alt+O).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A shortcut is modifiers and one key, for example Ctrl+Alt+O.</source>
+        <translation>Сполучення клавіш — це модифікатори й одна клавіша, наприклад Ctrl+Alt+O.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{key} is named twice.</source>
+        <translation>{key} вказано двічі.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use at least two of Ctrl, Alt, Shift and Meta (for example Ctrl+Alt+O): with fewer, the key would stop working in every other program.</source>
+        <translation>Використайте щонайменше дві з клавіш Ctrl, Alt, Shift і Meta (наприклад Ctrl+Alt+O): інакше ця клавіша перестане працювати в усіх інших програмах.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>System-wide shortcuts are not available: a part of RingoHunt is missing (reinstall it). The buttons and menus work as usual.</source>
+        <translation>Глобальні сполучення клавіш недоступні: бракує частини RingoHunt (перевстановіть програму). Кнопки й меню працюють як завжди.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Global shortcuts are not available in this desktop session. The buttons, menus and keys inside RingoHunt&apos;s windows work as usual.</source>
+        <translation>Глобальні сполучення клавіш недоступні в цьому сеансі робочого столу. Кнопки, меню й клавіші у вікнах RingoHunt працюють як завжди.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{key} works in every program.</source>
+        <translation>{key} працює в усіх програмах.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{key} is already taken by another program. Choose another combination.</source>
+        <translation>{key} вже зайняте іншою програмою. Виберіть інше сполучення.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{key} is already used for another action here.</source>
+        <translation>{key} вже призначено для іншої дії в RingoHunt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{key}: this keyboard has no such key.</source>
+        <translation>{key}: на цій клавіатурі немає такої клавіші.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{key} could not be set up ({detail}).</source>
+        <translation>Не вдалося налаштувати {key} ({detail}).</translation>
     </message>
 </context>
 <context>
@@ -1317,12 +1430,12 @@
     </message>
     <message>
         <location line="+106"/>
-        <location line="+545"/>
+        <location line="+559"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-541"/>
+        <location line="-555"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1476,7 +1589,7 @@
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+110"/>
+        <location line="+124"/>
         <source>Saving the note…</source>
         <translation>Зберігаю нотатку…</translation>
     </message>
@@ -1853,18 +1966,23 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+149"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+156"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+27"/>
+        <location line="+29"/>
         <source>Connecting…</source>
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+202"/>
+        <location line="+131"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Сполучення клавіш</translation>
+    </message>
+    <message>
+        <location line="+76"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -1884,7 +2002,47 @@
         <translation>Спливні вікна зупинено: вхід відхилено</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+50"/>
+        <source>No missed calls</source>
+        <translation>Немає пропущених дзвінків</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Nobody is waiting for a call-back.</source>
+        <translation>Ніхто не чекає на зворотний дзвінок.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No call on screen</source>
+        <translation>На екрані немає дзвінка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The shortcut works on the caller in the call panel.</source>
+        <translation>Це сполучення клавіш діє на абонента в панелі дзвінка.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not in the CRM yet</source>
+        <translation>Ще немає в CRM</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This caller has no contact to open yet.</source>
+        <translation>Для цього абонента ще немає контакту, який можна відкрити.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing to create</source>
+        <translation>Нічого створювати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This caller&apos;s contact is already shown (or the CRM has not answered yet).</source>
+        <translation>Контакт цього абонента вже показано (або CRM ще не відповіла).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Call placed</source>
         <translation>Дзвінок розпочато</translation>
     </message>
@@ -2103,12 +2261,12 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+500"/>
+        <location line="+688"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Ringostat</source>
         <translation>Ringostat</translation>
     </message>
@@ -2131,6 +2289,11 @@
         <location line="+1"/>
         <source>Behaviour</source>
         <translation>Поведінка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shortcuts</source>
+        <translation>Клавіші</translation>
     </message>
     <message>
         <location line="+20"/>
@@ -2311,6 +2474,39 @@
     </message>
 </context>
 <context>
+    <name>ShortcutsSection</name>
+    <message>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-385"/>
+        <source>Use system-wide keyboard shortcuts</source>
+        <translation>Увімкнути глобальні сполучення клавіш</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>They work while another program is in front: open the caller&apos;s card while you type elsewhere.</source>
+        <translation>Вони працюють, навіть коли попереду інша програма: відкривайте картку абонента, не відриваючись від іншого вікна.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>none (for example Ctrl+Alt+O)</source>
+        <translation>немає (наприклад Ctrl+Alt+O)</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Open the caller and Create contact act on the call panel on screen; Call back rings the client who has waited longest in the missed calls.</source>
+        <translation>«Відкрити абонента» і «Створити контакт» діють на панель дзвінка на екрані; «Передзвонити» набирає клієнта, який найдовше чекає серед пропущених дзвінків.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Shortcuts</source>
+        <translation>Клавіші</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>{key} is set for two actions: {first} and {second}.</source>
+        <translation>{key} призначено двом діям: «{first}» і «{second}».</translation>
+    </message>
+</context>
+<context>
     <name>TrayController</name>
     <message>
         <location filename="../../ringohunt_desktop/ui/tray.py" line="-68"/>
@@ -2364,7 +2560,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+184"/>
+        <location line="+188"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2389,17 +2585,17 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+39"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+57"/>
         <source>RingoHunt: {state}</source>
         <translation>RingoHunt: {state}</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+38"/>
         <source>Missed calls to return ({count} waiting)</source>
         <translation>Кому передзвонити (чекають: {count})</translation>
     </message>
@@ -2461,7 +2657,17 @@
         <translation>Призупинити спливні вікна</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
+        <source>Calm mode</source>
+        <translation>Спокійний режим</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No balloons, no sound, panels without animation</source>
+        <translation>Без сповіщень і звуку, панелі без анімації</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Quit</source>
         <translation>Вийти</translation>
     </message>

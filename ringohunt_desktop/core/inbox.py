@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 __all__ = ["INBOX_DAYS", "MISSED", "REACHED", "TRIED", "CallBack", "InboxRow", "InboxState",
-           "build_inbox", "episodes", "waiting_count"]
+           "build_inbox", "episodes", "oldest_waiting", "waiting_count"]
 
 #: How far back the inbox looks.
 INBOX_DAYS = 7
@@ -140,3 +140,10 @@ def build_inbox(calls: Iterable[tuple[str, int, int]],
 def waiting_count(rows: Iterable[InboxRow]) -> int:
     """What the tray badge counts: rows waiting for a call-back, not raw missed calls."""
     return sum(1 for row in rows if row.state is InboxState.WAITING)
+
+
+def oldest_waiting(rows: Iterable[InboxRow]) -> InboxRow | None:
+    """The client who has waited longest for a call-back (the first missed call of the
+    oldest waiting row), or None when nobody waits."""
+    waiting = [row for row in rows if row.state is InboxState.WAITING]
+    return min(waiting, key=lambda row: (row.first_missed_us, row.client_key), default=None)

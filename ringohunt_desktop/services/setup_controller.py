@@ -217,6 +217,15 @@ class SetupController(QObject):
         self.configuration_saved.emit(self.config)
         return {**changed, **{key: "stored" for key in secrets}}
 
+    def save_setting(self, key: str, value: Any) -> Config:
+        """One setting changed outside the settings dialog (calm mode from the tray menu):
+        written at once, the services keep running (no ``configuration_saved``). Returns
+        the reloaded Config; raises :class:`ConfigError` (a locked or secret key) or OSError.
+        """
+        save_user_settings(self.paths, {key: value}, locked=self.config.locked)
+        self.config = self._reload()
+        return self.config
+
     def _reload(self) -> Config:
         try:
             credentials = load_credentials(self.store)

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import QApplication
 from ringohunt_desktop import phone
 from ringohunt_desktop.autostart import default_command, set_autostart
 from ringohunt_desktop.clients.errors import ApiError, Reason, TransientError
-from ringohunt_desktop.config import Config
+from ringohunt_desktop.config import Config, ConfigError
 from ringohunt_desktop.core.feed import WatchStatus
 from ringohunt_desktop.core.hygiene import audit_store
 from ringohunt_desktop.core.hygiene_fix import runs_dir_of
-from ringohunt_desktop.core.inbox import waiting_count
+from ringohunt_desktop.core.inbox import oldest_waiting, waiting_count
 from ringohunt_desktop.core.notes import NoteWriter, local_finder
 from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.core.tasks import cancel_and_wait
@@ -42,6 +42,7 @@ from ringohunt_desktop.domain import (
     LookupState,
     NewContact,
 )
+from ringohunt_desktop.hotkeys.keys import HotkeyAction
 from ringohunt_desktop.paths import AppPaths
 from ringohunt_desktop.services.assembly import Services, build_services
 from ringohunt_desktop.services.dialer import RingostatOnlyDialer
@@ -50,6 +51,7 @@ from ringohunt_desktop.services.failures import (
     describe_startup_failure,
     english_detail,
 )
+from ringohunt_desktop.services.hotkeys import HotkeyService
 from ringohunt_desktop.services.hygiene import HygieneService
 from ringohunt_desktop.services.notes import NoteService
 from ringohunt_desktop.services.setup_controller import SetupController
@@ -127,7 +129,10 @@ class RingoHuntApp(QObject):
         self.setup = SetupController(
             credentials if credentials is not None else MemoryStore(), paths, config, env=env,
             overrides=overrides, apply_autostart=_apply_autostart, parent=self)
-        self.setup_windows = SetupWindows(self.setup, parent=self)
+        # System-wide shortcuts: off unless the agent or IT turned them on (start()).
+        self.hotkeys = HotkeyService(qt_platform=QGuiApplication.platformName(), env=env,
+                                     parent=self)
+        self.setup_windows = SetupWindows(self.setup, hotkeys=self.hotkeys, parent=self)
         self.stopped_notice = PopupsStoppedNotice()
         self.stopped_notice.settings_requested.connect(self.setup_windows.open_settings)
         self.setup.configuration_saved.connect(self._on_configuration_saved)
@@ -141,7 +146,9 @@ class RingoHuntApp(QObject):
     def start(self) -> None:
         self.team.prune()  # the inbox looks back INBOX_DAYS; older project calls go
         self._update_missed_badge()
+        self._apply_calm()
         self.tray.show()
+        self.hotkeys.configure(self.config.hotkeys_enabled, self.config.hotkeys)
         if self.config.missing_credentials:
             # First run: nothing to connect with yet; the wizard saves and restarts services.
             self.tray.show_source_state(
@@ -168,6 +175,8 @@ class RingoHuntApp(QObject):
                               autoclose_seconds=config.pop_autoclose,
                               notify_unassigned_missed=config.notify_unassigned_missed)
         self.notes.configure(language=_note_language(config), time_zone=config.crm_timezone)
+        self._apply_calm()
+        self.hotkeys.configure(config.hotkeys_enabled, config.hotkeys)
         self._restart_task = asyncio.ensure_future(self._restart_services())
 
     async def _restart_services(self) -> None:
@@ -249,6 +258,7 @@ class RingoHuntApp(QObject):
             return
         await cancel_and_wait(self._restart_task)
         await cancel_and_wait(self._setup_task)
+        self.hotkeys.close()  # the combinations go back to the system at once
         self.popups.close_all()
         self.create_dialogs.close_all()
         await self.hygiene.stop()
@@ -303,6 +313,10 @@ class RingoHuntApp(QObject):
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
         tray.check_calls_requested.connect(self.check_calls_now)
+        tray.calm_toggled.connect(self._set_calm_from_tray)
+        self.hotkeys.triggered.connect(self.run_shortcut)
+        self.hotkeys.problem_found.connect(
+            lambda text: self.tray.notify_call(self.tr("Keyboard shortcuts"), text))
         self.popups.open_in_crm_requested.connect(self.open_in_crm)
         self.popups.create_contact_requested.connect(self.create_dialogs.open)
         self.popups.call_back_requested.connect(self.dial)
@@ -404,6 +418,56 @@ class RingoHuntApp(QObject):
                 "NetHunt", "not connected yet (the app is starting)", reason=Reason.OFFLINE))
             return
         self.services.crm.create_contact(draft)
+
+    # -- calm mode and the system-wide shortcuts -------------------------------------------
+
+    def _apply_calm(self) -> None:
+        calm = self.config.calm_mode
+        self.tray.set_calm(calm, locked="calm_mode" in self.config.locked)
+        self.popups.set_calm(calm)
+
+    def _set_calm_from_tray(self, calm: bool) -> None:
+        """The tray's tick: at once for this session, and kept for the next one."""
+        try:
+            self.config = self.setup.save_setting("calm_mode", calm)
+        except (ConfigError, OSError) as exc:
+            log.warning("calm mode not saved: %s", exc)
+            self.config = self.config.with_values(calm_mode=calm)
+        self._apply_calm()
+
+    def run_shortcut(self, action: str) -> None:
+        """A system-wide shortcut was pressed: the same road as the button or menu entry
+        that does the same thing."""
+        try:
+            which = HotkeyAction(action)
+        except ValueError:
+            return
+        if which is HotkeyAction.SHOW_JOURNAL:
+            self.open_journal()
+        elif which is HotkeyAction.SEARCH_CONTACTS:
+            self.open_contact_book()
+            if self.contact_book is not None:
+                self.contact_book.focus_search()
+        elif which is HotkeyAction.CALL_BACK_MISSED:
+            row = oldest_waiting(self.team.inbox())
+            if row is None:
+                self.tray.notify_call(self.tr("No missed calls"),
+                                      self.tr("Nobody is waiting for a call-back."))
+            else:
+                self.dial(row.number)  # as the inbox's "Call back"
+        else:
+            panel = self.popups.current_panel()
+            if panel is None:
+                self.tray.notify_call(self.tr("No call on screen"),
+                                      self.tr("The shortcut works on the caller in the call "
+                                              "panel."))
+            elif which is HotkeyAction.OPEN_IN_CRM and not panel.open_in_crm():
+                self.tray.notify_call(self.tr("Not in the CRM yet"),
+                                      self.tr("This caller has no contact to open yet."))
+            elif which is HotkeyAction.CREATE_CONTACT and not panel.create_contact():
+                self.tray.notify_call(self.tr("Nothing to create"),
+                                      self.tr("This caller's contact is already shown (or "
+                                              "the CRM has not answered yet)."))
 
     # -- click-to-call ----------------------------------------------------------------------
 

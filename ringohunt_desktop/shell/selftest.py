@@ -2,7 +2,8 @@
 
 Each check proves one thing PyInstaller is known to break when a hook or data file is
 missing: phonenumbers' region data, keyring's entry-point backends, httpx + truststore,
-the Qt platform plugin, our translations, logging to a file. One line per check on stdout
+the system-wide shortcut backend (python-xlib's by-name imports), the Qt platform plugin,
+our translations, logging to a file. One line per check on stdout
 (``ok``/``FAIL``/``skip``), exit code 0 only when nothing failed. Also runnable as
 ``python -m ringohunt_desktop.shell.selftest --basedir DIR [--sim-url URL]``.
 """
@@ -150,6 +151,39 @@ async def check_http(sim_url: str | None) -> str:
     return f"{sim_url} answered 200"
 
 
+def check_hotkeys() -> str:
+    """The system-wide shortcut backend of this platform loads: on Linux python-xlib and the
+    parts of it that it imports by name (a bundle without them fails only on the agent's
+    desktop, at the first X connection); on Windows user32's RegisterHotKey. Where there is
+    an X display, the backend also connects to it."""
+    import importlib
+
+    if sys.platform == "win32":
+        from ringohunt_desktop.hotkeys.windows import WindowsHotkeys
+
+        backend = WindowsHotkeys()
+        backend.close()
+        return f"{backend.name} loaded"
+    if not sys.platform.startswith("linux"):
+        raise CheckSkippedError(f"no system-wide shortcuts on {sys.platform}")
+    from ringohunt_desktop.hotkeys import x11
+    from ringohunt_desktop.hotkeys.backend import backend_report, is_wayland_session
+
+    modules = x11.dynamic_modules()
+    for name in modules:
+        importlib.import_module(name)
+    from Xlib import XK
+
+    if not XK.string_to_keysym("o") or not XK.string_to_keysym("F24"):
+        raise CheckFailedError("python-xlib's keysym tables are missing")
+    if os.environ.get("DISPLAY") and not is_wayland_session(os.environ):
+        report = backend_report("xcb", os.environ)
+        if not report.startswith("X11"):
+            raise CheckFailedError(f"X11 shortcuts do not start: {report}")
+        return f"{report}, {len(modules)} Xlib modules loaded"
+    return f"python-xlib: {len(modules)} modules loaded (no X display to connect to)"
+
+
 # Ukrainian alphabetical order (Ґ after Г, Є after Е, И before І before Ї). Qt sorts through
 # ICU; a bundle whose ICU data lost the collation tables (build.spec slims it on Linux)
 # sorts by code point instead and puts Є, І, Ї before А.
@@ -239,6 +273,7 @@ async def run_selftest(*, basedir: Path, sim_url: str | None) -> int:
         ("phone", check_phone),
         ("keyring", check_keyring),
         ("http", lambda: check_http(sim_url)),
+        ("hotkeys", check_hotkeys),
         ("qt", lambda: check_qt(basedir)),
     ]
     failed = 0

@@ -73,6 +73,14 @@ class CallPopups(QObject):
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
 
+    def set_calm(self, calm: bool) -> None:
+        """Calm mode for the panels (the tray gates its balloons itself)."""
+        self.panels.calm = calm
+
+    def current_panel(self) -> InsiderPanel | None:
+        """The panel of the call at hand: the newest one on screen."""
+        return self.panels.newest()
+
     def set_staff_names(self, names: Mapping[str, str]) -> None:
         """NetHunt keeps the responsible manager as a user e-mail; agents know names."""
         self._staff_names = {email.lower(): name for email, name in names.items()}

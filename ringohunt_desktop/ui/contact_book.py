@@ -443,6 +443,12 @@ class ContactBookWindow(QWidget):
 
     # ---- state -----------------------------------------------------------------------------
 
+    def focus_search(self) -> None:
+        """Put the cursor in the search box, the previous query selected (typing replaces
+        it): the "search the contact book" shortcut."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():

@@ -740,13 +740,27 @@ class InsiderPanel(QWidget):
     # -- the agent's actions --------------------------------------------------------------
 
     def _on_primary(self) -> None:
-        state = self._lookup.state
-        if state is LookupState.FAILED:
+        if self._lookup.state is LookupState.FAILED:
             self.retry_lookup_requested.emit(self._number_e164)
-        elif self._contact is not None:
-            self.open_in_crm_requested.emit(self._contact)
-        elif state is LookupState.UNKNOWN or state is LookupState.FOUND:
-            self.create_contact_requested.emit(self._number_e164, self._call)
+        elif not self.open_in_crm():
+            self.create_contact()
+
+    def open_in_crm(self) -> bool:
+        """What "Open in CRM" does (the button, or the agent's shortcut); False when the
+        caller has no contact (yet) to open."""
+        if self._contact is None:
+            return False
+        self.open_in_crm_requested.emit(self._contact)
+        return True
+
+    def create_contact(self) -> bool:
+        """What "Create contact" does (the button, or the shortcut); False while the CRM has
+        not answered, or when the caller's contact is already shown."""
+        if self._contact is not None or self._lookup.state not in (LookupState.UNKNOWN,
+                                                                  LookupState.FOUND):
+            return False
+        self.create_contact_requested.emit(self._number_e164, self._call)
+        return True
 
     def _on_pick(self, item: QListWidgetItem) -> None:
         record_id = item.data(Qt.ItemDataRole.UserRole)
@@ -998,6 +1012,8 @@ class PanelStack(QObject):
         self._anchor = anchor
         self._spacing = spacing
         self._margin = margin
+        #: Calm mode: panels appear at once at full opacity (see :meth:`_present`).
+        self.calm = False
         self._panels: dict[str, InsiderPanel] = {}  # insertion order = age, oldest first
         self._timers: dict[str, QTimer] = {}
         self._finished: set[str] = set()
@@ -1056,9 +1072,21 @@ class PanelStack(QObject):
         # Place it before showing so it appears near where it belongs; showing settles its
         # height, so re-stack once more before anything is painted.
         self.relayout()
-        panel.show()
+        self._present(panel)
         self.relayout()
         return panel
+
+    def newest(self) -> InsiderPanel | None:
+        """The panel of the call at hand (the newest), if any."""
+        return next(reversed(self._panels.values()), None)
+
+    def _present(self, panel: InsiderPanel) -> None:
+        """The one place a panel appears. Panels appear at once (there is no fade or slide
+        today); calm mode pins that down: full opacity, nothing animated. An appearing
+        animation, if one is ever added, goes here behind ``if not self.calm``."""
+        if self.calm:
+            panel.setWindowOpacity(1.0)
+        panel.show()
 
     def call_updated(self, call: CallRecord, phase: CallPhase) -> None:
         panel = self._panels.get(call.call_id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -39,6 +40,14 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.config import Config, parse_broker_servers
 from ringohunt_desktop.credentials import MAX_SECRET_CHARS
 from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.hotkeys.keys import (
+    MAX_TEXT_CHARS,
+    HotkeyAction,
+    HotkeyError,
+    parse_hotkey,
+    setting_key,
+)
+from ringohunt_desktop.services.hotkeys import action_name, describe_key_problem
 from ringohunt_desktop.ui.widgets import local_zone_name, plain_label
 
 if TYPE_CHECKING:
@@ -1149,6 +1158,10 @@ class BehaviourSection(_Section):
         self.autostart_check.setObjectName("autostartCheck")
         self.autostart_check.setChecked(config.autostart)
         form.addRow("", self._with_note(self.autostart_check, "autostart"))
+        self.calm_check = QCheckBox(self.tr("No balloons, sound or animation"), self)
+        self.calm_check.setObjectName("calmModeCheck")
+        self.calm_check.setChecked(config.calm_mode)
+        form.addRow(self.tr("Calm mode"), self._with_note(self.calm_check, "calm_mode"))
         # One rule for every time on screen (panel, journal, tray), said where it is looked for.
         self.time_zone_note = _note_label(
             self.tr("Call times are shown in this computer's time zone ({zone}), in the "
@@ -1173,7 +1186,187 @@ class BehaviourSection(_Section):
             "notify_unassigned_missed": self.unassigned_check.isChecked(),
             "language": self.language_combo.currentData(),
             "autostart": self.autostart_check.isChecked(),
+            "calm_mode": self.calm_check.isChecked(),
         }
+
+
+# ------------------------------------------------------------------------- shortcuts
+
+_MODIFIER_KEYS = {Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Shift, Qt.Key.Key_Meta,
+                  Qt.Key.Key_AltGr, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R}
+
+
+class ShortcutEdit(QLineEdit):
+    """Type "Ctrl+Alt+O", or press the combination: a key pressed with two or more of
+    Ctrl, Alt, Shift and Meta is written in (plain typing, Tab and editing keys work as in
+    any text field).
+
+    Signals:
+        recording_changed (bool): the field has (or lost) the keyboard focus: the app lets
+            go of its own system-wide shortcuts meanwhile, so pressing one records it.
+    """
+
+    recording_changed = Signal(bool)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.recording_changed.emit(True)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.recording_changed.emit(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                         | Qt.KeyboardModifier.AltModifier
+                                         | Qt.KeyboardModifier.ShiftModifier
+                                         | Qt.KeyboardModifier.MetaModifier)
+        held = bin(modifiers.value).count("1")
+        key = Qt.Key(event.key())
+        if held >= 2 and key not in _MODIFIER_KEYS and key is not Qt.Key.Key_unknown:
+            text = QKeySequence(event.keyCombination()).toString(
+                QKeySequence.SequenceFormat.PortableText)
+            self.setText(text)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ShortcutsSection(_Section):
+    """The system-wide shortcuts: on/off, one combination per action, and what the system
+    says about each (taken by another program, not available in this session).
+
+    Signals:
+        check_requested (str action, str text): ask whether ``text`` works for ``action``;
+            answer with :meth:`show_status`.
+        recording_changed (bool): a shortcut field got or lost the keyboard focus.
+    """
+
+    check_requested = Signal(str, str)
+    recording_changed = Signal(bool)  # a shortcut field has the focus (see ShortcutEdit)
+
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
+        super().__init__(config, parent)
+        layout = QVBoxLayout(self)
+        self.enabled_check = QCheckBox(self.tr("Use system-wide keyboard shortcuts"), self)
+        self.enabled_check.setObjectName("hotkeysEnabledCheck")
+        self.enabled_check.setChecked(config.hotkeys_enabled)
+        layout.addWidget(self._with_note(self.enabled_check, "hotkeys_enabled"))
+        layout.addWidget(_intro_label(self.tr(
+            "They work while another program is in front: open the caller's card while you "
+            "type elsewhere."), self))
+        self.session_label = _status_label("hotkeysSessionLabel", self)
+        self.session_label.setVisible(False)
+        layout.addWidget(self.session_label)
+        form = _form()
+        # The action's name above its field: long names (Ukrainian) never squeeze the field.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.edits: dict[HotkeyAction, ShortcutEdit] = {}
+        self.status_labels: dict[HotkeyAction, QLabel] = {}
+        for action in HotkeyAction:
+            edit = ShortcutEdit(self)
+            edit.setObjectName(f"hotkeyEdit_{action.value}")
+            edit.setMaxLength(MAX_TEXT_CHARS + 16)  # room to show the too-long message
+            edit.setPlaceholderText(self.tr("none (for example Ctrl+Alt+O)"))
+            edit.setText(getattr(config, setting_key(action)))
+            edit.setAccessibleName(action_name(action))
+            status = plain_label(object_name=f"hotkeyStatus_{action.value}", parent=self)
+            status.setWordWrap(True)
+            status.setStyleSheet(_HINT_STYLE)
+            box = QWidget(self)
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(2)
+            column.addWidget(self._with_note(edit, setting_key(action)))
+            column.addWidget(status)
+            form.addRow(action_name(action), box)
+            self.edits[action] = edit
+            self.status_labels[action] = status
+            edit.textChanged.connect(lambda _text, which=action: self._on_edited(which))
+            edit.recording_changed.connect(self.recording_changed)
+        layout.addLayout(form)
+        layout.addWidget(_note_label(self.tr(
+            "Open the caller and Create contact act on the call panel on screen; Call back "
+            "rings the client who has waited longest in the missed calls."), self))
+        layout.addStretch(1)
+        self.enabled_check.toggled.connect(self._on_toggled)
+        self._refresh_enabled()
+
+    def title(self) -> str:
+        return self.tr("Shortcuts")
+
+    def _combos(self) -> dict[HotkeyAction, str | HotkeyError]:
+        found: dict[HotkeyAction, str | HotkeyError] = {}
+        for action, edit in self.edits.items():
+            text = edit.text().strip()
+            if not text:
+                found[action] = ""
+                continue
+            try:
+                found[action] = parse_hotkey(text).text
+            except HotkeyError as exc:
+                found[action] = exc
+        return found
+
+    def problem(self) -> str:
+        seen: dict[str, HotkeyAction] = {}
+        for action, combo in self._combos().items():
+            if isinstance(combo, HotkeyError):
+                return f"{action_name(action)}: {describe_key_problem(combo)}"
+            if combo and combo in seen:
+                return self.tr("{key} is set for two actions: {first} and {second}.").format(
+                    key=combo, first=action_name(seen[combo]), second=action_name(action))
+            if combo:
+                seen[combo] = action
+        return ""
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"hotkeys_enabled": self.enabled_check.isChecked()}
+        for action, combo in self._combos().items():
+            if not isinstance(combo, HotkeyError):
+                values[setting_key(action)] = combo
+        return values
+
+    def show_session_problem(self, text: str) -> None:
+        """Why system-wide shortcuts cannot work in this desktop session ("" = they can)."""
+        _show_status(self.session_label, text, _ERROR_STYLE)
+        self.session_label.setVisible(bool(text))
+
+    def show_status(self, action: str, text: str, is_problem: bool) -> None:
+        try:
+            label = self.status_labels[HotkeyAction(action)]
+        except ValueError:
+            return
+        _show_status(label, text, _ERROR_STYLE if is_problem else _OK_STYLE)
+
+    def request_checks(self) -> None:
+        for action in self.edits:
+            self._on_edited(action)
+
+    def _on_toggled(self) -> None:
+        self._refresh_enabled()
+        if self.enabled_check.isChecked():
+            self.request_checks()
+        self.changed.emit()
+
+    def _refresh_enabled(self) -> None:
+        on = self.enabled_check.isChecked()
+        for action, edit in self.edits.items():
+            if not self.is_locked(setting_key(action)):
+                edit.setEnabled(on)
+            if not on:
+                _show_status(self.status_labels[action], "", _HINT_STYLE)
+
+    def _on_edited(self, action: HotkeyAction) -> None:
+        combo = self._combos()[action]
+        label = self.status_labels[action]
+        if isinstance(combo, HotkeyError):
+            _show_status(label, describe_key_problem(combo), _ERROR_STYLE)
+        elif not combo or not self.enabled_check.isChecked():
+            _show_status(label, "", _HINT_STYLE)
+        else:
+            self.check_requested.emit(action.value, combo)
+        self.changed.emit()
 
 
 # ----------------------------------------------------------------- shared wiring
@@ -1189,6 +1382,7 @@ class _SetupForm:
         self.nethunt = NetHuntSection(config, require_test=require_tests, parent=parent)
         self.folder = FolderSection(config, require_test=require_tests, parent=parent)
         self.behaviour = BehaviourSection(config, parent=parent)
+        self.shortcuts: ShortcutsSection | None = None  # the settings dialog adds it
         self.ringostat.staff_loaded.connect(self.agent.set_staff)
         self.agent.changed.connect(self.calls.agent_changed)
         self.nethunt.folders_loaded.connect(self.folder.set_folders)
@@ -1198,8 +1392,9 @@ class _SetupForm:
 
     @property
     def sections(self) -> tuple[_Section, ...]:
+        extra = (self.shortcuts,) if self.shortcuts is not None else ()
         return (self.ringostat, self.agent, self.calls, self.nethunt, self.folder,
-                self.behaviour)
+                self.behaviour, *extra)
 
     def setup_values(self) -> SetupValues:
         settings: dict[str, Any] = {}
@@ -1398,6 +1593,8 @@ class SettingsDialog(_SetupWindow, QDialog):
     """
 
     saved = Signal(dict)
+    hotkey_check_requested = Signal(str, str)  # action, text: answer show_hotkey_status
+    hotkey_recording = Signal(bool)  # a shortcut field has the focus: let ours go meanwhile
 
     def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -1405,6 +1602,8 @@ class SettingsDialog(_SetupWindow, QDialog):
         self.setWindowTitle(self.tr("RingoHunt settings"))
         self.setMinimumSize(600, 540)
         self.form = _SetupForm(config, require_tests=False, parent=self)
+        shortcuts = ShortcutsSection(config, parent=self)
+        self.form.shortcuts = shortcuts
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("settingsTabs")
@@ -1414,6 +1613,7 @@ class SettingsDialog(_SetupWindow, QDialog):
             ((self.form.nethunt,), self.tr("NetHunt")),
             ((self.form.folder,), self.tr("Contacts folder")),
             ((self.form.behaviour,), self.tr("Behaviour")),
+            ((shortcuts,), self.tr("Shortcuts")),
         )
         for tab_sections, title in tabs:
             tab = QWidget(self.tabs)
@@ -1442,9 +1642,21 @@ class SettingsDialog(_SetupWindow, QDialog):
         self.cancel_button.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
         self._wire()
+        shortcuts.check_requested.connect(self.hotkey_check_requested)
+        shortcuts.recording_changed.connect(self.hotkey_recording)
         for section in self.form.sections:
             section.changed.connect(self._refresh)
         self._refresh()
+
+    def show_hotkey_status(self, action: str, text: str, is_problem: bool) -> None:
+        """What the system says about one shortcut (e.g. taken by another program)."""
+        if self.form.shortcuts is not None:
+            self.form.shortcuts.show_status(action, text, is_problem)
+
+    def show_hotkey_session(self, text: str) -> None:
+        """Why system-wide shortcuts cannot work in this session ("" = they can)."""
+        if self.form.shortcuts is not None:
+            self.form.shortcuts.show_session_problem(text)
 
     def start_tests(self) -> None:
         """Test the stored credentials at once, so the staff and folder lists fill in."""

@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject
 
+from ringohunt_desktop.services.hotkeys import HotkeyService, describe_status
 from ringohunt_desktop.services.setup_checks import (
     BrokerCheck,
     FolderFieldsCheck,
@@ -23,9 +24,11 @@ WindowT = TypeVar("WindowT", FirstRunWizard, SettingsDialog)
 
 
 class SetupWindows(QObject):
-    def __init__(self, controller: SetupController, parent: QObject | None = None) -> None:
+    def __init__(self, controller: SetupController, *, hotkeys: HotkeyService | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.hotkeys = hotkeys  # what the Shortcuts tab asks and shows
         self.window: SetupWindow | None = None
         checker = controller.checker
         checker.ringostat_checked.connect(self._on_ringostat)
@@ -48,9 +51,30 @@ class SetupWindows(QObject):
             self.window.activateWindow()
             return self.window
         dialog = self._adopt(SettingsDialog(self.controller.config))
+        self._show_hotkeys(dialog)
         dialog.show()
         dialog.start_tests()
         return dialog
+
+    def _show_hotkeys(self, dialog: SettingsDialog) -> None:
+        """The shortcuts' state as the system reports it, and live checks as the agent
+        types (a combination another program holds says so before Save)."""
+        hotkeys = self.hotkeys
+        if hotkeys is None:
+            return
+        dialog.show_hotkey_session(hotkeys.availability())
+        if hotkeys.enabled:
+            for action, status in hotkeys.statuses().items():
+                dialog.show_hotkey_status(action.value, describe_status(status),
+                                          status.is_problem)
+
+        def check(action: str, text: str) -> None:
+            status = hotkeys.check(action, text)
+            dialog.show_hotkey_status(action, describe_status(status), status.is_problem)
+
+        dialog.hotkey_check_requested.connect(check)
+        dialog.hotkey_recording.connect(hotkeys.suspend)
+        dialog.finished.connect(lambda _code: hotkeys.suspend(False))
 
     def close(self) -> None:
         if self.window is not None:

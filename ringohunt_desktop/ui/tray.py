@@ -176,6 +176,7 @@ class TrayController(QObject):
     save_diagnostics_requested = Signal()
     check_calls_requested = Signal()
     pause_toggled = Signal(bool)
+    calm_toggled = Signal(bool)
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None, *,
@@ -190,6 +191,9 @@ class TrayController(QObject):
         self._missed = 0
         self._day_summary = ""
         self._paused = False
+        self._calm = False
+        self._calm_locked = False  # IT pinned calm mode: the menu shows it, greyed
+        self._quiet_notice = ""  # calm mode: the last notice, in the tooltip, not a balloon
         self._progress = ""
         self._pop_latency: tuple[float, float, int] | None = None
         self._panel_stack: PanelStack | None = None
@@ -291,6 +295,18 @@ class TrayController(QObject):
             self.fallback.set_paused(paused)
         self._refresh()
 
+    @property
+    def calm(self) -> bool:
+        return self._calm
+
+    def set_calm(self, calm: bool, *, locked: bool = False) -> None:
+        """Calm mode from the settings; does not emit ``calm_toggled``."""
+        self._calm = calm
+        self._calm_locked = locked
+        if not calm:
+            self._quiet_notice = ""
+        self._refresh()
+
     def set_sync_progress(self, done: int, total: int) -> None:
         """Contact-book sync progress; ``total`` ≤ 0 or ``done`` ≥ ``total`` clears it."""
         if total <= 0 or done >= total:
@@ -310,10 +326,16 @@ class TrayController(QObject):
         """Show a notice (a missed call, a call placed, diagnostics saved…). Every notice of
         the app comes through here: the one place that decides how it is shown.
 
-        While call panels are on screen the notice joins their stack as a short row beyond
-        them (a desktop balloon would cover the newest panel's header); otherwise it is a
-        desktop balloon, or a line in the status bar of the window that stands in for a
-        missing tray."""
+        Calm mode comes first: no balloon, and so no sound (the app plays none of its own; a
+        system notification may chime), only a quiet line in the tray's tooltip. Any sound
+        added later belongs here, behind the same gate. Otherwise, while call panels are on
+        screen the notice joins their stack as a short row beyond them (a desktop balloon
+        would cover the newest panel's header); else it is a desktop balloon, or a line in
+        the status bar of the window that stands in for a missing tray."""
+        if self.tray is not None and self._calm:
+            self._quiet_notice = f"{title}: {body}" if body else title
+            self._refresh()
+            return
         stack = self._panel_stack
         if stack is not None and stack.has_panels():
             stack.show_notice(title, body)
@@ -354,6 +376,8 @@ class TrayController(QObject):
             lines.append(self.waiting_text())
         if self._progress:
             lines.append(self._progress)
+        if self._quiet_notice:
+            lines.append(self._quiet_notice)
         if self._pop_latency is not None:
             median, p95, count = self._pop_latency
             lines.append(self.tr("Pop-ups today: half within {median} s, 95% within {p95} s "
@@ -404,6 +428,13 @@ class TrayController(QObject):
         pause.setCheckable(True)
         pause.setChecked(self._paused)
         pause.toggled.connect(self._set_paused_from_user)
+        calm = self.menu.addAction(self.tr("Calm mode"))
+        calm.setObjectName("calmModeAction")
+        calm.setToolTip(self.tr("No balloons, no sound, panels without animation"))
+        calm.setCheckable(True)
+        calm.setChecked(self._calm)
+        calm.setEnabled(not self._calm_locked)
+        calm.toggled.connect(self._set_calm_from_user)
         self.menu.addSeparator()
         quit_action = self.menu.addAction(self.tr("Quit"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -415,6 +446,10 @@ class TrayController(QObject):
             self.fallback.set_paused(paused)
         self.set_state(TrayState.PAUSED if paused else self._source_state)
         self.pause_toggled.emit(paused)
+
+    def _set_calm_from_user(self, calm: bool) -> None:
+        self.set_calm(calm, locked=self._calm_locked)
+        self.calm_toggled.emit(calm)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger:
