@@ -514,6 +514,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = resolve_config(args, paths, env)
         except ConfigError as exc:
             sys.stderr.write(f"error: {printable(str(exc))}\n")
+            if args.command not in HEADLESS_COMMANDS:
+                from ringohunt_desktop.shell.launch import report_startup_failure
+
+                report_startup_failure(printable(str(exc)), paths.cache_dir)
             return EXIT_BAD_INPUT
         register_secrets(config)
         if args.command in HEADLESS_COMMANDS:

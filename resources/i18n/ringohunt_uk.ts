@@ -61,6 +61,11 @@
         <source>Something went wrong inside RingoHunt. It keeps running; the details are in the log (tray menu → Save diagnostics).</source>
         <translation>У RingoHunt сталася помилка. Програма працює далі; подробиці в журналі (меню в треї → Зберегти діагностику).</translation>
     </message>
+    <message>
+        <location line="+19"/>
+        <source>RingoHunt cannot start: a setting has a value it cannot use (see below). Correct it, or ask your IT administrator if the setting comes from them.</source>
+        <translation>RingoHunt не може запуститися: одне з налаштувань має значення, яке не можна використати (див. нижче). Виправте його або зверніться до ІТ-адміністратора, якщо це налаштування задали вони.</translation>
+    </message>
 </context>
 <context>
     <name>BehaviourSection</name>

@@ -103,6 +103,34 @@ def show_error_dialog(text: str) -> None:
 _error_boxes: list[Any] = []
 
 
+def startup_failure_box(detail: str) -> Any:
+    """The window for a setting the app cannot start with: built, not shown (tests read it)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME,
+                      QApplication.translate(
+                          "App", "RingoHunt cannot start: a setting has a value it cannot "
+                                 "use (see below). Correct it, or ask your IT administrator "
+                                 "if the setting comes from them."))
+    box.setInformativeText(detail)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
+    return box
+
+
+def report_startup_failure(detail: str, cache_dir: Path) -> None:
+    """Say a refused setting in a window too: started from the desktop or at login (a
+    windowed build has no console), stderr alone would leave the agent with an app that
+    silently never starts. Without a display, stderr has already said it."""
+    from ringohunt_desktop.shell.i18n import install_translator
+
+    if no_display(os.environ):
+        return
+    qt_app = create_qapplication()
+    install_translator(qt_app, "system", cache_dir)
+    startup_failure_box(detail).exec()
+
+
 def _quit_on_signals(quit_event: asyncio.Event, qt_app: QApplication) -> None:
     """SIGTERM/SIGINT (logout, ``kill``, Ctrl+C) end the app as cleanly as the tray's Quit.
 
