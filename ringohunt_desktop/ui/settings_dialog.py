@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.config import Config, parse_broker_servers
 from ringohunt_desktop.credentials import MAX_SECRET_CHARS
 from ringohunt_desktop.domain import Folder, StaffMember
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.widgets import local_zone_name, plain_label
 
 if TYPE_CHECKING:
@@ -52,14 +53,12 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "…")
 
-_ERROR_STYLE = "color: #c0392b;"
-_OK_STYLE = "color: #1e7b45; font-weight: 600;"
-_HINT_STYLE = "color: #7a8599;"
-_NOTE_STYLE = "color: #6b4800; font-size: 9pt;"
-_BANNER_ERROR_STYLE = (
-    "background: #fdecea; color: #8c1d13; border: 1px solid #f5c2bd; border-radius: 6px;"
-    " padding: 6px 8px;"
-)
+# Tones of the status lines (ui/theme.py gives each its colours in the system's look).
+_ERROR_STYLE = "error"
+_OK_STYLE = "ok"
+_HINT_STYLE = "hint"
+_NOTE_STYLE = "note"
+_BANNER_ERROR_STYLE = "errorBanner"
 _STORED_MARK = "••••"
 
 
@@ -88,13 +87,13 @@ def _status_label(object_name: str, parent: QWidget) -> QLabel:
 
 def _show_status(label: QLabel, text: str, style: str) -> None:
     label.setText(text)
-    label.setStyleSheet(style)
+    theme.set_tone(label, style)
     label.setAccessibleDescription(text)
 
 
 def _note_label(text: str, parent: QWidget) -> QLabel:
     label = plain_label(text, "noteLabel", parent)
-    label.setStyleSheet(_NOTE_STYLE)
+    theme.set_tone(label, _NOTE_STYLE)
     label.setWordWrap(True)
     return label
 
@@ -102,7 +101,7 @@ def _note_label(text: str, parent: QWidget) -> QLabel:
 def _intro_label(text: str, parent: QWidget) -> QLabel:
     label = plain_label(text, "introLabel", parent)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #4a5568;")
+    theme.set_tone(label, "secondary")
     return label
 
 
@@ -1211,7 +1210,7 @@ class _SetupForm:
 def _banner(parent: QWidget) -> QLabel:
     banner = plain_label(object_name="saveErrorBanner", parent=parent)
     banner.setWordWrap(True)
-    banner.setStyleSheet(_BANNER_ERROR_STYLE)
+    theme.set_tone(banner, _BANNER_ERROR_STYLE)
     banner.setVisible(False)
     return banner
 

@@ -27,6 +27,7 @@ from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.services.failures import describe, describe_startup_failure
 from ringohunt_desktop.services.watcher import WatchStatus
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.widgets import plain_label
 
@@ -111,10 +112,10 @@ class FallbackMainWindow(QMainWindow):
 
         self.detail_label = plain_label(object_name="detailLabel", parent=central)
         self.detail_label.setWordWrap(True)
-        self.detail_label.setStyleSheet("color: #4a5568;")
+        theme.set_tone(self.detail_label, "secondary")
         layout.addWidget(self.detail_label)
         self.progress_label = plain_label(object_name="progressLabel", parent=central)
-        self.progress_label.setStyleSheet("color: #4a5568;")
+        theme.set_tone(self.progress_label, "secondary")
         layout.addWidget(self.progress_label)
 
         self.contacts_button = QPushButton(self.tr("Open contact book"), central)
