@@ -135,8 +135,8 @@ class ContactBookWindow(QWidget):
     def _apply_theme(self) -> None:
         """Colours and text sizes from the system's look; again whenever it changes."""
         self.setStyleSheet(_style(theme.colours()))
-        self.details_scroll.setMinimumWidth(theme.px(300))
         self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
         # The phone rows carry icons drawn in the look's colours.
         self._show_details(self.selected_contact())
 
@@ -193,12 +193,12 @@ class ContactBookWindow(QWidget):
         header.setSectionResizeMode(ContactColumn.NAME, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for column, width in (
+        self._column_widths = (
             (ContactColumn.COMPANY, 140),
             (ContactColumn.PHONES, 176),
             (ContactColumn.MANAGER, 116),
-        ):
-            header.resizeSection(column, theme.px(width))
+        )
+        theme.scale_sections(header, self._column_widths)
         self.results_stack.addWidget(self.hint_label)
         self.results_stack.addWidget(self.table)
         splitter.addWidget(self.results_stack)
@@ -225,6 +225,7 @@ class ContactBookWindow(QWidget):
         scroll = QScrollArea(parent)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.details_scroll = scroll
         scroll.setStyleSheet("QScrollArea { background: transparent; }")
         frame = QFrame()
@@ -521,6 +522,19 @@ class ContactBookWindow(QWidget):
             # Children added to a visible parent are shown only on the next event-loop turn;
             # show now so the pane never paints half-filled.
             row.show()
+        self._fit_details()
+
+    def _fit_details(self) -> None:
+        """Keep the pane as wide as a phone row: "Зателефонувати" (and bigger system text)
+        pushed the copy button out of sight behind a horizontal scroll bar."""
+        content = self.details_scroll.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
+            return
+        layout.activate()
+        needed = (content.minimumSizeHint().width()
+                  + self.details_scroll.verticalScrollBar().sizeHint().width())
+        self.details_scroll.setMinimumWidth(max(theme.px(300), needed))
 
     def _phone_row(self, phone: str) -> QWidget:
         row = QWidget(self.details)

@@ -80,8 +80,8 @@ QPushButton#fixButton {{
 }}
 QPushButton#fixButton:hover {{ background: {c.accent_hover}; }}
 QPushButton#fixButton:disabled {{
-    background: {c.accent_disabled}; border-color: {c.accent_disabled};
-    color: {c.disabled_text};
+    background: {c.accent_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.accent_disabled};
 }}
 QPushButton#openButton {{ padding: 2px 8px; font-size: {pt(9)}; }}
 """
@@ -131,7 +131,7 @@ def _tree(columns: Sequence[str], widths: Sequence[int], parent: QWidget) -> QTr
     tree.setTextElideMode(Qt.TextElideMode.ElideRight)
     for column, width in enumerate(widths, start=1):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
+        header.resizeSection(column, theme.px(width))
     return tree
 
 
@@ -152,7 +152,7 @@ class FixPreviewDialog(QDialog):
         self.ops = list(ops)
         self.setWindowTitle(self.tr("Fix phone numbers"))
         theme.follow(self._apply_theme)
-        self.resize(640, 420)
+        self.resize(theme.px(640), theme.px(420))
         layout = QVBoxLayout(self)
         numbers = sum(len(op.remove) for op in ops)
         if resuming:
@@ -214,7 +214,7 @@ class HygieneWindow(QWidget):
         self.setObjectName("HygieneWindow")
         self.setWindowTitle(self.tr("Phone number check"))
         theme.follow(self._apply_theme)
-        self.resize(980, 600)
+        self.resize(theme.px(980), theme.px(600))
         self._build()
         self.refresh()
 

@@ -205,10 +205,9 @@ class InboxWindow(QWidget):
         header = self.table.horizontalHeader()
         # Fixed widths: sizing columns to their contents would read every row (thousands).
         header.setSectionResizeMode(InboxColumn.CLIENT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((InboxColumn.MISSED, 100), (InboxColumn.WAITED, 110),
-                              (InboxColumn.STATE, 330), (InboxColumn.CALL, 120)):
-            header.resizeSection(column, theme.px(width))
-        self.table.verticalHeader().setDefaultSectionSize(theme.px(28))
+        self._column_widths = ((InboxColumn.MISSED, 100), (InboxColumn.WAITED, 110),
+                               (InboxColumn.STATE, 330), (InboxColumn.CALL, 120))
+        theme.scale_sections(header, self._column_widths)
         self.table.clicked.connect(self._on_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         layout.addWidget(self.table, 1)
@@ -238,6 +237,7 @@ class InboxWindow(QWidget):
     def _apply_theme(self) -> None:
         self.setStyleSheet(theme.button_qss(theme.colours()))
         self.table.verticalHeader().setDefaultSectionSize(theme.px(28))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
 
     def refresh(self) -> None:
         rows = self._store.inbox()

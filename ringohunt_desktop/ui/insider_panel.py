@@ -121,8 +121,8 @@ QPushButton#primaryButton {{
 }}
 QPushButton#primaryButton:hover {{ background: {c.accent_hover}; }}
 QPushButton#primaryButton:disabled {{
-    background: {c.accent_disabled}; border-color: {c.accent_disabled};
-    color: {c.disabled_text};
+    background: {c.accent_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.accent_disabled};
 }}
 QPushButton#linkButton {{
     border: none; background: transparent; color: {c.link}; padding: 0px;

@@ -83,7 +83,8 @@ QPushButton#callButton {{
 }}
 QPushButton#callButton:hover {{ background: {c.call_hover}; }}
 QPushButton#callButton:disabled {{
-    background: {c.call_disabled}; border-color: {c.call_disabled}; color: {c.disabled_text};
+    background: {c.call_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.call_disabled};
 }}
 QLineEdit, QComboBox, QDateEdit {{
     font-size: {pt(10)}; padding: 4px 8px; border: 1px solid {c.input_border};
@@ -163,6 +164,7 @@ class JournalWindow(QWidget):
             _fit_checked_text(button)
         self.text_filter.setMinimumWidth(theme.px(180))
         self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
 
     # ---- building --------------------------------------------------------------------------
 
@@ -249,7 +251,7 @@ class JournalWindow(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
-        for column, width in (
+        self._column_widths = (
             (JournalColumn.KIND, 38),
             (JournalColumn.TIME, 122),
             (JournalColumn.NUMBER, 172),
@@ -257,8 +259,8 @@ class JournalWindow(QWidget):
             (JournalColumn.DURATION, 76),
             (JournalColumn.STATUS, 130),
             (JournalColumn.SOURCE, 110),
-        ):
-            header.resizeSection(column, theme.px(width))
+        )
+        theme.scale_sections(header, self._column_widths)
         header.setSectionResizeMode(JournalColumn.KIND, QHeaderView.ResizeMode.Fixed)
         self.hint_label = plain_label("", "hintLabel", self.stack)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -1330,7 +1330,7 @@ class FirstRunWizard(_SetupWindow, QWizard):
         self.setWindowTitle(self.tr("Set up RingoHunt"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setMinimumSize(620, 520)
+        self.setMinimumSize(theme.px(620), theme.px(520))
         self.form = _SetupForm(config, require_tests=True, parent=self)
         self.banner = _banner(self)
         subtitles = (
@@ -1393,7 +1393,7 @@ class SettingsDialog(_SetupWindow, QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("RingoHunt settings"))
-        self.setMinimumSize(600, 540)
+        self.setMinimumSize(theme.px(600), theme.px(540))
         self.form = _SetupForm(config, require_tests=False, parent=self)
         layout = QVBoxLayout(self)
         self.tabs = QTabWidget(self)

@@ -18,14 +18,14 @@ system font). Nothing here is a user option: the app follows the operating syste
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Final
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontInfo, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
 
 # The size the designs were drawn at: Windows' and most Linux desktops' default UI font.
 DESIGN_POINT_SIZE: Final = 9.0
@@ -234,7 +234,8 @@ def high_contrast_colours(palette: QPalette) -> Colours:
         window=bg, surface=bg, surface_alt=bg, hover=bg, selection=sel, on_selection=on_sel,
         selection_hover=bg, focus=sel, accent=sel, accent_hover=sel, on_accent=on_sel,
         accent_disabled=bg, link=link, call=sel, call_hover=sel, on_call=on_sel,
-        call_disabled=bg, disabled_text=str(disabled.name()), missed_background=bg,
+        call_disabled=bg, disabled_text=str(disabled.name()),
+        disabled_border=str(disabled.name()), missed_background=bg,
         error_banner=bg, note_banner=bg, progress_track=bg,
         stripe_found=fg, stripe_attention=fg, stripe_failed=fg, stripe_looking=fg,
     )
@@ -301,6 +302,17 @@ def pt(design_size: float) -> str:
 def px(design_pixels: int) -> int:
     """A length that holds text (a fixed width, a text box's height) scaled with the text."""
     return round(design_pixels * max(1.0, text_scale()))
+
+
+def scale_sections(header: QHeaderView, widths: Sequence[tuple[int, int]]) -> None:
+    """Give a table's columns their design widths at this text size. Again only when the text
+    size changed: a colour switch must not undo the widths the agent dragged."""
+    scale = text_scale()
+    if header.property("ringohuntTextScale") == scale:
+        return
+    header.setProperty("ringohuntTextScale", scale)
+    for column, width in widths:
+        header.resizeSection(column, px(width))
 
 
 def button_qss(c: Colours) -> str:
