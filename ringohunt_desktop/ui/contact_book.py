@@ -113,7 +113,7 @@ class ContactBookWindow(QWidget):
         self._syncing = False
         self.setObjectName("ContactBookWindow")
         self.setWindowTitle(self.tr("Contacts"))
-        self.resize(theme.px(980), theme.px(540))
+        theme.resize_for_text(self, 980, 540)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)

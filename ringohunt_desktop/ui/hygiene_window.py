@@ -152,7 +152,7 @@ class FixPreviewDialog(QDialog):
         self.ops = list(ops)
         self.setWindowTitle(self.tr("Fix phone numbers"))
         theme.follow(self._apply_theme)
-        self.resize(theme.px(640), theme.px(420))
+        theme.resize_for_text(self, 640, 420)
         layout = QVBoxLayout(self)
         numbers = sum(len(op.remove) for op in ops)
         if resuming:
@@ -214,7 +214,7 @@ class HygieneWindow(QWidget):
         self.setObjectName("HygieneWindow")
         self.setWindowTitle(self.tr("Phone number check"))
         theme.follow(self._apply_theme)
-        self.resize(theme.px(980), theme.px(600))
+        theme.resize_for_text(self, 980, 600)
         self._build()
         self.refresh()
 

@@ -231,7 +231,7 @@ class InboxWindow(QWidget):
                     "still resolve for everyone as soon as anyone calls the client."))
         layout.addWidget(self.claims_label)
         theme.follow(self._apply_theme)
-        self.resize(theme.px(980), theme.px(480))
+        theme.resize_for_text(self, 980, 480)
         self._update_actions()
 
     def _apply_theme(self) -> None:

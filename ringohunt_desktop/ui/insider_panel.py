@@ -370,11 +370,13 @@ class InsiderPanel(QWidget):
         self.setStyleSheet(_style(c))
         self.setFixedWidth(panel_width())
         muted = c.qcolor("text_muted")
-        self.close_button.setIcon(icons.close_icon(muted))
-        self.copy_button.setIcon(icons.copy_icon(muted))
+        icon = theme.px(16)
+        self.close_button.setIcon(icons.close_icon(muted, icon))
+        self.copy_button.setIcon(icons.copy_icon(muted, icon))
         side = theme.px(24)
         for button in (self.pin_button, self.close_button, self.copy_button):
             button.setFixedSize(side, side)
+            button.setIconSize(QSize(theme.px(14), theme.px(14)))
         self._set_accent(self._accent)
         if self._lookup.state is LookupState.AMBIGUOUS and self._contact is None:
             self._fit_picker()
@@ -638,7 +640,7 @@ class InsiderPanel(QWidget):
     def _update_pin_icon(self) -> None:
         c = theme.colours()
         colour = c.qcolor(self._accent if self.pinned else "text_muted")
-        self.pin_button.setIcon(icons.pin_icon(colour))
+        self.pin_button.setIcon(icons.pin_icon(colour, theme.px(16)))
 
     def _update_utm(self) -> None:
         call = self._call

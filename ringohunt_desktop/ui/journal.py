@@ -140,7 +140,7 @@ class JournalWindow(QWidget):
         self._last_handled: list[str] = []  # call ids of the last "Mark handled", for Undo
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
-        self.resize(theme.px(980), theme.px(560))
+        theme.resize_for_text(self, 980, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)

@@ -304,6 +304,18 @@ def px(design_pixels: int) -> int:
     return round(design_pixels * max(1.0, text_scale()))
 
 
+def resize_for_text(window: QWidget, width: int, height: int) -> None:
+    """Open a window at its design size grown with the text, but never larger than the
+    screen: at 150 % text a 980 px journal would otherwise start half off a laptop screen."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    wanted_width, wanted_height = px(width), px(height)
+    if screen is not None:
+        area = screen.availableGeometry()
+        wanted_width = min(wanted_width, max(width, round(area.width() * 0.95)))
+        wanted_height = min(wanted_height, max(height, round(area.height() * 0.9)))
+    window.resize(wanted_width, wanted_height)
+
+
 def scale_sections(header: QHeaderView, widths: Sequence[tuple[int, int]]) -> None:
     """Give a table's columns their design widths at this text size. Again only when the text
     size changed: a colour switch must not undo the widths the agent dragged."""

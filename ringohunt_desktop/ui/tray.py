@@ -135,7 +135,7 @@ class FallbackMainWindow(QMainWindow):
         self.settings_button.clicked.connect(self.open_settings_clicked)
         self.pause_button.toggled.connect(self.pause_clicked)
         self.quit_button.clicked.connect(self.quit_clicked)
-        self.resize(theme.px(320), theme.px(300))
+        theme.resize_for_text(self, 320, 300)
 
     def show_status(self, state: TrayState, detail: str, missed: int, progress: str,
                     icon: QIcon) -> None:
