@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPalette
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPalette,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -33,11 +41,13 @@ from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
+from ringohunt_desktop.ui.icons import render_tray_image
 from ringohunt_desktop.ui.inbox import InboxModel
 from ringohunt_desktop.ui.insider_panel import InsiderPanel
 from ringohunt_desktop.ui.journal import JournalWindow, Period
 from ringohunt_desktop.ui.models import JournalColumn
 from ringohunt_desktop.ui.settings_dialog import FirstRunWizard
+from ringohunt_desktop.ui.tray import TrayState
 from tests.test_ui_contact_book import ANDRII, DEMO_EXTRA, NO_PHONE, PETRO
 from tests.test_ui_insider_panel import CALLER, NUMBER, make_call
 from tests.test_ui_journal import CALLS, CONTACTS, NOW
@@ -412,3 +422,25 @@ def test_screenshots_of_each_look(qtbot: QtBot, system: System,
         assert clipped_texts(window) == [], type(window).__name__
     for path in windows.shoot(look, language):
         assert path.stat().st_size > 0
+
+
+# -- the tray icon: on the system's taskbar, whose colour is not the app's -------------------
+
+@pytest.mark.parametrize("taskbar", ["#202020", "#f3f3f3", "#000000", "#ffffff"])
+def test_the_tray_handset_stands_out_on_dark_and_light_taskbars(qapp: QApplication,
+                                                                taskbar: str) -> None:
+    size = 32
+    icon = render_tray_image(TrayState.CONNECTED, 0, size)
+    shown = QImage(size, size, QImage.Format.Format_ARGB32)
+    shown.fill(QColor(taskbar))
+    painter = QPainter(shown)
+    painter.drawImage(0, 0, icon)
+    painter.end()
+    # The handset's part of the icon (the status dot sits bottom-right): pixels that stand
+    # out at the 3:1 WCAG asks of icons.
+    visible = sum(1 for x in range(size // 2) for y in range(size // 2)
+                  if theme.contrast_ratio(shown.pixelColor(x, y), QColor(taskbar)) >= 3)
+    assert visible > (size // 2) ** 2 // 8
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    assert shown.scaled(4 * size, 4 * size).save(
+        str(SCREENS / f"theme_tray_on_{taskbar.lstrip('#')}.png"))
