@@ -47,6 +47,7 @@ from ringohunt_desktop.ui.insider_panel import InsiderPanel
 from ringohunt_desktop.ui.journal import JournalWindow, Period
 from ringohunt_desktop.ui.models import JournalColumn
 from ringohunt_desktop.ui.settings_dialog import FirstRunWizard
+from ringohunt_desktop.ui.stopped_notice import PopupsStoppedNotice
 from ringohunt_desktop.ui.tray import TrayState
 from tests.test_ui_contact_book import ANDRII, DEMO_EXTRA, NO_PHONE, PETRO
 from tests.test_ui_insider_panel import CALLER, NUMBER, make_call
@@ -76,8 +77,14 @@ def palette(window: str, text: str, highlight: str, on_highlight: str, *,
     for which, colour in ((role.Window, window), (role.Button, window), (role.Base, base or window),
                           (role.WindowText, text), (role.Text, text), (role.ButtonText, text),
                           (role.Highlight, highlight), (role.HighlightedText, on_highlight),
-                          (role.Link, link or highlight), (role.PlaceholderText, text)):
+                          (role.Link, link or highlight)):
         result.setColor(which, QColor(colour))
+    # Placeholders sit halfway between the text and the background, as platform themes do.
+    mid = QColor(window)
+    other = QColor(text)
+    result.setColor(role.PlaceholderText, QColor((mid.red() + other.red()) // 2,
+                                                 (mid.green() + other.green()) // 2,
+                                                 (mid.blue() + other.blue()) // 2))
     return result
 
 
@@ -420,8 +427,18 @@ def test_screenshots_of_each_look(qtbot: QtBot, system: System,
     system.set_look(*palettes[look])
     for window in windows.all():
         assert clipped_texts(window) == [], type(window).__name__
+    wizard = FirstRunWizard(Config())
+    notice = PopupsStoppedNotice()
+    for widget in (wizard, notice):
+        qtbot.addWidget(widget)
+    wizard.show()
+    notice.show_stopped(notice.tr("Pop-ups stopped"), "Ringostat refused the keys.")
+    QApplication.processEvents()
     for path in windows.shoot(look, language):
         assert path.stat().st_size > 0
+    for name, widget in (("wizard", wizard), ("stopped", notice)):
+        assert clipped_texts(widget) == [], name
+        assert widget.grab().save(str(SCREENS / f"theme_{look}_{language}_{name}.png"))
 
 
 # -- the tray icon: on the system's taskbar, whose colour is not the app's -------------------
