@@ -142,6 +142,17 @@ def test_the_look_is_read_from_the_system_palette(qapp: QApplication, system: QP
     assert found == expected
 
 
+def test_where_the_system_has_a_contrast_setting_a_vivid_palette_stays_ordinary(
+        qapp: QApplication) -> None:
+    """Windows 11's light palette selects white on #005fb8 (6.3:1): there only the setting
+    (QAccessibilityHints) says high contrast."""
+    windows_11 = palette("#f3f3f3", "#000000", "#005fb8", "#ffffff", base="#ffffff")
+    assert theme.colours_for(windows_11, high_contrast=False, guess_from_palette=False) == (
+        theme.LIGHT)
+    assert theme.colours_for(windows_11, high_contrast=True,
+                             guess_from_palette=False).high_contrast
+
+
 def test_the_contrast_preference_alone_switches_to_the_systems_colours(
         qapp: QApplication) -> None:
     colours = theme.colours_for(ADWAITA_DARK, high_contrast=True)

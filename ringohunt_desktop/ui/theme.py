@@ -191,7 +191,8 @@ def palette_is_dark(palette: QPalette) -> bool:
 
 
 def palette_looks_high_contrast(palette: QPalette) -> bool:
-    """A high-contrast theme that does not set the contrast preference (GTK's HighContrast).
+    """A high-contrast theme that does not set the contrast preference (GTK's HighContrast;
+    used only where Qt cannot read the system's contrast setting).
 
     Ordinary themes have near-black text on near-white too, so that alone says nothing; what
     sets these themes apart is that the selection (white on blue in Adwaita: 3.9:1) is
@@ -242,8 +243,15 @@ def high_contrast_colours(palette: QPalette) -> Colours:
     return Colours(dark=palette_is_dark(palette), high_contrast=True, **same)
 
 
-def colours_for(palette: QPalette, *, high_contrast: bool) -> Colours:
-    if high_contrast or palette_looks_high_contrast(palette):
+# Platforms whose contrast setting Qt reads (QAccessibilityHints): their ordinary palettes may
+# look like high contrast ones (Windows 11's selection is white on #005fb8, 6.3:1), so there
+# the setting alone decides.
+_PLATFORMS_WITH_CONTRAST_SETTING: Final = frozenset({"windows", "cocoa", "ios", "android"})
+
+
+def colours_for(palette: QPalette, *, high_contrast: bool,
+                guess_from_palette: bool = True) -> Colours:
+    if high_contrast or (guess_from_palette and palette_looks_high_contrast(palette)):
         return high_contrast_colours(palette)
     return DARK if palette_is_dark(palette) else LIGHT
 
@@ -258,7 +266,9 @@ def system_wants_high_contrast() -> bool:
 
 
 def _system_colours() -> Colours:
-    return colours_for(QGuiApplication.palette(), high_contrast=system_wants_high_contrast())
+    guess = QGuiApplication.platformName() not in _PLATFORMS_WITH_CONTRAST_SETTING
+    return colours_for(QGuiApplication.palette(), high_contrast=system_wants_high_contrast(),
+                       guess_from_palette=guess)
 
 
 _cached: Colours | None = None
