@@ -5,12 +5,16 @@ The test plays the desktop, not the app: it picks the GTK theme (Adwaita, Adwait
 HighContrast theme GTK ships) and the desktop font (GTK's settings.ini; "Sans 15" is 150 % of
 GTK's default "Sans 10"). The app has no option for any of this. A call pops, and the screen
 (contact book + panel) goes to artifacts/screens/theme_real_<look>_<language>.png; the panel's
-card is sampled on that screenshot to prove the colours really changed.
+card is sampled on that screenshot to prove the colours really changed. A second test switches
+the desktop's theme under the running app (XSETTINGS, as GNOME does) and watches the same panel
+repaint: artifacts/screens/theme_real_live_<step>_<language>.png.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -102,3 +106,55 @@ def test_the_app_follows_the_desktops_look(basedir: Path, tmp_path: Path, look: 
         assert width > PANEL_WIDTH * 1.3  # the panel grew with the text
     else:
         assert width < PANEL_WIDTH * 1.3
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_a_theme_switch_on_the_desktop_repaints_the_running_app(basedir: Path, tmp_path: Path,
+                                                                language: str) -> None:
+    """GNOME switches themes through XSETTINGS (Net/ThemeName); xsettingsd plays it here."""
+    if shutil.which("xsettingsd") is None:
+        pytest.skip("xsettingsd is not installed")
+    desktop = tmp_path / "desktop-config"
+    (desktop / "gtk-3.0").mkdir(parents=True)
+    (desktop / "gtk-3.0" / "settings.ini").write_text("[Settings]\ngtk-font-name=Sans 10\n",
+                                                      encoding="utf-8")
+    settings = tmp_path / "xsettings.conf"
+    settings.write_text('Net/ThemeName "Adwaita"\n', encoding="utf-8")
+    with x_display(size="1280x900x24") as display_env:
+        env = {**display_env, **LANGUAGES[language], "QT_QPA_PLATFORMTHEME": "gtk3",
+               "XDG_CONFIG_HOME": str(desktop)}
+        env.pop("GTK_THEME", None)
+        daemon = subprocess.Popen(["xsettingsd", "-c", str(settings)], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            with demo_app(env, basedir) as url:
+                httpx.post(url + "/_sim/ring", json={"caller": known("olena_koval").phones[0],
+                                                     "ring_seconds": 120, "talk_seconds": 30},
+                           timeout=5).raise_for_status()
+                title = panel_title("olena_koval")
+                wait_until(lambda: window_ids(env, title), 20, "the panel")
+                panel = window_ids(env, title)[0]
+
+                def card_becomes(colour: str, name: str) -> None:
+                    x, y, width, _height = geometry(env, panel)
+
+                    def painted() -> bool:
+                        shot = screenshot(env, f"theme_real_live_{name}_{language}")
+                        return bool(QImage(str(shot)).pixelColor(x + width // 2, y + 4).name()
+                                    == colour)
+
+                    wait_until(painted, 20, f"the panel to repaint for {name}")
+
+                card_becomes(theme.LIGHT.surface, "1_light")
+                # The same process, the same panel: only the desktop's theme changes.
+                for theme_name, colour, name in (
+                        ("HighContrastInverse", theme.DARK.surface, "2_dark"),
+                        ("HighContrast", "#fefefd", "3_contrast"),
+                        ("Adwaita", theme.LIGHT.surface, "4_light_again")):
+                    settings.write_text(f'Net/ThemeName "{theme_name}"\n', encoding="utf-8")
+                    daemon.send_signal(signal.SIGHUP)
+                    card_becomes(colour, name)
+                    assert window_ids(env, title) == [panel]
+        finally:
+            daemon.terminate()
+            daemon.wait(timeout=5)
