@@ -32,6 +32,7 @@ DEBIAN_PACKAGES = [
     "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3",
     "gnome-keyring", "dbus", "dbus-x11",
+    "libgtk-3-0", "xsettingsd",  # the desktop's look (GTK theme, live switch) on Xvfb
     "icu-devtools", "binutils", "gcc",
     "wixl", "msitools", "wine", "wine64",
     "nats-server",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Final
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,13 +35,9 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.domain import Contact
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.contacts import ContactStore
-from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui import icons, theme
 from ringohunt_desktop.ui.models import ContactColumn, ContactListModel, dial_form
 from ringohunt_desktop.ui.widgets import (
-    BUTTON_QSS,
-    TEXT_MUTED,
-    TEXT_PRIMARY,
-    TEXT_SECONDARY,
     plain_label,
     shown,
 )
@@ -53,44 +49,47 @@ SEARCH_DEBOUNCE_MS: Final = 120
 # One screen of results is what an agent scans; more means the query should be refined.
 RESULT_LIMIT: Final = 200
 
-_STYLE: Final = f"""
-ContactBookWindow {{ background: #f5f7fa; }}
+def _style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
+ContactBookWindow {{ background: {c.window}; }}
 QLineEdit#searchBox {{
-    font-size: 12pt; padding: 7px 10px; border: 1px solid #c5cdd9; border-radius: 8px;
-    background: #ffffff; color: {TEXT_PRIMARY};
+    font-size: {pt(12)}; padding: 7px 10px; border: 1px solid {c.input_border};
+    border-radius: 8px; background: {c.surface}; color: {c.text};
 }}
-QLineEdit#searchBox:focus {{ border-color: #2563eb; }}
+QLineEdit#searchBox:focus {{ border-color: {c.focus}; }}
 QTableView {{
-    background: #ffffff; border: 1px solid #d3d9e3; border-radius: 8px;
-    gridline-color: transparent; font-size: 10pt; color: {TEXT_PRIMARY};
-    selection-background-color: #d6e4fd; selection-color: {TEXT_PRIMARY};
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px;
+    gridline-color: transparent; font-size: {pt(10)}; color: {c.text};
+    selection-background-color: {c.selection}; selection-color: {c.on_selection};
 }}
 QTableView::item {{ padding: 4px 8px; }}
 QHeaderView::section {{
-    background: #ffffff; color: {TEXT_MUTED}; border: none;
-    border-bottom: 1px solid #e3e7ee; padding: 6px 8px; font-size: 9pt; font-weight: 600;
+    background: {c.surface}; color: {c.text_muted}; border: none;
+    border-bottom: 1px solid {c.divider}; padding: 6px 8px; font-size: {pt(9)}; font-weight: 600;
 }}
-#hintLabel {{ color: {TEXT_MUTED}; font-size: 11pt; }}
-#statusLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
-#syncLabel {{ color: {TEXT_SECONDARY}; font-size: 9pt; }}
+#hintLabel {{ color: {c.text_muted}; font-size: {pt(11)}; }}
+#statusLabel {{ color: {c.text_muted}; font-size: {pt(9)}; }}
+#syncLabel {{ color: {c.text_secondary}; font-size: {pt(9)}; }}
 QProgressBar {{
-    border: none; border-radius: 3px; background: #e3e7ee; max-height: 6px;
+    border: none; border-radius: 3px; background: {c.progress_track}; max-height: 6px;
 }}
-QProgressBar::chunk {{ background: #2563eb; border-radius: 3px; }}
-#details {{ background: #ffffff; border: 1px solid #d3d9e3; border-radius: 8px; }}
-#details QLabel {{ color: {TEXT_PRIMARY}; }}
-#detailsName {{ font-size: 14pt; font-weight: 700; }}
-#detailsCompany {{ color: {TEXT_SECONDARY}; font-size: 10.5pt; }}
-#detailsManager, #detailsEmail {{ color: {TEXT_MUTED}; font-size: 9pt; }}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
+#details {{ background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px; }}
+#details QLabel {{ color: {c.text}; }}
+#detailsName {{ font-size: {pt(14)}; font-weight: 700; }}
+#detailsCompany {{ color: {c.text_secondary}; font-size: {pt(10.5)}; }}
+#detailsManager, #detailsEmail {{ color: {c.text_muted}; font-size: {pt(9)}; }}
 #sectionLabel {{
-    color: {TEXT_MUTED}; font-size: 8.5pt; font-weight: 600; margin-top: 10px;
+    color: {c.text_muted}; font-size: {pt(8.5)}; font-weight: 600; margin-top: 10px;
 }}
-#phoneNumber {{ font-size: 10.5pt; font-weight: 600; }}
-{BUTTON_QSS}
+#phoneNumber {{ font-size: {pt(10.5)}; font-weight: 600; }}
+#noPhoneLabel {{ color: {c.text_muted}; }}
+{theme.button_qss(c)}
 QPushButton#callButton {{
-    background: #2f9e5d; border-color: #2f9e5d; color: #ffffff; font-weight: 600;
+    background: {c.call}; border-color: {c.call}; color: {c.on_call}; font-weight: 600;
 }}
-QPushButton#callButton:hover {{ background: #278a50; }}
+QPushButton#callButton:hover {{ background: {c.call_hover}; }}
 QPushButton#copyButton {{ padding: 5px 7px; }}
 """
 
@@ -114,8 +113,7 @@ class ContactBookWindow(QWidget):
         self._syncing = False
         self.setObjectName("ContactBookWindow")
         self.setWindowTitle(self.tr("Contacts"))
-        self.setStyleSheet(_STYLE)
-        self.resize(980, 540)
+        theme.resize_for_text(self, 980, 540)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -132,6 +130,15 @@ class ContactBookWindow(QWidget):
             widget.installEventFilter(self)
         self._show_details(None)
         self._update_status()
+        theme.follow(self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        """Colours and text sizes from the system's look; again whenever it changes."""
+        self.setStyleSheet(_style(theme.colours()))
+        self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
+        # The phone rows carry icons drawn in the look's colours.
+        self._show_details(self.selected_contact())
 
     # ---- building --------------------------------------------------------------------------
 
@@ -176,7 +183,7 @@ class ContactBookWindow(QWidget):
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Contacts found"))
         header = self.table.horizontalHeader()
@@ -186,12 +193,12 @@ class ContactBookWindow(QWidget):
         header.setSectionResizeMode(ContactColumn.NAME, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        for column, width in (
+        self._column_widths = (
             (ContactColumn.COMPANY, 140),
             (ContactColumn.PHONES, 176),
             (ContactColumn.MANAGER, 116),
-        ):
-            header.resizeSection(column, width)
+        )
+        theme.scale_sections(header, self._column_widths)
         self.results_stack.addWidget(self.hint_label)
         self.results_stack.addWidget(self.table)
         splitter.addWidget(self.results_stack)
@@ -218,7 +225,8 @@ class ContactBookWindow(QWidget):
         scroll = QScrollArea(parent)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details_scroll = scroll
         scroll.setStyleSheet("QScrollArea { background: transparent; }")
         frame = QFrame()
         frame.setObjectName("details")
@@ -244,8 +252,8 @@ class ContactBookWindow(QWidget):
         self.phones_box = QVBoxLayout()
         self.phones_box.setSpacing(6)
         box.addLayout(self.phones_box)
-        self.no_phone_label = plain_label(self.tr("No phone number in the CRM"), "", frame)
-        self.no_phone_label.setStyleSheet(f"color: {TEXT_MUTED};")
+        self.no_phone_label = plain_label(self.tr("No phone number in the CRM"),
+                                          "noPhoneLabel", frame)
         box.addWidget(self.no_phone_label)
         box.addSpacing(12)
         self.open_in_crm_button = QPushButton(self.tr("Open in CRM"), frame)
@@ -520,6 +528,19 @@ class ContactBookWindow(QWidget):
             # Children added to a visible parent are shown only on the next event-loop turn;
             # show now so the pane never paints half-filled.
             row.show()
+        self._fit_details()
+
+    def _fit_details(self) -> None:
+        """Keep the pane as wide as a phone row: "Зателефонувати" (and bigger system text)
+        pushed the copy button out of sight behind a horizontal scroll bar."""
+        content = self.details_scroll.widget()
+        layout = content.layout() if content is not None else None
+        if content is None or layout is None:
+            return
+        layout.activate()
+        needed = (content.minimumSizeHint().width()
+                  + self.details_scroll.verticalScrollBar().sizeHint().width())
+        self.details_scroll.setMinimumWidth(max(theme.px(300), needed))
 
     def _phone_row(self, phone: str) -> QWidget:
         row = QWidget(self.details)
@@ -535,7 +556,7 @@ class ContactBookWindow(QWidget):
         call.clicked.connect(lambda _checked=False, p=phone: self.call_number(p))
         copy = QPushButton(row)
         copy.setObjectName("copyButton")
-        copy.setIcon(icons.copy_icon(QColor(TEXT_SECONDARY)))
+        copy.setIcon(icons.copy_icon(theme.colours().qcolor("text_secondary")))
         copy.setToolTip(self.tr("Copy number"))
         copy.setAccessibleName(self.tr("Copy number"))
         copy.clicked.connect(lambda _checked=False, p=phone: self.copy_number(p))

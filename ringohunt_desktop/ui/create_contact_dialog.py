@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.domain import CallRecord, Contact, NewContact
 from ringohunt_desktop.phone import display_number
 from ringohunt_desktop.services.failures import describe
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.widgets import (
     has_control_chars,
     meaningful_utm,
@@ -43,15 +44,10 @@ UTM_MAX_LENGTH = 200
 # this only catches typos such as a missing "@" before a round trip.
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
-_ERROR_STYLE = "color: #c0392b; font-size: 9pt;"
-_BANNER_ERROR_STYLE = (
-    "background: #fdecea; color: #8c1d13; border: 1px solid #f5c2bd; border-radius: 6px;"
-    " padding: 6px 8px;"
-)
-_BANNER_INFO_STYLE = (
-    "background: #fff6e0; color: #6b4800; border: 1px solid #f1d9a0; border-radius: 6px;"
-    " padding: 6px 8px;"
-)
+# Tones (ui/theme.py gives each its colours in the system's look).
+_ERROR_STYLE = "smallError"
+_BANNER_ERROR_STYLE = "errorBanner"
+_BANNER_INFO_STYLE = "noteBanner"
 
 
 class CreateContactDialog(QDialog):
@@ -69,7 +65,7 @@ class CreateContactDialog(QDialog):
         self._name_touched = False
         self.setWindowTitle(self.tr("Create contact"))
         self.setObjectName("createContactDialog")
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(theme.px(400))
 
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
@@ -153,7 +149,7 @@ class CreateContactDialog(QDialog):
 
     def _error_label(self, object_name: str) -> QLabel:
         label = plain_label(object_name=object_name, parent=self)
-        label.setStyleSheet(_ERROR_STYLE)
+        theme.set_tone(label, _ERROR_STYLE)
         label.setWordWrap(True)
         label.setVisible(False)
         return label
@@ -292,7 +288,7 @@ class CreateContactDialog(QDialog):
 
     def _show_banner(self, text: str, style: str, *, with_open_button: bool) -> None:
         self.banner_label.setText(text)
-        self.banner.setStyleSheet(f"#bannerLabel {{ {style} }}")
+        theme.set_tone(self.banner_label, style)
         self.open_existing_button.setVisible(with_open_button)
         self.banner.setVisible(True)
         self.banner_label.setAccessibleName(text)

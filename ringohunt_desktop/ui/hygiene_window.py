@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Final
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -38,11 +38,8 @@ from ringohunt_desktop.core.hygiene import (
     shown,
 )
 from ringohunt_desktop.core.hygiene_fix import FixOp, FixOutcome, fix_plan
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.widgets import (
-    BUTTON_QSS,
-    TEXT_MUTED,
-    TEXT_PRIMARY,
-    TEXT_SECONDARY,
     plain_label,
     plain_tooltip,
 )
@@ -52,31 +49,41 @@ __all__ = ["FixPreviewDialog", "HygieneWindow"]
 # Painting thousands of rows (each with its own button) is slow and useless to a person: the
 # window shows the first ones of each group; the CLI exports every finding.
 ROWS_SHOWN: Final = 500
-UNSURE_COLOR: Final = QColor("#a05a00")
 PREVIEW_ROWS: Final = 2000
 
-_STYLE: Final = f"""
-HygieneWindow {{ background: #f5f7fa; }}
-#title {{ color: {TEXT_PRIMARY}; font-size: 14pt; font-weight: 700; }}
-#summary {{ color: {TEXT_SECONDARY}; font-size: 10pt; }}
-#hint, #statusLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
-QTabWidget::pane {{ border: 1px solid #d3d9e3; border-radius: 8px; background: #ffffff; }}
-QTabBar::tab {{ padding: 6px 12px; color: {TEXT_SECONDARY}; }}
-QTabBar::tab:selected {{ color: {TEXT_PRIMARY}; font-weight: 600; }}
-QTreeWidget {{ border: none; font-size: 10pt; color: {TEXT_PRIMARY}; background: #ffffff; }}
+def _style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
+HygieneWindow {{ background: {c.window}; }}
+#title {{ color: {c.text}; font-size: {pt(14)}; font-weight: 700; }}
+#summary {{ color: {c.text_secondary}; font-size: {pt(10)}; }}
+#hint, #statusLabel {{ color: {c.text_muted}; font-size: {pt(9)}; }}
+QTabWidget::pane {{
+    border: 1px solid {c.border}; border-radius: 8px; background: {c.surface};
+}}
+QTabBar::tab {{ padding: 6px 12px; color: {c.text_secondary}; }}
+QTabBar::tab:selected {{ color: {c.text}; font-weight: 600; }}
+QTreeWidget {{
+    border: none; font-size: {pt(10)}; color: {c.text}; background: {c.surface};
+}}
 QHeaderView::section {{
-    background: #ffffff; color: {TEXT_MUTED}; border: none;
-    border-bottom: 1px solid #e3e7ee; padding: 6px 8px; font-size: 9pt; font-weight: 600;
+    background: {c.surface}; color: {c.text_muted}; border: none;
+    border-bottom: 1px solid {c.divider}; padding: 6px 8px; font-size: {pt(9)}; font-weight: 600;
 }}
-QProgressBar {{ border: none; border-radius: 3px; background: #e3e7ee; max-height: 6px; }}
-QProgressBar::chunk {{ background: #2563eb; border-radius: 3px; }}
-{BUTTON_QSS}
+QProgressBar {{
+    border: none; border-radius: 3px; background: {c.progress_track}; max-height: 6px;
+}}
+QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
+{theme.button_qss(c)}
 QPushButton#fixButton {{
-    background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
+    background: {c.accent}; border-color: {c.accent}; color: {c.on_accent}; font-weight: 600;
 }}
-QPushButton#fixButton:hover {{ background: #1d4fd8; }}
-QPushButton#fixButton:disabled {{ background: #c9d6f3; border-color: #c9d6f3; }}
-QPushButton#openButton {{ padding: 2px 8px; font-size: 9pt; }}
+QPushButton#fixButton:hover {{ background: {c.accent_hover}; }}
+QPushButton#fixButton:disabled {{
+    background: {c.accent_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.accent_disabled};
+}}
+QPushButton#openButton {{ padding: 2px 8px; font-size: {pt(9)}; }}
 """
 
 
@@ -124,7 +131,7 @@ def _tree(columns: Sequence[str], widths: Sequence[int], parent: QWidget) -> QTr
     tree.setTextElideMode(Qt.TextElideMode.ElideRight)
     for column, width in enumerate(widths, start=1):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(column, width)
+        header.resizeSection(column, theme.px(width))
     return tree
 
 
@@ -144,8 +151,8 @@ class FixPreviewDialog(QDialog):
         super().__init__(parent)
         self.ops = list(ops)
         self.setWindowTitle(self.tr("Fix phone numbers"))
-        self.setStyleSheet(_STYLE)
-        self.resize(640, 420)
+        theme.follow(self._apply_theme)
+        theme.resize_for_text(self, 640, 420)
         layout = QVBoxLayout(self)
         numbers = sum(len(op.remove) for op in ops)
         if resuming:
@@ -175,6 +182,9 @@ class FixPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _apply_theme(self) -> None:
+        self.setStyleSheet(_style(theme.colours()))
+
 
 class HygieneWindow(QWidget):
     """The four groups of the audit, and the fix.
@@ -203,10 +213,13 @@ class HygieneWindow(QWidget):
         self._can_undo = False
         self.setObjectName("HygieneWindow")
         self.setWindowTitle(self.tr("Phone number check"))
-        self.setStyleSheet(_STYLE)
-        self.resize(980, 600)
+        theme.follow(self._apply_theme)
+        theme.resize_for_text(self, 980, 600)
         self._build()
         self.refresh()
+
+    def _apply_theme(self) -> None:
+        self.setStyleSheet(_style(theme.colours()))
 
     # ---- building --------------------------------------------------------------------------
 
@@ -325,7 +338,7 @@ class HygieneWindow(QWidget):
                           certainty_text(fix.certainty)])
             if not fix.certain:
                 for column in range(4):
-                    item.setForeground(column, QBrush(UNSURE_COLOR))
+                    item.setForeground(column, QBrush(theme.colours().qcolor("unsure")))
             self.fix_tree.addTopLevelItem(item)
             self._open_button(self.fix_tree, item, 4, fix.contact)
 

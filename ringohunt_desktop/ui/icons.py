@@ -31,6 +31,7 @@ TRAY_SIZES = (16, 22, 32, 64)
 
 BADGE_RED = QColor("#d93025")
 _HANDSET = QColor("#2b3445")
+_HANDSET_RIM = QColor(235, 238, 243)
 
 # Keyed by the TrayState *value*; TrayState is a StrEnum, so its members hash as these strings.
 _STATE_DOT: dict[str, QColor] = {
@@ -72,12 +73,17 @@ def _draw_tray(painter: QPainter, size: int, state: TrayState, missed: int) -> N
     scale = size / 24.0
     painter.save()
     painter.scale(scale, scale)
-    painter.setPen(Qt.PenStyle.NoPen)
+    # A light rim keeps the dark handset visible on a dark taskbar (Windows' default, dark
+    # desktops); the taskbar's colour is the system's, not the app's, and Qt does not say it.
+    painter.setPen(QPen(_HANDSET_RIM, 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                        Qt.PenJoinStyle.RoundJoin))
     painter.setBrush(QBrush(_HANDSET))
     # The handset fills the whole box: at 16 px every pixel counts, and the badge and the
     # dot sit on corners the glyph barely uses.
     painter.translate(-1.5, -1.0)
     painter.scale(1.1, 1.1)
+    painter.drawPath(_handset_path())
+    painter.setPen(Qt.PenStyle.NoPen)
     painter.drawPath(_handset_path())
     painter.restore()
 

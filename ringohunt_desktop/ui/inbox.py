@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any, Final
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QShowEvent
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,19 +36,12 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.team import TeamCallStore
-from ringohunt_desktop.ui.widgets import (
-    BUTTON_QSS,
-    TEXT_MUTED,
-    plain_label,
-    shown,
-    waiting_label,
-)
+from ringohunt_desktop.ui import theme
+from ringohunt_desktop.ui.widgets import plain_label, shown, waiting_label
 
 __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
-_WAITING_COLOUR: Final = QColor("#b42318")
-_MUTED_COLOUR: Final = QColor(TEXT_MUTED)
 
 
 class InboxColumn(IntEnum):
@@ -162,9 +155,9 @@ class InboxModel(QAbstractTableModel):
             return QCoreApplication.translate("InboxModel", "Call back")
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is InboxColumn.CALL:
-                return QColor("#2563eb")
+                return theme.colours().qcolor("link")
             if column is InboxColumn.STATE:
-                return _WAITING_COLOUR if waiting else _MUTED_COLOUR
+                return theme.colours().qcolor("missed" if waiting else "text_muted")
         if role == Qt.ItemDataRole.FontRole and waiting and column is InboxColumn.CLIENT:
             font = QFont()
             font.setBold(True)
@@ -197,7 +190,6 @@ class InboxWindow(QWidget):
         self._store = store
         self._now = now
         self.setWindowTitle(self.tr("Missed calls to return — RingoHunt"))
-        self.setStyleSheet(BUTTON_QSS)
         self.model = InboxModel(region, self)
         layout = QVBoxLayout(self)
         self.summary_label = plain_label(object_name="inboxSummary", parent=self)
@@ -213,10 +205,9 @@ class InboxWindow(QWidget):
         header = self.table.horizontalHeader()
         # Fixed widths: sizing columns to their contents would read every row (thousands).
         header.setSectionResizeMode(InboxColumn.CLIENT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((InboxColumn.MISSED, 100), (InboxColumn.WAITED, 110),
-                              (InboxColumn.STATE, 330), (InboxColumn.CALL, 120)):
-            header.resizeSection(column, width)
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        self._column_widths = ((InboxColumn.MISSED, 100), (InboxColumn.WAITED, 110),
+                               (InboxColumn.STATE, 330), (InboxColumn.CALL, 120))
+        theme.scale_sections(header, self._column_widths)
         self.table.clicked.connect(self._on_clicked)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         layout.addWidget(self.table, 1)
@@ -231,7 +222,7 @@ class InboxWindow(QWidget):
         layout.addLayout(buttons)
         self.claims_label = plain_label(object_name="claimsLabel", parent=self)
         self.claims_label.setWordWrap(True)
-        self.claims_label.setStyleSheet(f"color: {TEXT_MUTED};")
+        theme.set_tone(self.claims_label, "muted")
         self.claims_label.setText(
             self.tr("“I'll call back” claims are not available here yet: they need "
                     "subscription mode, where the call server is the place the whole team "
@@ -239,8 +230,14 @@ class InboxWindow(QWidget):
             self.tr("“I'll call back” claims are not available in this version; the rows "
                     "still resolve for everyone as soon as anyone calls the client."))
         layout.addWidget(self.claims_label)
-        self.resize(980, 480)
+        theme.follow(self._apply_theme)
+        theme.resize_for_text(self, 980, 480)
         self._update_actions()
+
+    def _apply_theme(self) -> None:
+        self.setStyleSheet(theme.button_qss(theme.colours()))
+        self.table.verticalHeader().setDefaultSectionSize(theme.px(28))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
 
     def refresh(self) -> None:
         rows = self._store.inbox()

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
     QCloseEvent,
-    QColor,
     QEnterEvent,
     QGuiApplication,
     QKeyEvent,
@@ -55,21 +54,14 @@ from ringohunt_desktop.domain import (
 )
 from ringohunt_desktop.phone import CallerNumber
 from ringohunt_desktop.services.failures import describe
-from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui import icons, theme
 from ringohunt_desktop.ui.widgets import (
-    ACCENT_ATTENTION,
-    ACCENT_FAILED,
-    ACCENT_FOUND,
-    ACCENT_LOOKING,
-    BUTTON_QSS,
-    TEXT_MUTED,
-    TEXT_PRIMARY,
-    TEXT_SECONDARY,
     local_time,
     meaningful_utm,
     plain_label,
     plain_tooltip,
     round_window_corners,
+    set_window_edge,
     shown,
 )
 
@@ -77,57 +69,73 @@ log = logging.getLogger(__name__)
 
 PANEL_WIDTH = 340
 CARD_RADIUS = 10
-CARD_BORDER = "#d3d9e3"
 _PICKER_VISIBLE_ROWS = 4
 
-_STYLE = f"""
+def panel_width() -> int:
+    """The panel's width: PANEL_WIDTH at the design's text size, wider with bigger text so
+    the buttons and the caller's name keep their room."""
+    return theme.px(PANEL_WIDTH)
+
+
+def card_edge(c: theme.Colours) -> str:
+    """The card's border: also what a window without see-through corners shows at its edge."""
+    return c.text if c.high_contrast else c.border
+
+
+def _style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
 #card {{
-    background: #ffffff;
-    border: 1px solid {CARD_BORDER};
+    background: {c.surface};
+    border: 1px solid {card_edge(c)};
     border-radius: {CARD_RADIUS}px;
 }}
-#body QLabel {{ color: {TEXT_PRIMARY}; }}
-#statusLabel, #timeLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
-#nameLabel {{ font-size: 16pt; font-weight: 700; }}
+#body QLabel {{ color: {c.text}; }}
+#statusLabel, #timeLabel {{ color: {c.text_muted}; font-size: {pt(9)}; }}
+#nameLabel {{ font-size: {pt(16)}; font-weight: 700; }}
 #nameLabel[muted="true"] {{
-    color: {TEXT_MUTED}; font-size: 12pt; font-weight: 400; font-style: italic;
+    color: {c.text_muted}; font-size: {pt(12)}; font-weight: 400; font-style: italic;
 }}
-#numberLabel {{ color: {TEXT_SECONDARY}; font-size: 12pt; font-weight: 600;
+#numberLabel {{ color: {c.text_secondary}; font-size: {pt(12)}; font-weight: 600;
     letter-spacing: 0.3px; }}
-#companyLabel {{ color: {TEXT_SECONDARY}; font-size: 10pt; margin-top: 1px; }}
-#managerLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 1px; }}
-#utmLabel {{ color: {TEXT_MUTED}; font-size: 9pt; margin-top: 6px; }}
-#delayLabel {{ color: {TEXT_MUTED}; font-size: 8pt; }}
-#hintLabel {{ color: #8a5a00; font-size: 9pt; margin-top: 4px; margin-bottom: 2px; }}
-#messageLabel {{ color: {TEXT_SECONDARY}; font-size: 9.5pt; margin-top: 2px; }}
-#lastCallLabel {{ color: {TEXT_SECONDARY}; font-size: 9pt; margin-top: 4px; }}
+#companyLabel {{ color: {c.text_secondary}; font-size: {pt(10)}; margin-top: 1px; }}
+#managerLabel {{ color: {c.text_muted}; font-size: {pt(9)}; margin-top: 1px; }}
+#utmLabel {{ color: {c.text_muted}; font-size: {pt(9)}; margin-top: 6px; }}
+#delayLabel {{ color: {c.text_muted}; font-size: {pt(8)}; }}
+#hintLabel {{ color: {c.warning}; font-size: {pt(9)}; margin-top: 4px; margin-bottom: 2px; }}
+#messageLabel {{ color: {c.text_secondary}; font-size: {pt(9.5)}; margin-top: 2px; }}
+#lastCallLabel {{ color: {c.text_secondary}; font-size: {pt(9)}; margin-top: 4px; }}
+#staleLabel {{ color: {c.alert}; font-weight: 600; }}
 #noteEdit {{
-    border: 1px solid #c5cedb; border-radius: 6px; padding: 4px 6px; font-size: 10pt;
-    background: #ffffff; color: {TEXT_PRIMARY}; margin-top: 6px;
+    border: 1px solid {c.input_border}; border-radius: 6px; padding: 4px 6px;
+    font-size: {pt(10)}; background: {c.surface}; color: {c.text}; margin-top: 6px;
 }}
-#noteEdit:focus {{ border-color: #2563eb; }}
-#noteStateLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
-#noteStateLabel[state="saved"] {{ color: #15803d; }}
-#noteStateLabel[state="waiting"] {{ color: #8a5a00; }}
+#noteEdit:focus {{ border-color: {c.focus}; }}
+#noteStateLabel {{ color: {c.text_muted}; font-size: {pt(9)}; }}
+#noteStateLabel[state="saved"] {{ color: {c.success}; }}
+#noteStateLabel[state="waiting"] {{ color: {c.warning}; }}
 #picker {{
-    border: 1px solid #d3d9e3; border-radius: 6px; background: #f7f9fc;
-    font-size: 10pt; padding: 2px;
+    border: 1px solid {c.border}; border-radius: 6px; background: {c.surface_alt};
+    font-size: {pt(10)}; padding: 2px;
 }}
-#picker::item {{ padding: 4px 6px; border-radius: 4px; color: {TEXT_PRIMARY}; }}
-#picker::item:hover {{ background: #e6eefc; }}
-#picker::item:selected {{ background: #d6e4fd; color: {TEXT_PRIMARY}; }}
+#picker::item {{ padding: 4px 6px; border-radius: 4px; color: {c.text}; }}
+#picker::item:hover {{ background: {c.selection_hover}; }}
+#picker::item:selected {{ background: {c.selection}; color: {c.on_selection}; }}
 QToolButton {{ border: none; border-radius: 4px; padding: 2px; background: transparent; }}
-QToolButton:hover {{ background: #eef1f6; }}
-QToolButton:checked {{ background: #e6eefc; }}
-{BUTTON_QSS}
+QToolButton:hover {{ background: {c.hover}; }}
+QToolButton:checked {{ background: {c.selection_hover}; }}
+{theme.button_qss(c)}
 QPushButton#primaryButton {{
-    background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
+    background: {c.accent}; border-color: {c.accent}; color: {c.on_accent}; font-weight: 600;
 }}
-QPushButton#primaryButton:hover {{ background: #1d4fd8; }}
-QPushButton#primaryButton:disabled {{ background: #a9bff3; border-color: #a9bff3; }}
+QPushButton#primaryButton:hover {{ background: {c.accent_hover}; }}
+QPushButton#primaryButton:disabled {{
+    background: {c.accent_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.accent_disabled};
+}}
 QPushButton#linkButton {{
-    border: none; background: transparent; color: #2563eb; padding: 0px; font-size: 9pt;
-    text-align: left;
+    border: none; background: transparent; color: {c.link}; padding: 0px;
+    font-size: {pt(9)}; text-align: left;
 }}
 QPushButton#linkButton:hover {{ text-decoration: underline; }}
 """
@@ -196,7 +204,7 @@ class InsiderPanel(QWidget):
         self._collapsed = False  # an older panel in the stack: header and name only
         self._gaps: list[tuple[QSpacerItem, int]] = []
         self._focus_before_show: QWindow | None = None
-        self._accent_colour = ACCENT_LOOKING
+        self._accent = "stripe_looking"  # a theme.Colours field: the colour follows the look
         self._typing_note = False
         self._note_submitted = False
         app = QGuiApplication.instance()
@@ -214,13 +222,12 @@ class InsiderPanel(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         # The card draws its own rounded background; the window's corners must not show
         # (without a compositor, see-through corners paint black).
-        round_window_corners(self, CARD_RADIUS, CARD_BORDER)
+        round_window_corners(self, CARD_RADIUS)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setObjectName("insiderPanel")
-        self.setStyleSheet(_STYLE)
-        self.setFixedWidth(PANEL_WIDTH)
 
         self._build()
+        theme.follow(self._apply_theme)
         self.update_call(call, self._phase)
         self._apply_lookup()
 
@@ -268,13 +275,11 @@ class InsiderPanel(QWidget):
         self.pin_button.toggled.connect(self._on_pin_toggled)
         header.addWidget(self.pin_button)
         self.close_button = self._tool_button(body, self.tr("Close"))
-        self.close_button.setIcon(icons.close_icon(QColor(TEXT_MUTED)))
         self.close_button.clicked.connect(self.close)
         header.addWidget(self.close_button)
         layout.addLayout(header)
         # Calls stopped coming through: what this panel shows may be over; say so at the top.
         self.stale_label = self._wrapping_label(body, "staleLabel")
-        self.stale_label.setStyleSheet("color: #8e1b10; font-weight: 600;")
         self.stale_label.setVisible(False)
         layout.addWidget(self.stale_label)
 
@@ -287,7 +292,6 @@ class InsiderPanel(QWidget):
         self.number_label = plain_label(object_name="numberLabel", parent=body)
         number_row.addWidget(self.number_label)
         self.copy_button = self._tool_button(body, self.tr("Copy number"))
-        self.copy_button.setIcon(icons.copy_icon(QColor(TEXT_MUTED)))
         self.copy_button.clicked.connect(
             lambda: self.copy_number_requested.emit(self._number_e164)
         )
@@ -378,12 +382,30 @@ class InsiderPanel(QWidget):
         self._gaps.append((gap, height))
         return gap
 
+    def _apply_theme(self) -> None:
+        """Colours and sizes from the system's look; again whenever it changes."""
+        c = theme.colours()
+        self.setStyleSheet(_style(c))
+        set_window_edge(self, card_edge(c))
+        self.setFixedWidth(panel_width())
+        muted = c.qcolor("text_muted")
+        icon = theme.px(16)
+        self.close_button.setIcon(icons.close_icon(muted, icon))
+        self.copy_button.setIcon(icons.copy_icon(muted, icon))
+        side = theme.px(24)
+        for button in (self.pin_button, self.close_button, self.copy_button):
+            button.setFixedSize(side, side)
+            button.setIconSize(QSize(theme.px(14), theme.px(14)))
+        self._set_accent(self._accent)
+        if self._lookup.state is LookupState.AMBIGUOUS and self._contact is None:
+            self._fit_picker()
+        self._relayout()
+
     def _tool_button(self, parent: QWidget, tooltip: str) -> QToolButton:
         button = QToolButton(parent)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setAutoRaise(True)
         button.setIconSize(QSize(14, 14))
-        button.setFixedSize(24, 24)
         button.setToolTip(tooltip)
         button.setAccessibleName(tooltip)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -532,26 +554,26 @@ class InsiderPanel(QWidget):
 
         if state is LookupState.LOOKING:
             self._set_name(self.tr("Looking up…"), muted=True)
-            self._set_accent(ACCENT_LOOKING)
+            self._set_accent("stripe_looking")
         elif state is LookupState.FOUND and self._contact is not None:
             self._show_contact_details()
-            self._set_accent(ACCENT_FOUND)
+            self._set_accent("stripe_found")
         elif state is LookupState.AMBIGUOUS:
             if self._contact is not None:
                 self._show_contact_details()
             else:
                 self._show_picker()
-            self._set_accent(ACCENT_ATTENTION)
+            self._set_accent("stripe_attention")
         elif state is LookupState.FAILED:
             self._set_name(self.tr("Could not check the CRM"), muted=True)
             self.message_label.setText(self._failure_text())
             self.message_label.setVisible(True)
             self._set_primary(self.tr("Retry"))
-            self._set_accent(ACCENT_FAILED)
+            self._set_accent("stripe_failed")
         else:  # UNKNOWN, or FOUND without a contact (treated the same: nothing to open)
             self._set_name(self.tr("Not in CRM"), muted=True)
             self._set_primary(self.tr("Create contact"))
-            self._set_accent(ACCENT_ATTENTION)
+            self._set_accent("stripe_attention")
         self._update_accessibility()
         self._relayout()
 
@@ -597,15 +619,20 @@ class InsiderPanel(QWidget):
             item.setToolTip(plain_tooltip("\n".join(parts)))
             item.setData(Qt.ItemDataRole.UserRole, contact.record_id)
             self.picker.addItem(item)
-        rows = min(len(contacts), _PICKER_VISIBLE_ROWS)
-        row_height = self.picker.sizeHintForRow(0) if contacts else 24
-        self.picker.setFixedHeight(rows * row_height + 2 * self.picker.frameWidth() + 6)
+        self._fit_picker()
         self.picker.setVisible(True)
         self.company_label.setVisible(False)
         self.manager_label.setVisible(False)
         self.change_button.setVisible(False)
         self._set_primary(self.tr("Open in CRM"))
         self.primary_button.setEnabled(False)  # until the agent picks
+
+    def _fit_picker(self) -> None:
+        rows = min(self.picker.count(), _PICKER_VISIBLE_ROWS)
+        self.picker.ensurePolished()
+        row_height = (self.picker.sizeHintForRow(0) if rows
+                      else self.picker.fontMetrics().height() + 8)
+        self.picker.setFixedHeight(rows * row_height + 2 * self.picker.frameWidth() + 6)
 
     def _set_name(self, text: str, *, muted: bool) -> None:
         self.name_label.setText(text)
@@ -620,8 +647,9 @@ class InsiderPanel(QWidget):
         self.primary_button.setEnabled(True)
         self.primary_button.setVisible(True)
 
-    def _set_accent(self, colour: QColor) -> None:
-        self._accent_colour = colour
+    def _set_accent(self, role: str) -> None:
+        self._accent = role
+        colour = theme.colours().qcolor(role)
         self.accent.setStyleSheet(
             f"#accent {{ background: {colour.name()}; border: none;"
             " border-top-left-radius: 9px; border-bottom-left-radius: 9px; }"
@@ -629,8 +657,9 @@ class InsiderPanel(QWidget):
         self._update_pin_icon()
 
     def _update_pin_icon(self) -> None:
-        colour = self._accent_colour if self.pinned else QColor(TEXT_MUTED)
-        self.pin_button.setIcon(icons.pin_icon(colour))
+        c = theme.colours()
+        colour = c.qcolor(self._accent if self.pinned else "text_muted")
+        self.pin_button.setIcon(icons.pin_icon(colour, theme.px(16)))
 
     def _update_utm(self) -> None:
         call = self._call
@@ -731,10 +760,11 @@ class InsiderPanel(QWidget):
         self.ensurePolished()
         layout.invalidate()
         layout.activate()
-        height = (layout.heightForWidth(PANEL_WIDTH) if layout.hasHeightForWidth()
+        width = panel_width()
+        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
                   else layout.sizeHint().height())
-        if height != self.height():
-            self.resize(PANEL_WIDTH, height)
+        if height != self.height() or width != self.width():
+            self.resize(width, height)
             self.content_resized.emit()
 
     # -- the agent's actions --------------------------------------------------------------
@@ -898,12 +928,15 @@ def _clock(moment: datetime) -> str:
 NOTICE_SECONDS = 6.0
 MAX_NOTICES = 3
 
-_NOTICE_STYLE = f"""
+def _notice_style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
 #noticeCard {{
-    background: #f7f9fc; border: 1px solid {CARD_BORDER}; border-radius: {CARD_RADIUS}px;
+    background: {c.surface_alt}; border: 1px solid {card_edge(c)};
+    border-radius: {CARD_RADIUS}px;
 }}
-#noticeTitle {{ color: {TEXT_PRIMARY}; font-size: 9.5pt; font-weight: 600; }}
-#noticeBody {{ color: {TEXT_SECONDARY}; font-size: 9pt; }}
+#noticeTitle {{ color: {c.text}; font-size: {pt(9.5)}; font-weight: 600; }}
+#noticeBody {{ color: {c.text_secondary}; font-size: {pt(9)}; }}
 """
 
 
@@ -921,11 +954,9 @@ class StackNotice(QWidget):
                             | Qt.WindowType.WindowStaysOnTopHint
                             | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        round_window_corners(self, CARD_RADIUS, CARD_BORDER)
+        round_window_corners(self, CARD_RADIUS)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setObjectName("stackNotice")
-        self.setStyleSheet(_NOTICE_STYLE)
-        self.setFixedWidth(PANEL_WIDTH)
         self.setWindowTitle(title)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -948,6 +979,15 @@ class StackNotice(QWidget):
         self._timer.setInterval(round(seconds * 1000))
         self._timer.timeout.connect(self.close)
         self._closed = False
+        theme.follow(self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        c = theme.colours()
+        self.setStyleSheet(_notice_style(c))
+        set_window_edge(self, card_edge(c))
+        self.setFixedWidth(panel_width())
+        if self.isVisible():
+            self.fit()
 
     @property
     def text(self) -> str:
@@ -962,9 +1002,10 @@ class StackNotice(QWidget):
         self.ensurePolished()
         layout.invalidate()
         layout.activate()
-        height = (layout.heightForWidth(PANEL_WIDTH) if layout.hasHeightForWidth()
+        width = panel_width()
+        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
                   else layout.sizeHint().height())
-        self.resize(PANEL_WIDTH, height)
+        self.resize(width, height)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -1206,10 +1247,10 @@ class PanelStack(QObject):
             right = area.right() - self._margin
         else:
             # Centre on the tray icon where possible, but stay inside the screen.
-            right = anchor.center().x() + PANEL_WIDTH // 2
-            right = max(area.left() + self._margin + PANEL_WIDTH - 1,
+            right = anchor.center().x() + panel_width() // 2
+            right = max(area.left() + self._margin + panel_width() - 1,
                         min(right, area.right() - self._margin))
-        left = right - PANEL_WIDTH + 1
+        left = right - panel_width() + 1
         edge = area.bottom() - self._margin if grows_up else area.top() + self._margin
         if anchor is not None:
             # A tray with no reserved strip (the work area includes it): never cover the

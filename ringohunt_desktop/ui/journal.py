@@ -41,19 +41,14 @@ from ringohunt_desktop.core.inbox import CallBack
 from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.models import (
     JournalColumn,
     JournalModel,
     dial_form,
     widest_status_texts,
 )
-from ringohunt_desktop.ui.widgets import (
-    BUTTON_QSS,
-    TEXT_MUTED,
-    TEXT_PRIMARY,
-    plain_label,
-    waiting_label,
-)
+from ringohunt_desktop.ui.widgets import plain_label, waiting_label
 
 __all__ = ["CallFilter", "JournalWindow", "Period"]
 
@@ -76,9 +71,11 @@ class Period(StrEnum):
     CUSTOM = "custom"
 
 
-_STYLE: Final = f"""
-JournalWindow {{ background: #f5f7fa; }}
-{BUTTON_QSS}
+def _style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
+JournalWindow {{ background: {c.window}; }}
+{theme.button_qss(c)}
 QPushButton#filterButton {{ border-radius: 0px; padding: 5px 14px; margin: 0px; }}
 QPushButton#filterButton[position="first"] {{
     border-top-left-radius: 6px; border-bottom-left-radius: 6px;
@@ -87,30 +84,33 @@ QPushButton#filterButton[position="last"] {{
     border-top-right-radius: 6px; border-bottom-right-radius: 6px;
 }}
 QPushButton#filterButton:checked {{
-    background: #2563eb; border-color: #2563eb; color: #ffffff; font-weight: 600;
+    background: {c.accent}; border-color: {c.accent}; color: {c.on_accent}; font-weight: 600;
 }}
 QPushButton#callButton {{
-    background: #2f9e5d; border-color: #2f9e5d; color: #ffffff; font-weight: 600;
+    background: {c.call}; border-color: {c.call}; color: {c.on_call}; font-weight: 600;
 }}
-QPushButton#callButton:hover {{ background: #278a50; }}
-QPushButton#callButton:disabled {{ background: #a8d5bb; border-color: #a8d5bb; }}
+QPushButton#callButton:hover {{ background: {c.call_hover}; }}
+QPushButton#callButton:disabled {{
+    background: {c.call_disabled}; color: {c.disabled_text};
+    border-color: {c.disabled_border if c.high_contrast else c.call_disabled};
+}}
 QLineEdit, QComboBox, QDateEdit {{
-    font-size: 10pt; padding: 4px 8px; border: 1px solid #c5cdd9; border-radius: 6px;
-    background: #ffffff; color: {TEXT_PRIMARY};
+    font-size: {pt(10)}; padding: 4px 8px; border: 1px solid {c.input_border};
+    border-radius: 6px; background: {c.surface}; color: {c.text};
 }}
-QLineEdit:focus {{ border-color: #2563eb; }}
+QLineEdit:focus {{ border-color: {c.focus}; }}
 QTableView {{
-    background: #ffffff; border: 1px solid #d3d9e3; border-radius: 8px;
-    gridline-color: transparent; font-size: 10pt; color: {TEXT_PRIMARY};
-    selection-background-color: #d6e4fd; selection-color: {TEXT_PRIMARY};
+    background: {c.surface}; border: 1px solid {c.border}; border-radius: 8px;
+    gridline-color: transparent; font-size: {pt(10)}; color: {c.text};
+    selection-background-color: {c.selection}; selection-color: {c.on_selection};
 }}
 QTableView::item {{ padding: 3px 6px; }}
 QHeaderView::section {{
-    background: #ffffff; color: {TEXT_MUTED}; border: none;
-    border-bottom: 1px solid #e3e7ee; padding: 6px 6px; font-size: 9pt; font-weight: 600;
+    background: {c.surface}; color: {c.text_muted}; border: none;
+    border-bottom: 1px solid {c.divider}; padding: 6px 6px; font-size: {pt(9)}; font-weight: 600;
 }}
-#hintLabel {{ color: {TEXT_MUTED}; font-size: 11pt; }}
-#statusLabel {{ color: {TEXT_MUTED}; font-size: 9pt; }}
+#hintLabel {{ color: {c.text_muted}; font-size: {pt(11)}; }}
+#statusLabel {{ color: {c.text_muted}; font-size: {pt(9)}; }}
 """
 
 
@@ -158,8 +158,7 @@ class JournalWindow(QWidget):
         self._last_handled: list[str] = []  # call ids of the last "Mark handled", for Undo
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
-        self.setStyleSheet(_STYLE)
-        self.resize(1180, 560)
+        theme.resize_for_text(self, 1180, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -168,12 +167,22 @@ class JournalWindow(QWidget):
 
         self.model = JournalModel(region, self, now=now)
         self._build()
+        theme.follow(self._apply_theme)
         self.table.installEventFilter(self)
         self.text_filter.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.refresh()
+
+    def _apply_theme(self) -> None:
+        """Colours and text sizes from the system's look; again whenever it changes."""
+        self.setStyleSheet(_style(theme.colours()))
+        for button in self.filter_buttons.values():
+            _fit_checked_text(button)
+        self.text_filter.setMinimumWidth(theme.px(180))
+        self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
+        theme.scale_sections(self.table.horizontalHeader(), self._column_widths)
 
     # ---- building --------------------------------------------------------------------------
 
@@ -253,14 +262,14 @@ class JournalWindow(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Calls"))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
-        for column, width in (
+        self._column_widths = (
             (JournalColumn.KIND, 38),
             (JournalColumn.TIME, 122),
             (JournalColumn.NUMBER, 172),
@@ -268,8 +277,8 @@ class JournalWindow(QWidget):
             (JournalColumn.DURATION, 76),
             (JournalColumn.STATUS, self._status_width()),
             (JournalColumn.SOURCE, 110),
-        ):
-            header.resizeSection(column, width)
+        )
+        theme.scale_sections(header, self._column_widths)
         header.setSectionResizeMode(JournalColumn.KIND, QHeaderView.ResizeMode.Fixed)
         self.hint_label = plain_label("", "hintLabel", self.stack)
         self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

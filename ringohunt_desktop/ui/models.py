@@ -32,7 +32,7 @@ from ringohunt_desktop.phone import (
     parse_phone,
 )
 from ringohunt_desktop.store.calls import JournalRow
-from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui import icons, theme
 from ringohunt_desktop.ui.widgets import local_time, meaningful_utm, plain_tooltip, shown
 
 __all__ = [
@@ -55,9 +55,10 @@ CONTACT_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1  # -> Contact
 JOURNAL_ROW_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 2  # -> JournalRow
 NEEDS_ATTENTION_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 3  # -> bool: missed, not handled
 
-# A missed call nobody has dealt with yet: a soft red row, readable with the selection colour.
-MISSED_BACKGROUND: Final = QColor("#fdecea")
-MISSED_TEXT: Final = QColor("#b3261e")
+# A missed call nobody has dealt with yet: a soft red row, readable with the selection colour
+# (the light look's; the rows take theme.colours(), which follows the system's look).
+MISSED_BACKGROUND: Final = QColor(theme.LIGHT.missed_background)
+MISSED_TEXT: Final = QColor(theme.LIGHT.missed)
 # Free functions translate in the "JournalModel" context, written out in every call: lupdate
 # skips translate() with a variable context.
 
@@ -224,7 +225,7 @@ class ContactListModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and column is ContactColumn.MANAGER:
-            return QBrush(QColor("#5a6478"))
+            return QBrush(theme.colours().qcolor("dimmed"))
         return None
 
     def _text(self, row: int, contact: Contact, column: ContactColumn) -> str:
@@ -347,7 +348,7 @@ class JournalModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(self._tooltip(index.row(), row, column))
         if role == Qt.ItemDataRole.BackgroundRole and attention:
-            return QBrush(MISSED_BACKGROUND)
+            return QBrush(theme.colours().qcolor("missed_background"))
         if role == Qt.ItemDataRole.FontRole and attention:
             font = QFont()
             font.setBold(True)
@@ -355,10 +356,11 @@ class JournalModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is JournalColumn.STATUS and row.call.is_missed:
                 if row.called_back is not None:  # the client was called: no alarm red
-                    return QBrush(QColor("#15803d" if row.called_back.answered else "#5a6478"))
-                return QBrush(MISSED_TEXT)
+                    return QBrush(theme.colours().qcolor(
+                        "success" if row.called_back.answered else "dimmed"))
+                return QBrush(theme.colours().qcolor("missed"))
             if column in (JournalColumn.SOURCE, JournalColumn.DURATION, JournalColumn.TIME):
-                return QBrush(QColor("#5a6478"))
+                return QBrush(theme.colours().qcolor("dimmed"))
         if role == Qt.ItemDataRole.TextAlignmentRole and column is JournalColumn.DURATION:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole and column is JournalColumn.KIND:

@@ -48,6 +48,7 @@ from ringohunt_desktop.hotkeys.keys import (
     setting_key,
 )
 from ringohunt_desktop.services.hotkeys import action_name, describe_key_problem
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.widgets import local_zone_name, plain_label
 
 if TYPE_CHECKING:
@@ -61,14 +62,12 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate  # lupdate finds translate("Context", "…")
 
-_ERROR_STYLE = "color: #c0392b;"
-_OK_STYLE = "color: #1e7b45; font-weight: 600;"
-_HINT_STYLE = "color: #7a8599;"
-_NOTE_STYLE = "color: #6b4800; font-size: 9pt;"
-_BANNER_ERROR_STYLE = (
-    "background: #fdecea; color: #8c1d13; border: 1px solid #f5c2bd; border-radius: 6px;"
-    " padding: 6px 8px;"
-)
+# Tones of the status lines (ui/theme.py gives each its colours in the system's look).
+_ERROR_STYLE = "error"
+_OK_STYLE = "ok"
+_HINT_STYLE = "hint"
+_NOTE_STYLE = "note"
+_BANNER_ERROR_STYLE = "errorBanner"
 _STORED_MARK = "••••"
 
 
@@ -97,13 +96,13 @@ def _status_label(object_name: str, parent: QWidget) -> QLabel:
 
 def _show_status(label: QLabel, text: str, style: str) -> None:
     label.setText(text)
-    label.setStyleSheet(style)
+    theme.set_tone(label, style)
     label.setAccessibleDescription(text)
 
 
 def _note_label(text: str, parent: QWidget) -> QLabel:
     label = plain_label(text, "noteLabel", parent)
-    label.setStyleSheet(_NOTE_STYLE)
+    theme.set_tone(label, _NOTE_STYLE)
     label.setWordWrap(True)
     return label
 
@@ -111,7 +110,7 @@ def _note_label(text: str, parent: QWidget) -> QLabel:
 def _intro_label(text: str, parent: QWidget) -> QLabel:
     label = plain_label(text, "introLabel", parent)
     label.setWordWrap(True)
-    label.setStyleSheet("color: #4a5568;")
+    theme.set_tone(label, "secondary")
     return label
 
 
@@ -1272,7 +1271,7 @@ class ShortcutsSection(_Section):
             edit.setAccessibleName(action_name(action))
             status = plain_label(object_name=f"hotkeyStatus_{action.value}", parent=self)
             status.setWordWrap(True)
-            status.setStyleSheet(_HINT_STYLE)
+            theme.set_tone(status, _HINT_STYLE)
             box = QWidget(self)
             column = QVBoxLayout(box)
             column.setContentsMargins(0, 0, 0, 0)
@@ -1415,7 +1414,7 @@ class _SetupForm:
 def _banner(parent: QWidget) -> QLabel:
     banner = plain_label(object_name="saveErrorBanner", parent=parent)
     banner.setWordWrap(True)
-    banner.setStyleSheet(_BANNER_ERROR_STYLE)
+    theme.set_tone(banner, _BANNER_ERROR_STYLE)
     banner.setVisible(False)
     return banner
 
@@ -1535,7 +1534,7 @@ class FirstRunWizard(_SetupWindow, QWizard):
         self.setWindowTitle(self.tr("Set up RingoHunt"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setMinimumSize(620, 520)
+        self.setMinimumSize(theme.px(620), theme.px(520))
         self.form = _SetupForm(config, require_tests=True, parent=self)
         self.banner = _banner(self)
         subtitles = (
@@ -1600,7 +1599,7 @@ class SettingsDialog(_SetupWindow, QDialog):
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("RingoHunt settings"))
-        self.setMinimumSize(600, 540)
+        self.setMinimumSize(theme.px(600), theme.px(540))
         self.form = _SetupForm(config, require_tests=False, parent=self)
         shortcuts = ShortcutsSection(config, parent=self)
         self.form.shortcuts = shortcuts

@@ -12,16 +12,21 @@ from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from ringohunt_desktop.ui.widgets import BUTTON_QSS, plain_label
+from ringohunt_desktop.ui import theme
+from ringohunt_desktop.ui.widgets import plain_label
 
 NOTICE_WIDTH = 460
 _MARGIN = 12
 
-_QSS = f"""
-QWidget#stoppedNotice {{ background: #fff4f2; border: 2px solid #c0392b; border-radius: 8px; }}
-QLabel#stoppedTitle {{ color: #8e1b10; font-size: 12pt; font-weight: 600; }}
-QLabel#stoppedDetail {{ color: #1d2433; font-size: 10pt; }}
-{BUTTON_QSS}
+def _style(c: theme.Colours) -> str:
+    pt = theme.pt
+    return f"""
+QWidget#stoppedNotice {{
+    background: {c.error_banner}; border: 2px solid {c.error}; border-radius: 8px;
+}}
+QLabel#stoppedTitle {{ color: {c.alert}; font-size: {pt(12)}; font-weight: 600; }}
+QLabel#stoppedDetail {{ color: {c.text}; font-size: {pt(10)}; }}
+{theme.button_qss(c)}
 """
 
 
@@ -39,7 +44,6 @@ class PopupsStoppedNotice(QWidget):
         self.setObjectName("stoppedNotice")
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setStyleSheet(_QSS)
         self.setWindowTitle(self.tr("Pop-ups stopped"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 10, 10)
@@ -58,7 +62,13 @@ class PopupsStoppedNotice(QWidget):
         self.settings_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.settings_button.clicked.connect(self.settings_requested)
         layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        self.setFixedWidth(NOTICE_WIDTH)
+        theme.follow(self._apply_theme)
+
+    def _apply_theme(self) -> None:
+        self.setStyleSheet(_style(theme.colours()))
+        self.setFixedWidth(theme.px(NOTICE_WIDTH))
+        if self.isVisible():
+            self.fit_to_text()
 
     @property
     def detail(self) -> str:
@@ -81,9 +91,10 @@ class PopupsStoppedNotice(QWidget):
         self.ensurePolished()
         layout.invalidate()
         layout.activate()
-        height = (layout.heightForWidth(NOTICE_WIDTH) if layout.hasHeightForWidth()
+        width = theme.px(NOTICE_WIDTH)
+        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
                   else layout.sizeHint().height())
-        self.resize(NOTICE_WIDTH, max(height, layout.minimumSize().height()))
+        self.resize(width, max(height, layout.minimumSize().height()))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

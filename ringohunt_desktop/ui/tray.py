@@ -27,6 +27,7 @@ from ringohunt_desktop.core.problems import SetupError
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.services.failures import describe, describe_startup_failure
 from ringohunt_desktop.services.watcher import WatchStatus
+from ringohunt_desktop.ui import theme
 from ringohunt_desktop.ui.icons import tray_icon
 from ringohunt_desktop.ui.insider_panel import PanelStack
 from ringohunt_desktop.ui.widgets import plain_label, waiting_label
@@ -109,13 +110,13 @@ class FallbackMainWindow(QMainWindow):
 
         self.detail_label = plain_label(object_name="detailLabel", parent=central)
         self.detail_label.setWordWrap(True)
-        self.detail_label.setStyleSheet("color: #4a5568;")
+        theme.set_tone(self.detail_label, "secondary")
         layout.addWidget(self.detail_label)
         self.waiting_label = plain_label(object_name="waitingLabel", parent=central)
-        self.waiting_label.setStyleSheet("color: #b42318; font-weight: 600;")
+        theme.set_tone(self.waiting_label, "alert")
         layout.addWidget(self.waiting_label)
         self.progress_label = plain_label(object_name="progressLabel", parent=central)
-        self.progress_label.setStyleSheet("color: #4a5568;")
+        theme.set_tone(self.progress_label, "secondary")
         layout.addWidget(self.progress_label)
 
         self.contacts_button = QPushButton(self.tr("Open contact book"), central)
@@ -135,7 +136,7 @@ class FallbackMainWindow(QMainWindow):
         self.settings_button.clicked.connect(self.open_settings_clicked)
         self.pause_button.toggled.connect(self.pause_clicked)
         self.quit_button.clicked.connect(self.quit_clicked)
-        self.resize(320, 300)
+        theme.resize_for_text(self, 320, 300)
 
     def show_status(self, state: TrayState, detail: str, waiting: str, progress: str,
                     icon: QIcon) -> None:

@@ -18,24 +18,20 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainterPath, QPalette, QRegion
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
-# Accent colours of the pop-up's state stripe; chosen to stay distinguishable for the most
-# common colour-vision deficiencies (green vs amber differ in lightness too, not only hue).
-ACCENT_FOUND = QColor("#2f9e5d")
-ACCENT_ATTENTION = QColor("#e0a000")  # unknown caller or several contacts: the agent acts
-ACCENT_FAILED = QColor("#8a94a6")
-ACCENT_LOOKING = QColor("#5b8def")
+from ringohunt_desktop.ui.theme import LIGHT, button_qss
 
-TEXT_PRIMARY = "#1d2433"
-TEXT_SECONDARY = "#4a5568"
-TEXT_MUTED = "#7a8599"
+# The light look's colours under their old names, for code not yet moved to ui/theme.py;
+# new code takes ``theme.colours()`` so it follows the system's dark and high-contrast looks.
+ACCENT_FOUND = QColor(LIGHT.stripe_found)
+ACCENT_ATTENTION = QColor(LIGHT.stripe_attention)
+ACCENT_FAILED = QColor(LIGHT.stripe_failed)
+ACCENT_LOOKING = QColor(LIGHT.stripe_looking)
 
-# The plain button every window shares; windows add their own accent buttons after it.
-BUTTON_QSS = f"""QPushButton {{
-    font-size: 10pt; padding: 5px 12px; border-radius: 6px;
-    border: 1px solid #c5cdd9; background: #ffffff; color: {TEXT_PRIMARY};
-}}
-QPushButton:hover {{ background: #f1f4f9; }}
-QPushButton:disabled {{ color: #a0a8b6; border-color: #e0e4ea; }}"""
+TEXT_PRIMARY = LIGHT.text
+TEXT_SECONDARY = LIGHT.text_secondary
+TEXT_MUTED = LIGHT.text_muted
+
+BUTTON_QSS = button_qss(LIGHT)
 
 # Analytics tools write these when they have no real value; showing them to an agent is noise.
 _UTM_PLACEHOLDERS = frozenset({"none", "null", "undefined", "-", "n/a", "not set", "direct"})
@@ -205,16 +201,23 @@ class _RoundedMask(QObject):
         return False
 
 
-def round_window_corners(window: QWidget, radius: float, edge: str) -> None:
+def round_window_corners(window: QWidget, radius: float) -> None:
     """A frameless window drawn as a rounded card: see-through corners where the desktop
-    composites, else a rounded window shape (a mask), so that no corner paints black.
-    ``edge`` is the card's border colour: what the few pixels between the mask's steps and
-    the card's smooth curve show."""
+    composites, else a rounded window shape (a mask), so that no corner paints black. Give
+    the card's border colour with :func:`set_window_edge`."""
     if see_through_windows_work():
         window.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        return
+    window.setAutoFillBackground(True)
+    _RoundedMask(window, radius)
+
+
+def set_window_edge(window: QWidget, edge: str) -> None:
+    """What the few pixels between a rounded mask's steps and the card's smooth curve show:
+    the card's border colour (again whenever the system's look changes). A see-through
+    window has no such pixels."""
+    if window.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground):
         return
     palette = window.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor(edge))
     window.setPalette(palette)
-    window.setAutoFillBackground(True)
-    _RoundedMask(window, radius)
