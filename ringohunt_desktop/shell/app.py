@@ -60,6 +60,7 @@ from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.store.notes import NoteStore
 from ringohunt_desktop.store.summaries import SummaryStore
 from ringohunt_desktop.store.team import TeamCallStore
+from ringohunt_desktop.ui.accessibility import AppKeys, install_focus_ring
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
@@ -129,6 +130,12 @@ class RingoHuntApp(QObject):
         self.stopped_notice = PopupsStoppedNotice()
         self.stopped_notice.settings_requested.connect(self.setup_windows.open_settings)
         self.setup.configuration_saved.connect(self._on_configuration_saved)
+        if isinstance(qt_app, QApplication):
+            install_focus_ring(qt_app)
+            self.keys = AppKeys(qt_app, parent=self)
+            self.keys.panel_requested.connect(self.popups.panels.focus_newest_panel)
+            self.keys.journal_requested.connect(self.open_journal)
+            self.keys.contacts_requested.connect(self.open_contact_book)
         self._wire_windows()
         self._setup_task: asyncio.Task[None] | None = None
         self._restart_task: asyncio.Task[None] | None = None
