@@ -10,6 +10,7 @@ and announces the agent's choices through signals; the app does the dialling and
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Final
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -36,6 +37,7 @@ from ringohunt_desktop.domain import Contact
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.ui import icons
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.models import ContactColumn, ContactListModel, dial_form
 from ringohunt_desktop.ui.widgets import (
     BUTTON_QSS,
@@ -114,6 +116,9 @@ class ContactBookWindow(QWidget):
         self._syncing = False
         self.setObjectName("ContactBookWindow")
         self.setWindowTitle(self.tr("Contacts"))
+        self.setAccessibleDescription(self.tr(
+            "Type to search; Enter calls the selected contact, Ctrl+O opens it in the CRM, "
+            "Escape closes"))
         self.setStyleSheet(_STYLE)
         self.resize(980, 540)
 
@@ -179,6 +184,9 @@ class ContactBookWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Contacts found"))
+        self.table.setAccessibleDescription(self.tr(
+            "Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; "
+            "typing goes on searching"))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -313,6 +321,10 @@ class ContactBookWindow(QWidget):
             self._show_details(None)
         self.results_stack.setCurrentWidget(self.table if contacts else self.hint_label)
         self._update_status()
+        if self._query:
+            # What a sighted agent sees at a glance; the focus stays in the search box.
+            announce(self.table, self.tr("Found: %n", "", len(contacts)) if contacts
+                     else self.tr("Nobody matches “{query}”").format(query=self._query))
         self.results_changed.emit(len(contacts))
 
     def selected_contact(self) -> Contact | None:
@@ -414,6 +426,9 @@ class ContactBookWindow(QWidget):
         if key == Qt.Key.Key_Escape and watched is self.search_box and self.search_box.text():
             self.search_box.clear()
             return True
+        if key == Qt.Key.Key_Escape and plain:
+            self.close()
+            return True
         if watched is self.table and event.text() and event.text().isprintable() and not (
             modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
@@ -507,6 +522,7 @@ class ContactBookWindow(QWidget):
         self.details_manager.setVisible(bool(manager))
         self.details_email.setText(", ".join(shown(email) for email in contact.emails))
         self.details_email.setVisible(bool(contact.emails))
+        chain: list[QWidget] = [self.table]
         for phone in contact.phones:
             row = self._phone_row(phone)
             self._phone_rows.append(row)
@@ -514,6 +530,12 @@ class ContactBookWindow(QWidget):
             # Children added to a visible parent are shown only on the next event-loop turn;
             # show now so the pane never paints half-filled.
             row.show()
+            chain.extend(row.findChildren(QPushButton))
+        # Tab goes from the results through each phone's buttons to Open in CRM; rows made
+        # now would otherwise come last, after the window's bottom buttons.
+        chain.extend((self.open_in_crm_button, self.hygiene_button))
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _phone_row(self, phone: str) -> QWidget:
         row = QWidget(self.details)
@@ -526,12 +548,14 @@ class ContactBookWindow(QWidget):
         call = QPushButton(self.tr("Call"), row)
         call.setObjectName("callButton")
         call.setToolTip(self.tr("Call this number"))
+        shown_number = display_number(phone, self._region)
+        call.setAccessibleName(self.tr("Call {number}").format(number=shown_number))
         call.clicked.connect(lambda _checked=False, p=phone: self.call_number(p))
         copy = QPushButton(row)
         copy.setObjectName("copyButton")
         copy.setIcon(icons.copy_icon(QColor(TEXT_SECONDARY)))
         copy.setToolTip(self.tr("Copy number"))
-        copy.setAccessibleName(self.tr("Copy number"))
+        copy.setAccessibleName(self.tr("Copy {number}").format(number=shown_number))
         copy.clicked.connect(lambda _checked=False, p=phone: self.copy_number(p))
         layout.addWidget(number)
         layout.addWidget(call)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.models import JournalColumn, JournalModel, dial_form
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, TEXT_PRIMARY, plain_label
 
@@ -134,13 +135,16 @@ class JournalWindow(QWidget):
         self._last_handled: list[str] = []  # call ids of the last "Mark handled", for Undo
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
+        self.setAccessibleDescription(self.tr(
+            "Your calls, newest first. Type to filter by number or name; Enter calls back, "
+            "Ctrl+O opens the caller in the CRM, Escape closes"))
         self.setStyleSheet(_STYLE)
         self.resize(980, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_DEBOUNCE_MS)
-        self._text_timer.timeout.connect(self.refresh)
+        self._text_timer.timeout.connect(self._refresh_for_text)
 
         self.model = JournalModel(region, self, now=now)
         self._build()
@@ -182,6 +186,8 @@ class JournalWindow(QWidget):
             _fit_checked_text(button)
         self.filter_buttons[CallFilter.ALL].setChecked(True)
         self.filter_group.buttonToggled.connect(self._on_filter_toggled)
+        for button in self.filter_buttons.values():
+            button.setAccessibleDescription(self.tr("Which calls to show; Left and Right switch"))
         filters.addSpacing(14)
 
         self.period_combo = QComboBox(self)
@@ -232,6 +238,9 @@ class JournalWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Calls"))
+        self.table.setAccessibleDescription(self.tr(
+            "Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; "
+            "typing filters by number or name"))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -343,6 +352,12 @@ class JournalWindow(QWidget):
         self._update_actions()
         self.rows_changed.emit(len(rows))
 
+    def _refresh_for_text(self) -> None:
+        """The agent typed into the filter: re-query, and say how many calls are left (the
+        focus stays where the typing is)."""
+        self.refresh()
+        announce(self.table, self.tr("Calls: %n", "", self.model.rowCount()))
+
     def current_row(self) -> JournalRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
@@ -420,6 +435,22 @@ class JournalWindow(QWidget):
             if key == Qt.Key.Key_O and modifiers == Qt.KeyboardModifier.ControlModifier:
                 self._open_current_in_crm()
                 return True
+            if watched is self.table and event.text() and event.text().isprintable() and not (
+                modifiers & (Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.AltModifier)):
+                # Search as you type from the first key: the journal opens on the table, and
+                # typing there goes on in the filter box.
+                self.text_filter.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.text_filter.insert(event.text())
+                return True
+            if watched is self.table and key == Qt.Key.Key_Backspace and self.text_filter.text():
+                self.text_filter.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.text_filter.backspace()
+                return True
+            if watched is self.text_filter and key == Qt.Key.Key_Escape and (
+                    self.text_filter.text()):
+                self.text_filter.clear()
+                return True
             if watched is self.text_filter and key in (
                 Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter
             ):
@@ -431,6 +462,14 @@ class JournalWindow(QWidget):
                     self.table.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
         return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys no child used land here: Escape closes the window, as in a dialog.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     # ---- state -----------------------------------------------------------------------------
 
