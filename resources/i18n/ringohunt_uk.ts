@@ -4,7 +4,7 @@
 <context>
     <name>AgentSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+512"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+513"/>
         <source>Choose yourself, so RingoHunt shows your calls only.</source>
         <translation>Оберіть себе, щоб RingoHunt показував лише ваші дзвінки.</translation>
     </message>
@@ -255,18 +255,23 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+116"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+118"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
     <message>
-        <location line="+29"/>
-        <location line="+317"/>
+        <location line="+2"/>
+        <source>Type to search; Enter calls the selected contact, Ctrl+O opens it in the CRM, Escape closes</source>
+        <translation>Друкуйте, щоб шукати; Enter телефонує вибраному контакту, Ctrl+O відкриває його в CRM, Escape закриває</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <location line="+327"/>
         <source>Type a name, company or part of a number</source>
         <translation>Введіть ім’я, компанію або частину номера</translation>
     </message>
     <message>
-        <location line="-315"/>
+        <location line="-325"/>
         <source>Search contacts</source>
         <translation>Пошук контактів</translation>
     </message>
@@ -276,7 +281,12 @@
         <translation>Знайдені контакти</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+2"/>
+        <source>Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; typing goes on searching</source>
+        <translation>Стрілки вгору й униз вибирають контакт, Enter телефонує йому, Ctrl+O відкриває його в CRM; введення тексту продовжує пошук</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Check phone numbers…</source>
         <translation>Перевірити номери телефонів…</translation>
     </message>
@@ -297,12 +307,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+118"/>
+        <location line="+122"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-117"/>
+        <location line="-121"/>
         <source>Open this contact in NetHunt (Ctrl+O)</source>
         <translation>Відкрити цей контакт у NetHunt (Ctrl+O)</translation>
     </message>
@@ -326,19 +336,19 @@
         <translation>Синхронізація контактів з NetHunt: {done} з {total}</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+73"/>
+        <location line="+179"/>
         <source>Call {number}</source>
         <translation>Зателефонувати на {number}</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+168"/>
-        <location line="+1"/>
+        <location line="-175"/>
+        <location line="+180"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-77"/>
         <source>Contacts are still arriving from NetHunt…</source>
         <translation>Контакти ще надходять з NetHunt…</translation>
     </message>
@@ -357,7 +367,13 @@
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+73"/>
+        <source>Copy {number}</source>
+        <translation>Копіювати {number}</translation>
+    </message>
+    <message>
+        <location line="-231"/>
+        <location line="+162"/>
         <source>Nobody matches “{query}”</source>
         <translation>За запитом «{query}» нікого не знайдено</translation>
     </message>
@@ -367,7 +383,8 @@
         <translation>Синхронізація ще триває</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-164"/>
+        <location line="+166"/>
         <source>Found: %n</source>
         <translation>
             <numerusform>Знайдено: %n</numerusform>
@@ -396,7 +413,7 @@
         <translation>Менеджер: {name}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+27"/>
         <source>Call</source>
         <translation>Зателефонувати</translation>
     </message>
@@ -437,9 +454,14 @@
 <context>
     <name>CreateContactDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+70"/>
+        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+71"/>
         <source>Create contact</source>
         <translation>Створити контакт</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A new contact in NetHunt with the caller&apos;s number. The name is required; Enter creates the contact, Escape cancels</source>
+        <translation>Новий контакт у NetHunt із номером того, хто телефонує. Ім’я обов’язкове; Enter створює контакт, Escape скасовує</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -785,7 +807,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+475"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+477"/>
         <source>Set up RingoHunt</source>
         <translation>Початкове налаштування RingoHunt</translation>
     </message>
@@ -825,6 +847,11 @@
         <translation>Перевірити ще раз</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Six steps; Enter goes to the next one once the step is complete, Escape closes</source>
+        <translation>Шість кроків; Enter переходить до наступного, коли крок заповнено, Escape закриває</translation>
+    </message>
+    <message>
         <source>Step 1 of 5: connect to Ringostat, your telephony.</source>
         <translation type="vanished">Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
     </message>
@@ -845,7 +872,7 @@
         <translation type="vanished">Крок 5 з 5: як поводиться RingoHunt.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-2"/>
         <source>Finish</source>
         <translation>Готово</translation>
     </message>
@@ -908,7 +935,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-426"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-428"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1168,7 +1195,7 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+63"/>
         <source>{days} d {hours} h</source>
         <translation>{days} д {hours} год</translation>
     </message>
@@ -1246,7 +1273,17 @@
         <translation>Кому передзвонити — RingoHunt</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
+        <source>Missed calls to return</source>
+        <translation>Пропущені дзвінки, на які треба передзвонити</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Up and Down choose a client; Enter calls them back</source>
+        <translation>Стрілки вгору й униз вибирають клієнта; Enter передзвонює йому</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
@@ -1278,7 +1315,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+153"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+167"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1298,13 +1335,13 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+104"/>
-        <location line="+535"/>
+        <location line="+121"/>
+        <location line="+696"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-531"/>
+        <location line="-692"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1314,7 +1351,7 @@
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+76"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
@@ -1324,7 +1361,7 @@
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+94"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1334,17 +1371,47 @@
         <translation>Не вдалося перевірити CRM</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+183"/>
         <source>The CRM is not responding.</source>
         <translation>CRM не відповідає.</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-180"/>
         <source>Retry</source>
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-202"/>
+        <location line="-418"/>
+        <source>Incoming call from {who}</source>
+        <translation>Вхідний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outgoing call to {who}</source>
+        <translation>Вихідний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback to {who}</source>
+        <translation>Зворотний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call with {who}</source>
+        <translation>Дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+184"/>
+        <source>Contacts with this number</source>
+        <translation>Контакти з цим номером</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Up and Down choose who is calling; Enter shows their details</source>
+        <translation>Стрілки вгору й униз вибирають, хто телефонує; Enter показує подробиці</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Note for NetHunt (Enter saves)</source>
         <translation>Нотатка для NetHunt (Enter — зберегти)</translation>
     </message>
@@ -1354,7 +1421,7 @@
         <translation>Нотатка для NetHunt</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+125"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1394,7 +1461,7 @@
         <translation>Створити контакт</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <location line="+27"/>
         <source>(no name)</source>
         <translation>(без імені)</translation>
@@ -1418,12 +1485,13 @@
     </message>
     <message>
         <location line="-25"/>
-        <location line="+105"/>
+        <location line="+102"/>
+        <location line="+52"/>
         <source>{count} contacts share this number</source>
         <translation>Контактів із цим номером: {count}</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-151"/>
         <source>Who is calling? Pick one to see the details.</source>
         <translation>Хто телефонує? Виберіть контакт, щоб побачити подробиці.</translation>
     </message>
@@ -1453,22 +1521,48 @@
         <translation>пропущено</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
+        <source>could not check the CRM</source>
+        <translation>не вдалося перевірити CRM</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Ringing</source>
+        <translation>Дзвонить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call answered</source>
+        <translation>Дзвінок прийнято</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call ended</source>
+        <translation>Дзвінок завершено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed call</source>
+        <translation>Пропущений дзвінок</translation>
+    </message>
+    <message>
+        <location line="-36"/>
+        <location line="+52"/>
         <source>not in CRM</source>
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+107"/>
+        <location line="+207"/>
         <source>Saving the note…</source>
         <translation>Зберігаю нотатку…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+75"/>
         <location line="+3"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
@@ -1575,12 +1669,17 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+136"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+137"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+2"/>
+        <source>Your calls, newest first. Type to filter by number or name; Enter calls back, Ctrl+O opens the caller in the CRM, Escape closes</source>
+        <translation>Ваші дзвінки, найновіші першими. Друкуйте, щоб фільтрувати за номером або ім’ям; Enter передзвонює, Ctrl+O відкриває абонента в CRM, Escape закриває</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>All</source>
         <translation>Усі</translation>
     </message>
@@ -1596,12 +1695,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+332"/>
+        <location line="+367"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-314"/>
+        <location line="-351"/>
+        <source>Which calls to show; Left and Right switch</source>
+        <translation>Які дзвінки показувати; стрілки ліворуч і праворуч перемикають</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1656,24 +1760,29 @@
         <translation>Дзвінки</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+141"/>
+        <location line="+2"/>
+        <source>Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; typing filters by number or name</source>
+        <translation>Стрілки вгору й униз вибирають дзвінок, Enter передзвонює, Ctrl+O відкриває абонента в CRM; введення тексту фільтрує за номером або ім’ям</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+147"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-145"/>
         <source>Call this number (Enter or double-click)</source>
         <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+141"/>
+        <location line="+147"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
     <message>
-        <location line="-139"/>
+        <location line="-145"/>
         <source>The missed call needs no more attention; it leaves the tray count</source>
         <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
     </message>
@@ -1689,17 +1798,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+132"/>
+        <location line="+138"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-131"/>
+        <location line="-137"/>
         <source>Open the caller&apos;s contact (Ctrl+O)</source>
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+238"/>
+        <location line="+268"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1709,7 +1818,8 @@
         <translation>Дзвінків ще немає</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-193"/>
+        <location line="+195"/>
         <source>Calls: %n</source>
         <translation>
             <numerusform>Дзвінків: %n</numerusform>
@@ -1808,7 +1918,7 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+151"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+154"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
@@ -1819,7 +1929,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+202"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -2054,7 +2164,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+491"/>
+        <location line="+502"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>

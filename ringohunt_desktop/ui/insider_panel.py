@@ -707,13 +707,15 @@ class InsiderPanel(QWidget):
             parts = [shown(contact.name) or self._number_display, shown(contact.company)]
             return ", ".join(p for p in parts if p)
         if state is LookupState.UNKNOWN or state is LookupState.FOUND:
-            return f"{self._number_display}, {self.tr('not in CRM')}"
-        if state is LookupState.AMBIGUOUS:
-            return f"{self._number_display}, " + self.tr(
-                "{count} contacts share this number").format(count=len(self._lookup.contacts))
-        if state is LookupState.FAILED:
-            return f"{self._number_display}, {self.tr('could not check the CRM')}"
-        return self._number_display
+            why = self.tr("not in CRM")
+        elif state is LookupState.AMBIGUOUS:
+            why = self.tr("{count} contacts share this number").format(
+                count=len(self._lookup.contacts))
+        elif state is LookupState.FAILED:
+            why = self.tr("could not check the CRM")
+        else:
+            return self._number_display
+        return f"{self._number_display}, {why}"
 
     def _announce_arrival(self) -> None:
         """The one message a screen reader speaks when the panel appears; if the CRM was too
