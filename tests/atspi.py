@@ -95,6 +95,8 @@ def accessibility_bus(env: dict[str, str]) -> Iterator[dict[str, str]]:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if daemon.stdout is not None:
+            daemon.stdout.close()
 
 
 def accessible_tree(env: dict[str, str]) -> list[Node]:

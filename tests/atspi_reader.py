@@ -42,8 +42,8 @@ def node(accessible: Any, depth: int = 0) -> dict[str, Any]:
         for index in range(count):
             try:
                 child = accessible.getChildAtIndex(index)
-            except Exception:
-                continue
+            except Exception:  # gone while we read: nothing to report
+                child = None
             if child is not None:
                 result["children"].append(node(child, depth + 1))
     return result
@@ -57,11 +57,11 @@ def tree(pid: int | None) -> list[dict[str, Any]]:
         if app is None:
             continue
         try:
-            if pid is not None and app.get_process_id() != pid:
-                continue
-        except Exception:
-            continue
-        apps.append(node(app))
+            wanted = pid is None or app.get_process_id() == pid
+        except Exception:  # an application that quit meanwhile
+            wanted = False
+        if wanted:
+            apps.append(node(app))
     return apps
 
 

@@ -11,9 +11,17 @@ from __future__ import annotations
 from typing import Final
 
 import shiboken6
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QFocusFrame, QWidget
+from PySide6.QtCore import QEvent, QKeyCombination, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
 __all__ = ["AppKeys", "FocusRing", "announce", "install_focus_ring"]
 
@@ -32,9 +40,28 @@ def announce(source: QObject, message: str, *, assertive: bool = False) -> None:
     QAccessible.updateAccessibility(event)
 
 
-# The ring follows the palette's highlight colour, so a dark or high-contrast theme keeps
-# it visible without a second rule here.
-_RING_QSS: Final = "QFocusFrame { border: 2px solid palette(highlight); border-radius: 5px; }"
+class _Ring(QWidget):
+    """The ring itself: a see-through child laid over the focused widget, so no parent's
+    edge can clip it (a table filling its pane would hide a ring drawn outside)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("focusRing")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        outer = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+        # The palette's highlight: a dark or high-contrast theme keeps the ring visible
+        # without a second rule here; the thin inner line in the base colour keeps it
+        # apart from a button filled with a similar colour.
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+        painter.drawRoundedRect(outer, 5, 5)
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Base), 1))
+        painter.drawRoundedRect(outer.adjusted(1.5, 1.5, -1.5, -1.5), 4, 4)
 
 
 class FocusRing(QObject):
@@ -42,40 +69,52 @@ class FocusRing(QObject):
 
     The windows' style sheets draw their own borders, which hides the platform's focus
     rectangle; rather than a ``:focus`` rule in each style sheet (and a fight over
-    specificity with every accent button), a :class:`QFocusFrame` is drawn around whichever
-    widget has the keyboard focus.
+    specificity with every accent button), a ring is drawn over whichever widget has the
+    keyboard focus.
     """
 
     def __init__(self, app: QApplication, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._frame: QFocusFrame | None = None
+        self._ring: _Ring | None = None
+        self._target: QWidget | None = None
         app.focusChanged.connect(self._on_focus_changed)
 
     @property
     def widget(self) -> QWidget | None:
         """The widget the ring is drawn around (None when hidden)."""
-        frame = self._valid_frame()
-        if frame is None or not frame.isVisible():
+        ring = self._ring
+        if ring is None or not shiboken6.isValid(ring) or not ring.isVisible():
             return None
-        return frame.widget()
-
-    def _valid_frame(self) -> QFocusFrame | None:
-        # The frame lives among the focused widget's siblings and dies with their window.
-        frame = self._frame
-        return frame if frame is not None and shiboken6.isValid(frame) else None
+        return ring.parentWidget()
 
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        frame = self._valid_frame()
-        if new is None or new.isWindow() or new.parentWidget() is None:
-            if frame is not None:
-                frame.setWidget(None)  # type: ignore[arg-type]  # Qt takes nullptr: untrack
+        old = self._target
+        if old is not None and shiboken6.isValid(old):
+            old.removeEventFilter(self)
+        self._target = None
+        ring = self._ring if self._ring is not None and shiboken6.isValid(self._ring) else None
+        if new is None or new.isWindow():
+            if ring is not None:
+                ring.hide()
             return
-        if frame is None:
-            frame = QFocusFrame(new)
-            frame.setStyleSheet(_RING_QSS)
-            frame.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            self._frame = frame
-        frame.setWidget(new)
+        if ring is None:
+            ring = _Ring(new)
+            self._ring = ring
+        else:
+            ring.setParent(new)
+        self._target = new
+        new.installEventFilter(self)
+        ring.setGeometry(new.rect())
+        ring.raise_()
+        ring.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        ring = self._ring
+        if (watched is self._target and event.type() == QEvent.Type.Resize
+                and ring is not None and shiboken6.isValid(ring)
+                and isinstance(watched, QWidget)):
+            ring.setGeometry(watched.rect())
+        return False
 
 
 _focus_ring: FocusRing | None = None

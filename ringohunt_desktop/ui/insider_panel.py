@@ -462,6 +462,8 @@ class InsiderPanel(QWidget):
         self.time_label.setText(_clock(call.started_at))
         self.number_label.setText(self._number_display)
         self.number_label.setToolTip(plain_tooltip(self._number_e164))
+        # Else the tooltip's markup would be read out as the description.
+        self.number_label.setAccessibleDescription(self._number_e164)
         self.setWindowTitle(
             self.tr("{direction}: {number}").format(
                 direction=_direction_text(call.direction), number=self._number_display
@@ -521,6 +523,7 @@ class InsiderPanel(QWidget):
         self.last_call_label.setText(self.tr("Last call: {summary}").format(summary=text)
                                      if text else "")
         self.last_call_label.setToolTip(plain_tooltip(summary[:2000]) if text else "")
+        self.last_call_label.setAccessibleDescription(shown(summary[:2000]) if text else "")
         self.last_call_label.setVisible(bool(text))
         self._relayout()
 
@@ -623,6 +626,7 @@ class InsiderPanel(QWidget):
             item = QListWidgetItem(" · ".join(parts))
             # Item text is always plain; the tooltip is escaped so it stays literal too.
             item.setToolTip(plain_tooltip("\n".join(parts)))
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, ", ".join(parts))
             item.setData(Qt.ItemDataRole.UserRole, contact.record_id)
             self.picker.addItem(item)
         rows = min(len(contacts), _PICKER_VISIBLE_ROWS)

@@ -177,6 +177,8 @@ class JournalWindow(QWidget):
             button = QPushButton(label, self)
             button.setObjectName("filterButton")
             button.setCheckable(True)
+            # One of four: screen readers then say "radio button, 2 of 4", not "check box".
+            button.setAutoExclusive(True)
             button.setProperty(
                 "position", "first" if position == 0 else "last" if position == 3 else "middle"
             )
