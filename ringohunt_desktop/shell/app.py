@@ -454,6 +454,7 @@ class RingoHuntApp(QObject):
             book.hygiene_requested.connect(self.open_hygiene)
             self.contact_book = book
         bring_to_front(self.contact_book)
+        self.contact_book.focus_search()
 
     def open_journal(self) -> None:
         if self.journal is None:

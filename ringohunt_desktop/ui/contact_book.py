@@ -184,6 +184,8 @@ class ContactBookWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Contacts found"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleDescription(self.tr(
             "Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; "
             "typing goes on searching"))
@@ -327,6 +329,11 @@ class ContactBookWindow(QWidget):
                      else self.tr("Nobody matches “{query}”").format(query=self._query))
         self.results_changed.emit(len(contacts))
 
+    def focus_search(self) -> None:
+        """The search box takes the keyboard, its text selected: typing starts a new query."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
     def selected_contact(self) -> Contact | None:
         index = self.table.currentIndex()
         return self.model.contact_at(index.row()) if index.isValid() else None
@@ -461,8 +468,7 @@ class ContactBookWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():
-            self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-            self.search_box.selectAll()  # typing replaces the previous query
+            self.focus_search()  # typing replaces the previous query
 
     def _on_text_changed(self, _text: str) -> None:
         self._search_timer.start()

@@ -214,6 +214,8 @@ class InboxWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.clicked.connect(self._on_clicked)
         self.table.setAccessibleName(self.tr("Missed calls to return"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleDescription(self.tr(
             "Up and Down choose a client; Enter calls them back"))
         self.table.installEventFilter(self)

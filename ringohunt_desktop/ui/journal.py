@@ -240,6 +240,8 @@ class JournalWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Calls"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
         self.table.setAccessibleDescription(self.tr(
             "Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; "
             "typing filters by number or name"))
