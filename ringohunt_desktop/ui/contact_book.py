@@ -14,7 +14,14 @@ from itertools import pairwise
 from typing import Final
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -469,6 +476,11 @@ class ContactBookWindow(QWidget):
         super().showEvent(event)
         if not event.spontaneous():
             self.focus_search()  # typing replaces the previous query
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A query typed just before closing is moot (and the store may be closing too).
+        self._search_timer.stop()
+        super().hideEvent(event)
 
     def _on_text_changed(self, _text: str) -> None:
         self._search_timer.start()
