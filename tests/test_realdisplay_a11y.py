@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from ringohunt_desktop import phone
-from ringohunt_desktop.simulator.people import known
+from ringohunt_desktop.simulator.people import UNKNOWN_NUMBER, known
 from tests.atspi import (
     ASSERTIVE,
     POLITE,
@@ -51,6 +51,7 @@ TEXTS = {
         "search": "Search contacts", "found": "Contacts found", "journal": "Call journal",
         "calls": "Calls", "filter": "Filter by number or name", "all": "All",
         "wizard": "Set up RingoHunt", "next": "Next", "step1": "Step 1 of 6",
+        "call": "Call {number}", "create": "Create contact",
     },
     "uk": {
         "arrival": "Вхідний дзвінок: {who}", "answered": "Дзвінок прийнято",
@@ -59,9 +60,12 @@ TEXTS = {
         "search": "Пошук контактів", "found": "Знайдені контакти", "journal": "Журнал дзвінків",
         "calls": "Дзвінки", "filter": "Фільтр за номером або ім’ям", "all": "Усі",
         "wizard": "Початкове налаштування RingoHunt", "next": "Далі", "step1": "Крок 1 з 6",
+        "call": "Зателефонувати на {number}", "create": "Створити контакт",
     },
 }
 OLENA = known("olena_koval")
+IVAN = known("ivan_petrenko")
+NEW_NAME = "Olga Nova"
 
 
 @pytest.fixture(autouse=True)
@@ -83,6 +87,12 @@ def keys(env: dict[str, str], window_title: str, *combos: str) -> None:
     for combo in combos:
         xdotool(env, "key", "--clearmodifiers", combo)
         time.sleep(0.15)
+
+
+def contacts_named(url: str, name: str) -> list[dict[str, object]]:
+    records = httpx.get(url + "/_sim/nethunt/records", params={"folder": "Contacts"},
+                        timeout=5).json()
+    return [r for r in records if r["fields"].get("Name") == name]
 
 
 def titled(title: str) -> Callable[[Node], bool]:
@@ -180,6 +190,43 @@ def test_panel_book_and_journal_as_a_screen_reader_gets_them(
         keys(env, f"^{texts['journal']}", "Tab")
         time.sleep(0.5)
         screenshot(env, f"a11y_journal_{language}")
+
+        # The book by Ctrl+B: typing finds Ivan, Tab reaches the Call button of his first
+        # phone, named with the number (several phones, several Call buttons).
+        keys(env, f"^{texts['journal']}", "ctrl+b")
+        xdotool(env, "type", "--delay", "40", "Petrenko")
+        time.sleep(1)
+        keys(env, f"^{texts['contacts']}", "Tab", "Tab")
+        call_first = texts["call"].format(number=phone.display_number(IVAN.phones[0]))
+        wait_until(lambda: any(n["name"] == call_first and n["role"] == "push button"
+                               for w in windows(env) for n in focused(w)),
+                   15, "the Call button to have the focus")
+        time.sleep(0.5)
+        screenshot(env, f"a11y_book_keyboard_{language}")
+
+        # An unknown caller's contact, created by keys alone on the real display.
+        httpx.post(url + "/_sim/ring", json={"caller": UNKNOWN_NUMBER, "ring_seconds": 60,
+                                             "talk_seconds": 5}, timeout=5).raise_for_status()
+        unknown = phone.display_number(UNKNOWN_NUMBER)
+        wait_for_window(env, lambda w: unknown in w["name"], "the unknown caller's panel")
+        wait_until(lambda: any(n["name"] == texts["create"] and showing(n)
+                               for w in windows(env) for n in walk(w)),
+                   20, "Create contact on the panel")
+        keys(env, f"^{texts['contacts']}", "ctrl+shift+p")
+        wait_until(lambda: any(n["name"] == texts["create"]
+                               for w in windows(env) for n in focused(w)),
+                   15, "Create contact to have the focus")
+        keys(env, re.escape(unknown), "Return")
+        dialog = wait_for_window(env, titled(texts["create"]), "the Create contact dialog")
+        assert dialog["role"] == "dialog"
+        assert dialog["description"]
+        wait_until(lambda: window_ids(env, f"^{texts['create']}"), 10, "the dialog's window")
+        keys(env, f"^{texts['create']}")  # no window manager: hand the dialog the X focus
+        xdotool(env, "type", "--delay", "40", NEW_NAME)
+        time.sleep(0.5)
+        screenshot(env, f"a11y_create_contact_{language}")
+        keys(env, f"^{texts['create']}", "Return")
+        wait_until(lambda: contacts_named(url, NEW_NAME), 15, "the contact in NetHunt")
 
 
 @pytest.mark.parametrize("language", sorted(LANGUAGES))

@@ -61,6 +61,7 @@ __all__ = ["ContactBookWindow"]
 SEARCH_DEBOUNCE_MS: Final = 120
 # One screen of results is what an agent scans; more means the query should be refined.
 RESULT_LIMIT: Final = 200
+_DETAILS_MIN_WIDTH: Final = 300
 
 _STYLE: Final = f"""
 ContactBookWindow {{ background: #f5f7fa; }}
@@ -235,7 +236,8 @@ class ContactBookWindow(QWidget):
         scroll = QScrollArea(parent)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(_DETAILS_MIN_WIDTH)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setStyleSheet("QScrollArea { background: transparent; }")
         frame = QFrame()
         frame.setObjectName("details")
@@ -554,6 +556,18 @@ class ContactBookWindow(QWidget):
         chain.extend((self.open_in_crm_button, self.hygiene_button))
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
+        self._fit_details_width()
+
+    def _fit_details_width(self) -> None:
+        """Never cut a phone row: "Зателефонувати" and larger system fonts make the row wider
+        than the pane's usual width; the splitter then takes the room from the results."""
+        details = self.details
+        content = details.widget() if isinstance(details, QScrollArea) else None
+        if not isinstance(details, QScrollArea) or content is None:
+            return
+        needed = (content.minimumSizeHint().width()
+                  + details.verticalScrollBar().sizeHint().width() + 2 * details.frameWidth())
+        details.setMinimumWidth(max(_DETAILS_MIN_WIDTH, needed))
 
     def _phone_row(self, phone: str) -> QWidget:
         row = QWidget(self.details)
