@@ -146,6 +146,16 @@ def test_menu_actions_emit(qtbot: QtBot, controller: TrayController) -> None:
     assert controller.fallback.pause_button.isChecked()
 
 
+def test_the_menu_offers_the_call_pop_up_while_one_is_open(qtbot: QtBot,
+                                                          controller: TrayController) -> None:
+    assert "Go to the call pop-up" not in menu_texts(controller)
+    controller.set_call_on_screen(True)
+    with qtbot.waitSignal(controller.focus_call_requested):
+        action(controller, "Go to the call pop-up").trigger()
+    controller.set_call_on_screen(False)
+    assert "Go to the call pop-up" not in menu_texts(controller)
+
+
 def test_set_paused_does_not_echo_a_request(qtbot: QtBot, controller: TrayController) -> None:
     with qtbot.assertNotEmitted(controller.pause_toggled):
         controller.set_paused(True)

@@ -138,7 +138,7 @@
 <context>
     <name>CallPopups</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+91"/>
+        <location filename="../../ringohunt_desktop/ui/call_popups.py" line="+93"/>
         <source>Missed call</source>
         <extracomment>How late today&apos;s pops were (the tray&apos;s status and the diagnostics show it).</extracomment>
         <translation>Пропущений дзвінок</translation>
@@ -255,7 +255,7 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+118"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+126"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
@@ -266,12 +266,12 @@
     </message>
     <message>
         <location line="+30"/>
-        <location line="+327"/>
+        <location line="+339"/>
         <source>Type a name, company or part of a number</source>
         <translation>Введіть ім’я, компанію або частину номера</translation>
     </message>
     <message>
-        <location line="-325"/>
+        <location line="-337"/>
         <source>Search contacts</source>
         <translation>Пошук контактів</translation>
     </message>
@@ -281,7 +281,7 @@
         <translation>Знайдені контакти</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; typing goes on searching</source>
         <translation>Стрілки вгору й униз вибирають контакт, Enter телефонує йому, Ctrl+O відкриває його в CRM; введення тексту продовжує пошук</translation>
     </message>
@@ -296,7 +296,7 @@
         <translation>Номери не в міжнародному форматі, записи, що не є номерами, номери кількох контактів і контакти без телефону</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>PHONES</source>
         <translation>ТЕЛЕФОНИ</translation>
     </message>
@@ -307,12 +307,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+122"/>
+        <location line="+127"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-121"/>
+        <location line="-126"/>
         <source>Open this contact in NetHunt (Ctrl+O)</source>
         <translation>Відкрити цей контакт у NetHunt (Ctrl+O)</translation>
     </message>
@@ -336,19 +336,19 @@
         <translation>Синхронізація контактів з NetHunt: {done} з {total}</translation>
     </message>
     <message>
-        <location line="+73"/>
-        <location line="+179"/>
+        <location line="+78"/>
+        <location line="+195"/>
         <source>Call {number}</source>
         <translation>Зателефонувати на {number}</translation>
     </message>
     <message>
-        <location line="-175"/>
-        <location line="+180"/>
+        <location line="-191"/>
+        <location line="+196"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="-77"/>
+        <location line="-89"/>
         <source>Contacts are still arriving from NetHunt…</source>
         <translation>Контакти ще надходять з NetHunt…</translation>
     </message>
@@ -367,13 +367,13 @@
         </translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+85"/>
         <source>Copy {number}</source>
         <translation>Копіювати {number}</translation>
     </message>
     <message>
-        <location line="-231"/>
-        <location line="+162"/>
+        <location line="-252"/>
+        <location line="+171"/>
         <source>Nobody matches “{query}”</source>
         <translation>За запитом «{query}» нікого не знайдено</translation>
     </message>
@@ -383,8 +383,8 @@
         <translation>Синхронізація ще триває</translation>
     </message>
     <message numerus="yes">
-        <location line="-164"/>
-        <location line="+166"/>
+        <location line="-173"/>
+        <location line="+175"/>
         <source>Found: %n</source>
         <translation>
             <numerusform>Знайдено: %n</numerusform>
@@ -413,7 +413,7 @@
         <translation>Менеджер: {name}</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+39"/>
         <source>Call</source>
         <translation>Зателефонувати</translation>
     </message>
@@ -1278,7 +1278,7 @@
         <translation>Пропущені дзвінки, на які треба передзвонити</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Up and Down choose a client; Enter calls them back</source>
         <translation>Стрілки вгору й униз вибирають клієнта; Enter передзвонює йому</translation>
     </message>
@@ -1336,12 +1336,12 @@
     </message>
     <message>
         <location line="+121"/>
-        <location line="+696"/>
+        <location line="+700"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-692"/>
+        <location line="-696"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1356,12 +1356,12 @@
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+78"/>
         <source>{direction}: {number}</source>
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+94"/>
+        <location line="+95"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1371,17 +1371,17 @@
         <translation>Не вдалося перевірити CRM</translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location line="+184"/>
         <source>The CRM is not responding.</source>
         <translation>CRM не відповідає.</translation>
     </message>
     <message>
-        <location line="-180"/>
+        <location line="-181"/>
         <source>Retry</source>
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-418"/>
+        <location line="-421"/>
         <source>Incoming call from {who}</source>
         <translation>Вхідний дзвінок: {who}</translation>
     </message>
@@ -1421,7 +1421,7 @@
         <translation>Нотатка для NetHunt</translation>
     </message>
     <message>
-        <location line="+125"/>
+        <location line="+127"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1436,7 +1436,7 @@
         <translation>Минулий дзвінок: {summary}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Note saved in NetHunt</source>
         <translation>Нотатку збережено в NetHunt</translation>
     </message>
@@ -1468,35 +1468,35 @@
     </message>
     <message>
         <location line="-22"/>
-        <location line="+100"/>
+        <location line="+101"/>
         <source>Manager: {name}</source>
         <translation>Менеджер: {name}</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-94"/>
         <source>Not this one? {count} more with this number</source>
         <translation>Не той? Ще з цим номером: {count}</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-25"/>
-        <location line="+102"/>
+        <location line="-26"/>
+        <location line="+103"/>
         <location line="+52"/>
         <source>{count} contacts share this number</source>
         <translation>Контактів із цим номером: {count}</translation>
     </message>
     <message>
-        <location line="-151"/>
+        <location line="-152"/>
         <source>Who is calling? Pick one to see the details.</source>
         <translation>Хто телефонує? Виберіть контакт, щоб побачити подробиці.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+58"/>
         <source>Source: {utm}</source>
         <translation>Джерело: {utm}</translation>
     </message>
@@ -1669,7 +1669,7 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+137"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+144"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
@@ -1695,12 +1695,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+367"/>
+        <location line="+376"/>
         <source>Missed</source>
         <translation>Пропущені</translation>
     </message>
     <message>
-        <location line="-351"/>
+        <location line="-358"/>
         <source>Which calls to show; Left and Right switch</source>
         <translation>Які дзвінки показувати; стрілки ліворуч і праворуч перемикають</translation>
     </message>
@@ -1760,7 +1760,7 @@
         <translation>Дзвінки</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; typing filters by number or name</source>
         <translation>Стрілки вгору й униз вибирають дзвінок, Enter передзвонює, Ctrl+O відкриває абонента в CRM; введення тексту фільтрує за номером або ім’ям</translation>
     </message>
@@ -1808,7 +1808,7 @@
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+268"/>
+        <location line="+273"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1818,8 +1818,8 @@
         <translation>Дзвінків ще немає</translation>
     </message>
     <message numerus="yes">
-        <location line="-193"/>
-        <location line="+195"/>
+        <location line="-198"/>
+        <location line="+200"/>
         <source>Calls: %n</source>
         <translation>
             <numerusform>Дзвінків: %n</numerusform>
@@ -1929,7 +1929,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+202"/>
+        <location line="+203"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -1959,7 +1959,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
@@ -2418,7 +2418,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+179"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2443,7 +2443,7 @@
         <translation>Дзвінок не вдався</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+31"/>
         <source>Syncing contacts: {done} of {total}</source>
         <translation>Синхронізація контактів: {done} з {total}</translation>
     </message>
@@ -2463,7 +2463,12 @@
         <translation>Спливні вікна сьогодні: половина — за {median} с, 95% — за {p95} с ({count})</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
+        <source>Go to the call pop-up</source>
+        <translation>Перейти до вікна дзвінка</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Open contact book</source>
         <translation>Відкрити книгу контактів</translation>
     </message>

@@ -307,6 +307,7 @@ class RingoHuntApp(QObject):
         tray.open_settings_requested.connect(self.setup_windows.open_settings)
         tray.save_diagnostics_requested.connect(self.save_diagnostics)
         tray.check_calls_requested.connect(self.check_calls_now)
+        tray.focus_call_requested.connect(self.popups.panels.focus_newest_panel)
         self.popups.open_in_crm_requested.connect(self.open_in_crm)
         self.popups.create_contact_requested.connect(self.create_dialogs.open)
         self.popups.call_back_requested.connect(self.dial)

@@ -45,6 +45,8 @@ class CallPopups(QObject):
         super().__init__(parent)
         self._tray = tray
         self.panels = PanelStack(autoclose_seconds=autoclose_seconds)
+        self.panels.panel_closed.connect(
+            lambda _call_id: self._tray.set_call_on_screen(bool(self.panels.panels())))
         self.region = region
         self.pop_mode = pop_mode
         self.paused = False
@@ -141,6 +143,7 @@ class CallPopups(QObject):
         panel.note_submitted.connect(self.note_submitted)
         self.lookup_requested.emit(caller.e164)
         panel.set_stale(self._stale_reason)
+        self._tray.set_call_on_screen(True)
         self.panel_shown.emit(call.call_id)
         return panel
 

@@ -171,6 +171,7 @@ class TrayController(QObject):
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
     check_calls_requested = Signal()
+    focus_call_requested = Signal()  # the keyboard way to the newest call pop-up
     pause_toggled = Signal(bool)
     quit_requested = Signal()
 
@@ -188,6 +189,7 @@ class TrayController(QObject):
         self._paused = False
         self._progress = ""
         self._pop_latency: tuple[float, float, int] | None = None
+        self._call_on_screen = False
 
         # Never shown as a real window; it parents the menu so both share one lifetime.
         self.menu = QMenu()
@@ -275,6 +277,10 @@ class TrayController(QObject):
         """The agent's day in one line (shown in the menu; computed from the journal)."""
         self._day_summary = text
 
+    def set_call_on_screen(self, on_screen: bool) -> None:
+        """A call pop-up is open (the menu offers to go to it)."""
+        self._call_on_screen = on_screen
+
     def set_missed(self, count: int) -> None:
         self._missed = max(0, count)
         self._refresh()
@@ -351,6 +357,11 @@ class TrayController(QObject):
         status = self.menu.addAction(state_text(self._state))
         status.setEnabled(False)  # a heading, not a command
         self.menu.addSeparator()
+        if self._call_on_screen:
+            # The pop-up never takes the focus; from the tray menu (reachable by keyboard on
+            # every desktop) the agent can give it the keyboard.
+            go_to_call = self.menu.addAction(self.tr("Go to the call pop-up"))
+            go_to_call.triggered.connect(self.focus_call_requested)
         contacts = self.menu.addAction(self.tr("Open contact book"))
         contacts.triggered.connect(self.open_contacts_requested)
         journal = self.menu.addAction(journal_text(self._missed))
