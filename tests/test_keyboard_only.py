@@ -179,6 +179,16 @@ def test_open_in_crm_create_a_contact_and_call_without_a_mouse(
         press(Qt.Key.Key_Escape)  # …then closes the window
         assert not journal.isVisible()
 
+        # The book the same way: Escape clears the search, a second Escape closes it.
+        book.activateWindow()
+        await until(lambda: QApplication.activeWindow() is book, what="the book active")
+        press(Qt.Key.Key_B, CTRL)
+        await until(lambda: QApplication.focusWidget() is book.search_box, what="the search")
+        press(Qt.Key.Key_Escape)
+        assert book.search_box.text() == ""
+        press(Qt.Key.Key_Escape)
+        assert not book.isVisible()
+
     app_factory.run(scenario())
 
 
