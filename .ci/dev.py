@@ -25,7 +25,9 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 # gnome-keyring for the one test against a real Secret Service keyring, and ICU's icupkg
 # plus a C toolchain for the build's slim ICU data library (resources/pyinstaller_slim_icu.py),
 # and wixl + Wine to build the MSI and install it silently (tests/test_installer_msi.py),
-# and nats-server, the broker the relay's tests start on loopback (tests/nats_fixtures.py).
+# and nats-server, the broker the relay's tests start on loopback (tests/nats_fixtures.py),
+# and the AT-SPI bus plus the system python's pyatspi to read the app's accessibility tree
+# back as a screen reader does (tests/atspi.py).
 DEBIAN_PACKAGES = [
     "xvfb", "trayer", "xdotool", "imagemagick", "fonts-dejavu-core",
     "libxcb-cursor0", "libxkbcommon-x11-0", "libxcb-icccm4", "libxcb-keysyms1",
@@ -36,6 +38,7 @@ DEBIAN_PACKAGES = [
     "icu-devtools", "binutils", "gcc",
     "wixl", "msitools", "wine", "wine64",
     "nats-server",
+    "python3-pyatspi", "at-spi2-core",
 ]
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from ringohunt_desktop.config import SPECS, Config
@@ -65,6 +66,25 @@ def test_a_notice_joins_the_stack_while_a_panel_shows(popups: CallPopups) -> Non
     assert not notice.frameGeometry().intersects(panel.frameGeometry())
     assert abs(notice.x() - panel.x()) <= 1
     assert QGuiApplication.focusWindow() is not notice.windowHandle()
+
+
+def test_a_notice_leaves_the_keyboard_where_the_agent_types(qtbot: QtBot,
+                                                           popups: CallPopups) -> None:
+    # Like the panel, the notice never takes the keyboard from the window the agent types in
+    # (a platform that activates it anyway is covered by tests/test_keyboard_only.py).
+    editor = QLineEdit()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitActive(editor)
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    popups.show_call_event(ringing("c1"))
+    popups._tray.notify_call("Call placed", "Your phone rings first")
+    assert len(popups.panels.notices()) == 1
+    qtbot.wait(100)
+    assert QApplication.activeWindow() is editor
+    assert QApplication.focusWidget() is editor
 
 
 def test_notices_follow_the_oldest_panel_and_never_overlap(popups: CallPopups) -> None:

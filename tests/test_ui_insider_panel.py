@@ -535,3 +535,90 @@ def test_a_panel_with_a_note_being_typed_is_not_folded_by_a_new_call(stack: Pane
     assert not first.collapsed
     first.note_editing.emit(False)
     assert first.collapsed
+
+
+# -- screen readers and the keyboard (issue 16) ------------------------------------------------
+
+@pytest.fixture
+def spoken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """What the panel hands to screen readers (message, assertive); the platform side is
+    read back over AT-SPI in tests/test_realdisplay_a11y.py."""
+    said: list[tuple[str, bool]] = []
+    monkeypatch.setattr("ringohunt_desktop.ui.insider_panel.announce",
+                        lambda _source, text, *, assertive=False: said.append((text, assertive)))
+    return said
+
+
+def shown_panel(qtbot: QtBot, call: CallRecord | None = None) -> InsiderPanel:
+    widget = InsiderPanel(call or make_call(), CALLER)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_the_panel_says_who_is_calling_once_when_the_crm_answers(
+        qtbot: QtBot, spoken: list[tuple[str, bool]]) -> None:
+    widget = shown_panel(qtbot)
+    assert spoken == []  # "Looking up…" is not worth interrupting for
+    widget.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))
+    widget.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))  # a refresh
+    widget.update_call(widget.call, CallPhase.RINGING)
+    assert spoken == [("Incoming call from Олена Коваль, Квіткова крамниця", True)]
+
+
+def test_an_unknown_caller_is_said_by_number(qtbot: QtBot,
+                                             spoken: list[tuple[str, bool]]) -> None:
+    widget = shown_panel(qtbot)
+    widget.set_lookup(LookupResult(LookupState.UNKNOWN, NUMBER))
+    assert spoken == [(f"Incoming call from {DISPLAY}, not in CRM", True)]
+
+
+def test_a_slow_crm_gets_the_number_first_then_the_name_politely(
+        qtbot: QtBot, spoken: list[tuple[str, bool]]) -> None:
+    widget = shown_panel(qtbot)
+    qtbot.waitUntil(lambda: bool(spoken), timeout=10_000)
+    assert spoken == [(f"Incoming call from {DISPLAY}", True)]
+    widget.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))
+    assert spoken[1:] == [("Олена Коваль, Квіткова крамниця", False)]
+
+
+def test_state_changes_are_said_politely_once_each(qtbot: QtBot,
+                                                   spoken: list[tuple[str, bool]]) -> None:
+    widget = shown_panel(qtbot)
+    widget.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))
+    for phase in (CallPhase.ANSWERED, CallPhase.ANSWERED, CallPhase.ENDED, CallPhase.ENDED):
+        widget.update_call(widget.call, phase)
+    widget.set_stale("Not updating: no connection")
+    widget.set_stale("Not updating: no connection")
+    assert spoken[1:] == [("Call answered", False), ("Call ended", False),
+                          ("Not updating: no connection", False)]
+
+
+def test_the_keyboard_way_in_and_out_of_the_newest_panel(qtbot: QtBot) -> None:
+    window = QLineEdit()
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window)
+    stack = PanelStack(autoclose_seconds=0)
+    assert not stack.focus_newest_panel()  # nothing to go to
+    older = stack.show_call(make_call("call-1"), CALLER)
+    newest = stack.show_call(make_call("call-2"), CALLER)
+    for widget in (older, newest):
+        qtbot.addWidget(widget)
+        qtbot.waitExposed(widget)
+    newest.set_lookup(LookupResult(LookupState.FOUND, NUMBER, (OLENA,)))
+    qtbot.wait(50)  # let the offscreen platform's activation of the new windows arrive
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window)  # nothing taken
+
+    assert stack.focus_newest_panel()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is newest.primary_button)
+    assert newest.has_keyboard
+    assert not older.has_keyboard
+    qtbot.keyClick(newest.primary_button, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not newest.primary_button
+    assert QApplication.focusWidget() in newest.findChildren(QWidget)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: stack.panel("call-2") is None)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window)

@@ -11,8 +11,10 @@ from PySide6.QtGui import QAction, QColor, QImage
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.icons import TRAY_SIZES, render_tray_image, tray_icon
 from ringohunt_desktop.ui.tray import TrayController, TrayState
+from tests.test_shift_notices import ringing
 
 pytestmark = [
     pytest.mark.gui,
@@ -145,6 +147,17 @@ def test_menu_actions_emit(qtbot: QtBot, controller: TrayController) -> None:
     # The fallback window's toggle follows a pause chosen from the menu.
     assert controller.fallback is not None
     assert controller.fallback.pause_button.isChecked()
+
+
+def test_the_menu_offers_the_call_pop_up_while_one_is_open(qtbot: QtBot,
+                                                          controller: TrayController) -> None:
+    assert "Go to the call pop-up" not in menu_texts(controller)
+    popups = CallPopups(controller, region="UA", pop_mode="ring", autoclose_seconds=0)
+    popups.show_call_event(ringing("menu-1"))
+    with qtbot.waitSignal(controller.focus_call_requested):
+        action(controller, "Go to the call pop-up").trigger()
+    popups.close_all()
+    assert "Go to the call pop-up" not in menu_texts(controller)
 
 
 def test_set_paused_does_not_echo_a_request(qtbot: QtBot, controller: TrayController) -> None:

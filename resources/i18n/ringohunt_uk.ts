@@ -289,18 +289,23 @@
 <context>
     <name>ContactBookWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+116"/>
+        <location filename="../../ringohunt_desktop/ui/contact_book.py" line="+124"/>
         <source>Contacts</source>
         <translation>Контакти</translation>
     </message>
     <message>
-        <location line="+29"/>
-        <location line="+323"/>
+        <location line="+2"/>
+        <source>Type to search; Enter calls the selected contact, Ctrl+O opens it in the CRM, Escape closes</source>
+        <translation>Друкуйте, щоб шукати; Enter телефонує вибраному контакту, Ctrl+O відкриває його в CRM, Escape закриває</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <location line="+340"/>
         <source>Type a name, company or part of a number</source>
         <translation>Введіть ім’я, компанію або частину номера</translation>
     </message>
     <message>
-        <location line="-321"/>
+        <location line="-338"/>
         <source>Search contacts</source>
         <translation>Пошук контактів</translation>
     </message>
@@ -310,7 +315,12 @@
         <translation>Знайдені контакти</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+4"/>
+        <source>Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; typing goes on searching</source>
+        <translation>Стрілки вгору й униз вибирають контакт, Enter телефонує йому, Ctrl+O відкриває його в CRM; введення тексту продовжує пошук</translation>
+    </message>
+    <message>
+        <location line="+29"/>
         <source>Check phone numbers…</source>
         <translation>Перевірити номери телефонів…</translation>
     </message>
@@ -320,7 +330,7 @@
         <translation>Номери не в міжнародному форматі, записи, що не є номерами, номери кількох контактів і контакти без телефону</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>PHONES</source>
         <translation>ТЕЛЕФОНИ</translation>
     </message>
@@ -331,12 +341,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+118"/>
+        <location line="+122"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-117"/>
+        <location line="-121"/>
         <source>Open this contact in NetHunt (Ctrl+O)</source>
         <translation>Відкрити цей контакт у NetHunt (Ctrl+O)</translation>
     </message>
@@ -360,19 +370,19 @@
         <translation>Синхронізація контактів з NetHunt: {done} з {total}</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+73"/>
+        <location line="+204"/>
         <source>Call {number}</source>
         <translation>Зателефонувати на {number}</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+174"/>
-        <location line="+1"/>
+        <location line="-200"/>
+        <location line="+205"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-92"/>
         <source>Contacts are still arriving from NetHunt…</source>
         <translation>Контакти ще надходять з NetHunt…</translation>
     </message>
@@ -391,7 +401,13 @@
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+88"/>
+        <source>Copy {number}</source>
+        <translation>Копіювати {number}</translation>
+    </message>
+    <message>
+        <location line="-256"/>
+        <location line="+172"/>
         <source>Nobody matches “{query}”</source>
         <translation>За запитом «{query}» нікого не знайдено</translation>
     </message>
@@ -401,7 +417,8 @@
         <translation>Синхронізація ще триває</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-174"/>
+        <location line="+176"/>
         <source>Found: %n</source>
         <translation>
             <numerusform>Знайдено: %n</numerusform>
@@ -430,7 +447,7 @@
         <translation>Менеджер: {name}</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+42"/>
         <source>Call</source>
         <translation>Зателефонувати</translation>
     </message>
@@ -443,7 +460,7 @@
 <context>
     <name>ContactListModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/models.py" line="+199"/>
+        <location filename="../../ringohunt_desktop/ui/models.py" line="+200"/>
         <source>Name</source>
         <translation>Ім&apos;я</translation>
     </message>
@@ -471,9 +488,14 @@
 <context>
     <name>CreateContactDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+70"/>
+        <location filename="../../ringohunt_desktop/ui/create_contact_dialog.py" line="+67"/>
         <source>Create contact</source>
         <translation>Створити контакт</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A new contact in NetHunt with the caller&apos;s number. The name is required; Enter creates the contact, Escape cancels</source>
+        <translation>Новий контакт у NetHunt із номером того, хто телефонує. Ім’я обов’язкове; Enter створює контакт, Escape скасовує</translation>
     </message>
     <message>
         <location line="+14"/>
@@ -791,7 +813,7 @@
 <context>
     <name>FallbackMainWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/tray.py" line="+94"/>
+        <location filename="../../ringohunt_desktop/ui/tray.py" line="+95"/>
         <source>RingoHunt</source>
         <translation>RingoHunt</translation>
     </message>
@@ -819,7 +841,7 @@
 <context>
     <name>FirstRunWizard</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+670"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="+672"/>
         <source>Set up RingoHunt</source>
         <translation>Початкове налаштування RingoHunt</translation>
     </message>
@@ -859,6 +881,11 @@
         <translation>Перевірити ще раз</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>Six steps; Enter goes to the next one once the step is complete, Escape closes</source>
+        <translation>Шість кроків; Enter переходить до наступного, коли крок заповнено, Escape закриває</translation>
+    </message>
+    <message>
         <source>Step 1 of 5: connect to Ringostat, your telephony.</source>
         <translation type="vanished">Крок 1 з 5: під’єднання до Ringostat, вашої телефонії.</translation>
     </message>
@@ -879,7 +906,7 @@
         <translation type="vanished">Крок 5 з 5: як поводиться RingoHunt.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-2"/>
         <source>Finish</source>
         <translation>Готово</translation>
     </message>
@@ -887,7 +914,7 @@
 <context>
     <name>FixPreviewDialog</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/hygiene_window.py" line="+146"/>
+        <location filename="../../ringohunt_desktop/ui/hygiene_window.py" line="+153"/>
         <source>Fix phone numbers</source>
         <translation>Виправлення номерів телефонів</translation>
     </message>
@@ -942,7 +969,7 @@
 <context>
     <name>FolderSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-621"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-623"/>
         <source>Choose the folder that holds your contacts and tell RingoHunt which fields hold the phone number, the name and the rest.</source>
         <translation>Оберіть папку з контактами та вкажіть, у яких полях зберігаються телефон, ім’я та інші дані.</translation>
     </message>
@@ -1129,12 +1156,12 @@
         <translation>Спільний номер (контактів: {count})</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+101"/>
         <source>Phone number check</source>
         <translation>Перевірка номерів телефонів</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Phone numbers in NetHunt</source>
         <translation>Номери телефонів у NetHunt</translation>
     </message>
@@ -1305,7 +1332,7 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+68"/>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
         <source>{days} d {hours} h</source>
         <translation>{days} д {hours} год</translation>
     </message>
@@ -1383,7 +1410,17 @@
         <translation>Кому передзвонити — RingoHunt</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+20"/>
+        <source>Missed calls to return</source>
+        <translation>Кому передзвонити</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Up and Down choose a client; Enter calls them back</source>
+        <translation>Стрілки вгору й униз вибирають клієнта; Enter передзвонює йому</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
@@ -1414,7 +1451,7 @@
 <context>
     <name>InsiderPanel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+157"/>
+        <location filename="../../ringohunt_desktop/ui/insider_panel.py" line="+179"/>
         <source>Incoming call</source>
         <translation>Вхідний дзвінок</translation>
     </message>
@@ -1434,33 +1471,33 @@
         <translation>Дзвінок</translation>
     </message>
     <message>
-        <location line="+106"/>
-        <location line="+559"/>
+        <location line="+122"/>
+        <location line="+747"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-555"/>
+        <location line="-743"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+17"/>
         <source>Copy number</source>
         <translation>Копіювати номер</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+75"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+103"/>
         <source>{direction}: {number}</source>
         <translation>{direction}: {number}</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+95"/>
         <source>Looking up…</source>
         <translation>Пошук…</translation>
     </message>
@@ -1470,17 +1507,47 @@
         <translation>Не вдалося перевірити CRM</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+191"/>
         <source>The CRM is not responding.</source>
         <translation>CRM не відповідає.</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-188"/>
         <source>Retry</source>
         <translation>Повторити</translation>
     </message>
     <message>
-        <location line="-209"/>
+        <location line="-444"/>
+        <source>Incoming call from {who}</source>
+        <translation>Вхідний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Outgoing call to {who}</source>
+        <translation>Вихідний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Callback to {who}</source>
+        <translation>Зворотний дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call with {who}</source>
+        <translation>Дзвінок: {who}</translation>
+    </message>
+    <message>
+        <location line="+182"/>
+        <source>Contacts with this number</source>
+        <translation>Контакти з цим номером</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Up and Down choose who is calling; Enter shows their details</source>
+        <translation>Стрілки вгору й униз вибирають, хто телефонує; Enter показує подробиці</translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Note for NetHunt (Enter saves)</source>
         <translation>Нотатка для NetHunt (Enter — зберегти)</translation>
     </message>
@@ -1490,7 +1557,7 @@
         <translation>Нотатка для NetHunt</translation>
     </message>
     <message>
-        <location line="+127"/>
+        <location line="+152"/>
         <source>Shown {delay} after the call reached Ringostat</source>
         <translation>Показано через {delay} після дзвінка в Ringostat</translation>
     </message>
@@ -1505,7 +1572,7 @@
         <translation>Минулий дзвінок: {summary}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Note saved in NetHunt</source>
         <translation>Нотатку збережено в NetHunt</translation>
     </message>
@@ -1530,41 +1597,42 @@
         <translation>Створити контакт</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <location line="+27"/>
         <source>(no name)</source>
         <translation>(без імені)</translation>
     </message>
     <message>
         <location line="-22"/>
-        <location line="+100"/>
+        <location line="+108"/>
         <source>Manager: {name}</source>
         <translation>Менеджер: {name}</translation>
     </message>
     <message>
-        <location line="-93"/>
+        <location line="-101"/>
         <source>Not this one? {count} more with this number</source>
         <translation>Не той? Ще з цим номером: {count}</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-25"/>
-        <location line="+105"/>
+        <location line="-24"/>
+        <location line="+110"/>
+        <location line="+52"/>
         <source>{count} contacts share this number</source>
         <translation>Контактів із цим номером: {count}</translation>
     </message>
     <message>
-        <location line="-102"/>
+        <location line="-159"/>
         <source>Who is calling? Pick one to see the details.</source>
         <translation>Хто телефонує? Виберіть контакт, щоб побачити подробиці.</translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+65"/>
         <source>Source: {utm}</source>
         <translation>Джерело: {utm}</translation>
     </message>
@@ -1589,22 +1657,48 @@
         <translation>пропущено</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+31"/>
+        <location line="+52"/>
         <source>not in CRM</source>
         <translation>немає в CRM</translation>
     </message>
     <message>
-        <location line="+124"/>
+        <location line="-47"/>
+        <source>could not check the CRM</source>
+        <translation>не вдалося перевірити CRM</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Ringing</source>
+        <translation>Дзвонить</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call answered</source>
+        <translation>Дзвінок прийнято</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call ended</source>
+        <translation>Дзвінок завершено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Missed call</source>
+        <translation>Пропущений дзвінок</translation>
+    </message>
+    <message>
+        <location line="+241"/>
         <source>Saving the note…</source>
         <translation>Зберігаю нотатку…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Let this pop-up close by itself</source>
         <translation>Дозволити вікну закритися самому</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+75"/>
         <location line="+3"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
@@ -1724,12 +1818,17 @@
 <context>
     <name>JournalWindow</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/journal.py" line="+160"/>
+        <location filename="../../ringohunt_desktop/ui/journal.py" line="+168"/>
         <source>Call journal</source>
         <translation>Журнал дзвінків</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+2"/>
+        <source>Your calls, newest first. Type to filter by number or name; Enter calls back, Ctrl+O opens the caller in the CRM, Escape closes</source>
+        <translation>Ваші дзвінки, найновіші першими. Друкуйте, щоб фільтрувати за номером або ім’ям; Enter передзвонює, Ctrl+O відкриває абонента в CRM, Escape закриває</translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>All</source>
         <translation>Усі</translation>
     </message>
@@ -1750,6 +1849,11 @@
     </message>
     <message>
         <location line="+18"/>
+        <source>Which calls to show; Left and Right switch</source>
+        <translation>Які дзвінки показувати; стрілки ліворуч і праворуч перемикають</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Period</source>
         <translation>Період</translation>
     </message>
@@ -1804,24 +1908,29 @@
         <translation>Дзвінки</translation>
     </message>
     <message>
-        <location line="+25"/>
-        <location line="+165"/>
+        <location line="+4"/>
+        <source>Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; typing filters by number or name</source>
+        <translation>Стрілки вгору й униз вибирають дзвінок, Enter передзвонює, Ctrl+O відкриває абонента в CRM; введення тексту фільтрує за номером або ім’ям</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+171"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-169"/>
         <source>Call this number (Enter or double-click)</source>
         <translation>Зателефонувати на цей номер (Enter або подвійне клацання)</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+165"/>
+        <location line="+171"/>
         <source>Mark handled</source>
         <translation>Позначити опрацьованим</translation>
     </message>
     <message>
-        <location line="-163"/>
+        <location line="-169"/>
         <source>The missed call needs no more attention; it leaves the tray count</source>
         <translation>Пропущений дзвінок більше не потребує уваги й не враховується в лічильнику в треї</translation>
     </message>
@@ -1837,17 +1946,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+156"/>
+        <location line="+162"/>
         <source>Open in CRM</source>
         <translation>Відкрити в CRM</translation>
     </message>
     <message>
-        <location line="-155"/>
+        <location line="-161"/>
         <source>Open the caller&apos;s contact (Ctrl+O)</source>
         <translation>Відкрити контакт абонента (Ctrl+O)</translation>
     </message>
     <message>
-        <location line="+256"/>
+        <location line="+291"/>
         <source>No calls match these filters</source>
         <translation>Немає дзвінків за цими фільтрами</translation>
     </message>
@@ -1857,7 +1966,8 @@
         <translation>Дзвінків ще немає</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="-195"/>
+        <location line="+197"/>
         <source>Calls: %n</source>
         <translation>
             <numerusform>Дзвінків: %n</numerusform>
@@ -1949,7 +2059,7 @@
 <context>
     <name>PopupsStoppedNotice</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/stopped_notice.py" line="+43"/>
+        <location filename="../../ringohunt_desktop/ui/stopped_notice.py" line="+47"/>
         <location line="+6"/>
         <source>Pop-ups stopped</source>
         <translation>Спливні вікна зупинено</translation>
@@ -1963,7 +2073,7 @@
 <context>
     <name>RingoHunt</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/widgets.py" line="+147"/>
+        <location filename="../../ringohunt_desktop/ui/widgets.py" line="+143"/>
         <source>Numbers waiting for a call-back: {count}</source>
         <translation>Номерів, що чекають на дзвінок: {count}</translation>
     </message>
@@ -1971,7 +2081,7 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+156"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+163"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
@@ -1987,7 +2097,7 @@
         <translation>Сполучення клавіш</translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+77"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -2057,7 +2167,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+101"/>
+        <location line="+102"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
@@ -2266,7 +2376,7 @@
         <translation>UTM-ключове слово</translation>
     </message>
     <message>
-        <location line="+688"/>
+        <location line="+699"/>
         <source>RingoHunt settings</source>
         <translation>Налаштування RingoHunt</translation>
     </message>
@@ -2481,7 +2591,7 @@
 <context>
     <name>ShortcutsSection</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-385"/>
+        <location filename="../../ringohunt_desktop/ui/settings_dialog.py" line="-396"/>
         <source>Use system-wide keyboard shortcuts</source>
         <translation>Увімкнути глобальні сполучення клавіш</translation>
     </message>
@@ -2565,7 +2675,7 @@
         <translation>Відкрити журнал</translation>
     </message>
     <message>
-        <location line="+188"/>
+        <location line="+189"/>
         <source>Cannot call</source>
         <translation>Неможливо зателефонувати</translation>
     </message>
@@ -2600,7 +2710,12 @@
         <translation>RingoHunt: {state}</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+35"/>
+        <source>Go to the call pop-up</source>
+        <translation>Перейти до вікна дзвінка</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Missed calls to return ({count} waiting)</source>
         <translation>Кому передзвонити (чекають: {count})</translation>
     </message>
@@ -2613,12 +2728,12 @@
         <translation type="vanished">Пропущені дзвінки: {count}</translation>
     </message>
     <message>
-        <location line="-27"/>
+        <location line="-32"/>
         <source>Pop-ups today: half within {median} s, 95% within {p95} s ({count})</source>
         <translation>Спливні вікна сьогодні: половина — за {median} с, 95% — за {p95} с ({count})</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+26"/>
         <source>Open contact book</source>
         <translation>Відкрити книгу контактів</translation>
     </message>

@@ -62,6 +62,7 @@ from ringohunt_desktop.store.db import Database
 from ringohunt_desktop.store.notes import NoteStore
 from ringohunt_desktop.store.summaries import SummaryStore
 from ringohunt_desktop.store.team import TeamCallStore
+from ringohunt_desktop.ui.accessibility import AppKeys, install_focus_ring
 from ringohunt_desktop.ui.call_popups import CallPopups
 from ringohunt_desktop.ui.contact_book import ContactBookWindow
 from ringohunt_desktop.ui.create_contact_dialog import CreateContactDialogs
@@ -136,6 +137,12 @@ class RingoHuntApp(QObject):
         self.stopped_notice = PopupsStoppedNotice()
         self.stopped_notice.settings_requested.connect(self.setup_windows.open_settings)
         self.setup.configuration_saved.connect(self._on_configuration_saved)
+        if isinstance(qt_app, QApplication):
+            install_focus_ring(qt_app)
+            self.keys = AppKeys(qt_app, parent=self)
+            self.keys.panel_requested.connect(self.popups.panels.focus_newest_panel)
+            self.keys.journal_requested.connect(self.open_journal)
+            self.keys.contacts_requested.connect(self.open_contact_book)
         self._wire_windows()
         self._setup_task: asyncio.Task[None] | None = None
         self._restart_task: asyncio.Task[None] | None = None
@@ -317,6 +324,7 @@ class RingoHuntApp(QObject):
         self.hotkeys.triggered.connect(self.run_shortcut)
         self.hotkeys.problem_found.connect(
             lambda text: self.tray.notify_call(self.tr("Keyboard shortcuts"), text))
+        tray.focus_call_requested.connect(self.popups.panels.focus_newest_panel)
         self.popups.open_in_crm_requested.connect(self.open_in_crm)
         self.popups.create_contact_requested.connect(self.create_dialogs.open)
         self.popups.call_back_requested.connect(self.dial)
@@ -514,6 +522,7 @@ class RingoHuntApp(QObject):
             book.hygiene_requested.connect(self.open_hygiene)
             self.contact_book = book
         bring_to_front(self.contact_book)
+        self.contact_book.focus_search()
 
     def open_journal(self) -> None:
         if self.journal is None:

@@ -10,10 +10,17 @@ and announces the agent's choices through signals; the app does the dialling and
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Final
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QGuiApplication,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -36,6 +43,7 @@ from ringohunt_desktop.domain import Contact
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
 from ringohunt_desktop.store.contacts import ContactStore
 from ringohunt_desktop.ui import icons, theme
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.models import ContactColumn, ContactListModel, dial_form
 from ringohunt_desktop.ui.widgets import (
     plain_label,
@@ -48,6 +56,7 @@ __all__ = ["ContactBookWindow"]
 SEARCH_DEBOUNCE_MS: Final = 120
 # One screen of results is what an agent scans; more means the query should be refined.
 RESULT_LIMIT: Final = 200
+_DETAILS_MIN_WIDTH: Final = 300
 
 def _style(c: theme.Colours) -> str:
     pt = theme.pt
@@ -113,6 +122,9 @@ class ContactBookWindow(QWidget):
         self._syncing = False
         self.setObjectName("ContactBookWindow")
         self.setWindowTitle(self.tr("Contacts"))
+        self.setAccessibleDescription(self.tr(
+            "Type to search; Enter calls the selected contact, Ctrl+O opens it in the CRM, "
+            "Escape closes"))
         theme.resize_for_text(self, 980, 540)
 
         self._search_timer = QTimer(self)
@@ -186,6 +198,11 @@ class ContactBookWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Contacts found"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleDescription(self.tr(
+            "Up and Down choose a contact, Enter calls it, Ctrl+O opens it in the CRM; "
+            "typing goes on searching"))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -321,6 +338,10 @@ class ContactBookWindow(QWidget):
             self._show_details(None)
         self.results_stack.setCurrentWidget(self.table if contacts else self.hint_label)
         self._update_status()
+        if self._query:
+            # What a sighted agent sees at a glance; the focus stays in the search box.
+            announce(self.table, self.tr("Found: %n", "", len(contacts)) if contacts
+                     else self.tr("Nobody matches “{query}”").format(query=self._query))
         self.results_changed.emit(len(contacts))
 
     def selected_contact(self) -> Contact | None:
@@ -422,6 +443,9 @@ class ContactBookWindow(QWidget):
         if key == Qt.Key.Key_Escape and watched is self.search_box and self.search_box.text():
             self.search_box.clear()
             return True
+        if key == Qt.Key.Key_Escape and plain:
+            self.close()
+            return True
         if watched is self.table and event.text() and event.text().isprintable() and not (
             modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         ):
@@ -460,8 +484,12 @@ class ContactBookWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():
-            self.search_box.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
-            self.search_box.selectAll()  # typing replaces the previous query
+            self.focus_search()  # typing replaces the previous query
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A query typed just before closing is moot (and the store may be closing too).
+        self._search_timer.stop()
+        super().hideEvent(event)
 
     def _on_text_changed(self, _text: str) -> None:
         self._search_timer.start()
@@ -521,6 +549,7 @@ class ContactBookWindow(QWidget):
         self.details_manager.setVisible(bool(manager))
         self.details_email.setText(", ".join(shown(email) for email in contact.emails))
         self.details_email.setVisible(bool(contact.emails))
+        chain: list[QWidget] = [self.table]
         for phone in contact.phones:
             row = self._phone_row(phone)
             self._phone_rows.append(row)
@@ -528,19 +557,27 @@ class ContactBookWindow(QWidget):
             # Children added to a visible parent are shown only on the next event-loop turn;
             # show now so the pane never paints half-filled.
             row.show()
+            chain.extend(row.findChildren(QPushButton))
+        # Tab goes from the results through each phone's buttons to Open in CRM; rows made
+        # now would otherwise come last, after the window's bottom buttons.
+        chain.extend((self.open_in_crm_button, self.hygiene_button))
+        for first, second in pairwise(chain):
+            QWidget.setTabOrder(first, second)
         self._fit_details()
 
     def _fit_details(self) -> None:
         """Keep the pane as wide as a phone row: "Зателефонувати" (and bigger system text)
-        pushed the copy button out of sight behind a horizontal scroll bar."""
-        content = self.details_scroll.widget()
+        pushed the copy button out of sight behind a horizontal scroll bar; the splitter then
+        takes the room from the results."""
+        scroll = self.details_scroll
+        content = scroll.widget()
         layout = content.layout() if content is not None else None
         if content is None or layout is None:
             return
         layout.activate()
         needed = (content.minimumSizeHint().width()
-                  + self.details_scroll.verticalScrollBar().sizeHint().width())
-        self.details_scroll.setMinimumWidth(max(theme.px(300), needed))
+                  + scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth())
+        scroll.setMinimumWidth(max(theme.px(_DETAILS_MIN_WIDTH), needed))
 
     def _phone_row(self, phone: str) -> QWidget:
         row = QWidget(self.details)
@@ -553,12 +590,14 @@ class ContactBookWindow(QWidget):
         call = QPushButton(self.tr("Call"), row)
         call.setObjectName("callButton")
         call.setToolTip(self.tr("Call this number"))
+        shown_number = display_number(phone, self._region)
+        call.setAccessibleName(self.tr("Call {number}").format(number=shown_number))
         call.clicked.connect(lambda _checked=False, p=phone: self.call_number(p))
         copy = QPushButton(row)
         copy.setObjectName("copyButton")
         copy.setIcon(icons.copy_icon(theme.colours().qcolor("text_secondary")))
         copy.setToolTip(self.tr("Copy number"))
-        copy.setAccessibleName(self.tr("Copy number"))
+        copy.setAccessibleName(self.tr("Copy {number}").format(number=shown_number))
         copy.clicked.connect(lambda _checked=False, p=phone: self.copy_number(p))
         layout.addWidget(number)
         layout.addWidget(call)

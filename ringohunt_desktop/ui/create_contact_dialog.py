@@ -28,6 +28,7 @@ from ringohunt_desktop.domain import CallRecord, Contact, NewContact
 from ringohunt_desktop.phone import display_number
 from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.ui import theme
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.widgets import (
     has_control_chars,
     meaningful_utm,
@@ -65,6 +66,9 @@ class CreateContactDialog(QDialog):
         self._name_touched = False
         self.setWindowTitle(self.tr("Create contact"))
         self.setObjectName("createContactDialog")
+        self.setAccessibleDescription(self.tr(
+            "A new contact in NetHunt with the caller's number. The name is required; Enter "
+            "creates the contact, Escape cancels"))
         self.setMinimumWidth(theme.px(400))
 
         layout = QVBoxLayout(self)
@@ -292,6 +296,7 @@ class CreateContactDialog(QDialog):
         self.open_existing_button.setVisible(with_open_button)
         self.banner.setVisible(True)
         self.banner_label.setAccessibleName(text)
+        announce(self.banner_label, text)
 
 
 class CreateContactDialogs(QObject):

@@ -16,13 +16,14 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -209,6 +210,12 @@ class InboxWindow(QWidget):
                                (InboxColumn.STATE, 330), (InboxColumn.CALL, 120))
         theme.scale_sections(header, self._column_widths)
         self.table.clicked.connect(self._on_clicked)
+        self.table.setAccessibleName(self.tr("Missed calls to return"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleDescription(self.tr(
+            "Up and Down choose a client; Enter calls them back"))
+        self.table.installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
@@ -278,6 +285,18 @@ class InboxWindow(QWidget):
             number = self.model.number_at(index.row())
             if number:
                 self.call_requested.emit(number)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # The keyboard's "Call" column: Enter on a row calls the client back.
+        if (watched is self.table and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            index = self.table.currentIndex()
+            number = self.model.number_at(index.row()) if index.isValid() else ""
+            if number:
+                self.call_requested.emit(number)
+            return True
+        return super().eventFilter(watched, event)
 
     def _update_actions(self) -> None:
         row = self.current_row()

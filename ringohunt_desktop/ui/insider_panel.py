@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from itertools import pairwise
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleEvent,
     QCloseEvent,
     QEnterEvent,
     QGuiApplication,
@@ -27,6 +26,7 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -55,6 +55,7 @@ from ringohunt_desktop.domain import (
 from ringohunt_desktop.phone import CallerNumber
 from ringohunt_desktop.services.failures import describe
 from ringohunt_desktop.ui import icons, theme
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.widgets import (
     local_time,
     meaningful_utm,
@@ -70,6 +71,9 @@ log = logging.getLogger(__name__)
 PANEL_WIDTH = 340
 CARD_RADIUS = 10
 _PICKER_VISIBLE_ROWS = 4
+# How long the panel waits for the CRM before a screen reader hears the call by its number
+# alone: one message with the caller's name is better, but a silent ring is worse.
+ANNOUNCE_WAIT_MS = 2000
 
 def panel_width() -> int:
     """The panel's width: PANEL_WIDTH at the design's text size, wider with bigger text so
@@ -160,6 +164,16 @@ class NoteEdit(QLineEdit):
         super().keyPressEvent(event)
 
 
+def _arrival_text(direction: Direction, who: str) -> str:
+    texts = {
+        Direction.INCOMING: QCoreApplication.translate("InsiderPanel", "Incoming call from {who}"),
+        Direction.OUTGOING: QCoreApplication.translate("InsiderPanel", "Outgoing call to {who}"),
+        Direction.CALLBACK: QCoreApplication.translate("InsiderPanel", "Callback to {who}"),
+        Direction.OTHER: QCoreApplication.translate("InsiderPanel", "Call with {who}"),
+    }
+    return texts[direction].format(who=who)
+
+
 def _direction_text(direction: Direction) -> str:
     texts = {
         Direction.INCOMING: QCoreApplication.translate("InsiderPanel", "Incoming call"),
@@ -171,7 +185,13 @@ def _direction_text(direction: Direction) -> str:
 
 
 class InsiderPanel(QWidget):
-    """One call's pop-up card. Never takes keyboard focus; never activates its window."""
+    """One call's pop-up card. Never takes keyboard focus by itself; never activates its
+    window unless the agent asks (a click into the note, or :meth:`take_keyboard`).
+
+    Screen readers hear one message when it appears ("Incoming call from Olena Koval,
+    Flower shop"), once the CRM has answered or after ``ANNOUNCE_WAIT_MS``, and then each
+    change of the call (answered, ended, missed, no longer updating) politely.
+    """
 
     open_in_crm_requested = Signal(Contact)
     create_contact_requested = Signal(str, CallRecord)  # number_e164, call
@@ -206,7 +226,18 @@ class InsiderPanel(QWidget):
         self._focus_before_show: QWindow | None = None
         self._accent = "stripe_looking"  # a theme.Colours field: the colour follows the look
         self._typing_note = False
+        self._keyboard = False  # the agent came in by keyboard (take_keyboard)
         self._note_submitted = False
+        # What screen readers have been told: the arrival (and whether it named the caller
+        # or only the number), the phase, and the "not updating" warning.
+        self._announced = False
+        self._announced_who = False
+        self._announced_phase = CallPhase.RINGING
+        self._announced_stale = ""
+        self._announce_timer = QTimer(self)
+        self._announce_timer.setSingleShot(True)
+        self._announce_timer.setInterval(ANNOUNCE_WAIT_MS)
+        self._announce_timer.timeout.connect(self._announce_arrival)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.focusWindowChanged.connect(self._on_focus_window_changed)
@@ -320,6 +351,9 @@ class InsiderPanel(QWidget):
         self.picker.setUniformItemSizes(True)
         self.picker.itemClicked.connect(self._on_pick)
         self.picker.itemActivated.connect(self._on_pick)
+        self.picker.setAccessibleName(self.tr("Contacts with this number"))
+        self.picker.setAccessibleDescription(
+            self.tr("Up and Down choose who is calling; Enter shows their details"))
         layout.addWidget(self.picker)
         self.change_button = QPushButton(body)
         self.change_button.setObjectName("linkButton")
@@ -463,6 +497,8 @@ class InsiderPanel(QWidget):
         self.time_label.setText(_clock(call.started_at))
         self.number_label.setText(self._number_display)
         self.number_label.setToolTip(plain_tooltip(self._number_e164))
+        # Else the tooltip's markup would be read out as the description.
+        self.number_label.setAccessibleDescription(self._number_e164)
         self.setWindowTitle(
             self.tr("{direction}: {number}").format(
                 direction=_direction_text(call.direction), number=self._number_display
@@ -473,6 +509,7 @@ class InsiderPanel(QWidget):
         self.note_edit.setVisible(phase in (CallPhase.MISSED, CallPhase.ENDED)
                                   and not self._note_submitted)
         self._update_accessibility()
+        self._announce_phase()
         self._relayout()
 
     @property
@@ -484,6 +521,10 @@ class InsiderPanel(QWidget):
         self.stale_label.setText(text)
         self.stale_label.setVisible(bool(text))
         self._update_accessibility()
+        if self._announced and text != self._announced_stale:
+            self._announced_stale = text
+            if text:
+                announce(self, text)
         self._relayout()
 
     def set_pop_delay(self, delay: Delay) -> None:
@@ -517,6 +558,7 @@ class InsiderPanel(QWidget):
         self.last_call_label.setText(self.tr("Last call: {summary}").format(summary=text)
                                      if text else "")
         self.last_call_label.setToolTip(plain_tooltip(summary[:2000]) if text else "")
+        self.last_call_label.setAccessibleDescription(shown(summary[:2000]) if text else "")
         self.last_call_label.setVisible(bool(text))
         self._relayout()
 
@@ -575,6 +617,8 @@ class InsiderPanel(QWidget):
             self._set_primary(self.tr("Create contact"))
             self._set_accent("stripe_attention")
         self._update_accessibility()
+        if state is not LookupState.LOOKING and self.isVisible():
+            self._announce_arrival()
         self._relayout()
 
     def _show_contact_details(self) -> None:
@@ -617,6 +661,7 @@ class InsiderPanel(QWidget):
             item = QListWidgetItem(" · ".join(parts))
             # Item text is always plain; the tooltip is escaped so it stays literal too.
             item.setToolTip(plain_tooltip("\n".join(parts)))
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, ", ".join(parts))
             item.setData(Qt.ItemDataRole.UserRole, contact.record_id)
             self.picker.addItem(item)
         self._fit_picker()
@@ -698,6 +743,55 @@ class InsiderPanel(QWidget):
             details.append(self._failure_text())
         self.setAccessibleName(name)
         self.setAccessibleDescription(", ".join(d for d in details if d))
+
+    def _spoken_caller(self) -> str:
+        """Who is calling, as a screen reader says it when the panel appears: the name and
+        the company of a known caller, the number (and why there is no name) otherwise."""
+        state = self._lookup.state
+        contact = self._contact
+        if contact is not None:
+            parts = [shown(contact.name) or self._number_display, shown(contact.company)]
+            return ", ".join(p for p in parts if p)
+        if state is LookupState.UNKNOWN or state is LookupState.FOUND:
+            why = self.tr("not in CRM")
+        elif state is LookupState.AMBIGUOUS:
+            why = self.tr("{count} contacts share this number").format(
+                count=len(self._lookup.contacts))
+        elif state is LookupState.FAILED:
+            why = self.tr("could not check the CRM")
+        else:
+            return self._number_display
+        return f"{self._number_display}, {why}"
+
+    def _announce_arrival(self) -> None:
+        """The one message a screen reader speaks when the panel appears; if the CRM was too
+        slow and only the number was said, the name follows once, politely."""
+        self._announce_timer.stop()
+        if self._dismissed:
+            return
+        knows_who = self._lookup.state is not LookupState.LOOKING
+        if not self._announced:
+            self._announced = True
+            self._announced_who = knows_who
+            self._announced_phase = self._phase
+            announce(self, _arrival_text(self._call.direction, self._spoken_caller()),
+                     assertive=True)
+        elif knows_who and not self._announced_who:
+            self._announced_who = True
+            announce(self, self._spoken_caller())
+
+    def _announce_phase(self) -> None:
+        phase = self._phase
+        if not self._announced or phase is self._announced_phase:
+            return
+        self._announced_phase = phase
+        texts = {
+            CallPhase.RINGING: self.tr("Ringing"),
+            CallPhase.ANSWERED: self.tr("Call answered"),
+            CallPhase.ENDED: self.tr("Call ended"),
+            CallPhase.MISSED: self.tr("Missed call"),
+        }
+        announce(self, texts[phase])
 
     def _failure_text(self) -> str:
         """Why the lookup failed, in the agent's language (``error`` is English, for logs)."""
@@ -809,26 +903,124 @@ class InsiderPanel(QWidget):
         if self._typing_note:
             return
         self._typing_note = True
-        handle = self.windowHandle()
-        if handle is not None:
-            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
-        self.activateWindow()
+        if not self._keyboard:
+            self._accept_focus(True)
         self.note_edit.setFocus(Qt.FocusReason.MouseFocusReason)
         self.note_editing.emit(True)
 
     def _stop_typing(self) -> None:
-        if not self._typing_note:
+        if self._keyboard:
+            # Came in by keyboard: stay, back on the buttons.
+            self._typing_note = False
+            self._focus_first_control()
+        elif not self._typing_note:
             return
-        self._typing_note = False
-        self.note_edit.clearFocus()
-        handle = self.windowHandle()
-        if handle is not None:
-            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
-        previous = self._focus_before_show
-        if previous is not None and shiboken6.isValid(previous) and previous.isVisible():
-            previous.requestActivate()
+        else:
+            self._typing_note = False
+            self.note_edit.clearFocus()
+            self._accept_focus(False)
+            self._give_focus_back()
         self.note_editing.emit(bool(self.note_edit.text().strip())
                                and not self._note_submitted)
+
+    # -- the keyboard way in ----------------------------------------------------------------
+
+    @property
+    def has_keyboard(self) -> bool:
+        """The agent is working this panel by keyboard (see :meth:`take_keyboard`)."""
+        return self._keyboard
+
+    def take_keyboard(self) -> None:
+        """The agent asked to act on this panel by keyboard (a shortcut; the panel never
+        does this by itself): activate it and focus its main button.
+
+        Then Tab and the arrow keys move between the buttons (and the contacts to pick from),
+        Enter or Space presses the focused one, Escape closes the panel and gives the focus
+        back to where the agent was."""
+        if self._dismissed:
+            return
+        if not self._keyboard:
+            focus_window = QGuiApplication.focusWindow()
+            if focus_window is not None and focus_window is not self.windowHandle():
+                self._focus_before_show = focus_window  # Escape goes back there
+            self._keyboard = True
+            self.note_editing.emit(True)  # keep it open (and unfolded) meanwhile
+            if not self._typing_note:
+                self._accept_focus(True)
+            focusable = (self.primary_button, self.call_back_button, self.change_button,
+                         self.picker, self.note_edit, self.copy_button, self.pin_button,
+                         self.close_button)
+            for widget in focusable:
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            for first, second in pairwise(focusable):
+                QWidget.setTabOrder(first, second)
+        self.raise_()
+        self.activateWindow()
+        self._focus_first_control()
+
+    def release_keyboard(self, *, give_back: bool = True) -> None:
+        """Back to a panel that never takes the focus; ``give_back`` re-activates the window
+        the agent was in before the panel appeared."""
+        if not self._keyboard:
+            return
+        self._keyboard = False
+        self._typing_note = False
+        for widget in (self.primary_button, self.call_back_button, self.change_button,
+                       self.picker, self.copy_button, self.pin_button, self.close_button):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.note_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        focused = self.focusWidget()
+        if focused is not None:
+            focused.clearFocus()
+        self._accept_focus(False)
+        if give_back:
+            self._give_focus_back()
+        self.note_editing.emit(bool(self.note_edit.text().strip())
+                               and not self._note_submitted)
+
+    def _accept_focus(self, accept: bool) -> None:
+        handle = self.windowHandle()
+        if handle is not None:
+            handle.setFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not accept)
+        if accept:
+            self.activateWindow()
+
+    def _give_focus_back(self) -> None:
+        hand_focus_back(self._focus_before_show)
+
+    def _focus_first_control(self) -> None:
+        """The picker while the agent has to choose, else the main button, else the first
+        visible one (Call back after a missed call from a known number, Close at least)."""
+        candidates: list[QWidget] = [self.primary_button, self.call_back_button,
+                                     self.close_button]
+        if self.picker.isVisible() and not self.primary_button.isEnabled():
+            candidates.insert(0, self.picker)
+        for widget in candidates:
+            if widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                if widget is self.picker and self.picker.currentRow() < 0:
+                    self.picker.setCurrentRow(0)
+                return
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys the focused button or list did not use land here (in keyboard mode only:
+        # otherwise nothing in the panel has the focus).
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.close()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QAbstractButton) and focused.isEnabled():
+                focused.click()
+                return
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_Down):
+            self.focusNextPrevChild(True)
+            return
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Up):
+            self.focusNextPrevChild(False)
+            return
+        super().keyPressEvent(event)
 
     def _on_note_entered(self) -> None:
         text = self.note_edit.text().strip()
@@ -842,6 +1034,8 @@ class InsiderPanel(QWidget):
         record_id = self._contact.record_id if self._contact is not None else ""
         self.note_submitted.emit(self._call, text, record_id)
         self._relayout()
+        if self._keyboard:
+            self._focus_first_control()
 
     def _show_picker_again(self) -> None:
         self._contact = None
@@ -871,21 +1065,27 @@ class InsiderPanel(QWidget):
         window managers (and Qt's offscreen platform) activate every new window. The panel
         has nothing to type into, so whichever of our windows had focus gets it back.
         """
-        if window is None or window is not self.windowHandle() or self._typing_note:
+        if self._keyboard and window is not self.windowHandle():
+            # The agent moved on (a dialog the panel opened, the browser, another program):
+            # the panel goes back to never taking the focus, leaving it where it went.
+            self.release_keyboard(give_back=False)
             return
-        previous = self._focus_before_show
-        if (previous is not None and shiboken6.isValid(previous) and previous.isVisible()
-                # Another panel (or the stopped notice) that a platform activated anyway:
-                # it cannot take focus back, and asking makes Qt warn.
-                and not previous.flags() & Qt.WindowType.WindowDoesNotAcceptFocus):
-            previous.requestActivate()
+        if (window is None or window is not self.windowHandle() or self._typing_note
+                or self._keyboard):
+            return
+        hand_focus_back(self._focus_before_show)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._relayout()
-        # The window never gets focus, so screen readers would not notice it; an alert event
-        # makes them announce the accessible name ("Incoming call: Olena Koval, +380…").
-        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+        # The window never gets focus, so screen readers would not notice it: it announces
+        # itself, at once when the CRM has already answered (a cached contact), else when it
+        # does (set_lookup) or after ANNOUNCE_WAIT_MS with the number alone.
+        if not self._announced:
+            if self._lookup.state is LookupState.LOOKING:
+                self._announce_timer.start()
+            else:
+                self._announce_arrival()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
@@ -907,6 +1107,9 @@ class InsiderPanel(QWidget):
         super().closeEvent(event)
         if event.isAccepted() and not self._dismissed:
             self._dismissed = True
+            self._announce_timer.stop()
+            if self._keyboard:
+                self.release_keyboard()
             self.dismissed.emit()
 
 
@@ -927,6 +1130,15 @@ def _clock(moment: datetime) -> str:
 
 NOTICE_SECONDS = 6.0
 MAX_NOTICES = 3
+
+def hand_focus_back(previous: QWindow | None) -> None:
+    """Re-activate the window the agent was in before one of ours appeared, if it still shows.
+    Not another pop-up (or the stopped notice) that a platform activated anyway: it cannot
+    take focus back, and asking makes Qt warn."""
+    if (previous is not None and shiboken6.isValid(previous) and previous.isVisible()
+            and not previous.flags() & Qt.WindowType.WindowDoesNotAcceptFocus):
+        previous.requestActivate()
+
 
 def _notice_style(c: theme.Colours) -> str:
     pt = theme.pt
@@ -979,7 +1191,23 @@ class StackNotice(QWidget):
         self._timer.setInterval(round(seconds * 1000))
         self._timer.timeout.connect(self.close)
         self._closed = False
+        self._focus_before_show: QWindow | None = None
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.focusWindowChanged.connect(self._on_focus_window_changed)
         theme.follow(self._apply_theme)
+
+    def setVisible(self, visible: bool) -> None:
+        if visible and not self.isVisible():
+            self._focus_before_show = QGuiApplication.focusWindow()
+        super().setVisible(visible)
+
+    def _on_focus_window_changed(self, window: QWindow | None) -> None:
+        """A platform that activates every new window (Qt's offscreen, some window managers)
+        activated the notice despite its flags: it has nothing to type into, so the window
+        the agent was in gets the keyboard back."""
+        if window is not None and window is self.windowHandle():
+            hand_focus_back(self._focus_before_show)
 
     def _apply_theme(self) -> None:
         c = theme.colours()
@@ -1011,7 +1239,7 @@ class StackNotice(QWidget):
         super().showEvent(event)
         self.fit()
         self._timer.start()
-        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+        announce(self, self.text)  # politely: the notice never interrupts the call
 
     def enterEvent(self, event: QEnterEvent) -> None:
         super().enterEvent(event)
@@ -1144,6 +1372,16 @@ class PanelStack(QObject):
         panel = self._panels.get(call_id)
         if panel is not None:
             panel.close()
+
+    def focus_newest_panel(self) -> bool:
+        """The keyboard way to the call at hand (an in-app shortcut, a system-wide hotkey):
+        the newest panel takes the focus on its main button; Escape closes it and returns
+        the focus. False when no panel is open."""
+        if not self._panels:
+            return False
+        newest = next(reversed(self._panels.values()))
+        newest.take_keyboard()
+        return True
 
     def close_all(self) -> None:
         """Close every panel, pinned ones too: the agent asked for a clean screen."""

@@ -20,7 +20,14 @@ from enum import StrEnum
 from typing import Final
 
 from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -42,6 +49,7 @@ from ringohunt_desktop.domain import Direction
 from ringohunt_desktop.phone import DEFAULT_REGION
 from ringohunt_desktop.store.calls import CallStore, JournalRow
 from ringohunt_desktop.ui import theme
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.models import (
     JournalColumn,
     JournalModel,
@@ -158,12 +166,15 @@ class JournalWindow(QWidget):
         self._last_handled: list[str] = []  # call ids of the last "Mark handled", for Undo
         self.setObjectName("JournalWindow")
         self.setWindowTitle(self.tr("Call journal"))
+        self.setAccessibleDescription(self.tr(
+            "Your calls, newest first. Type to filter by number or name; Enter calls back, "
+            "Ctrl+O opens the caller in the CRM, Escape closes"))
         theme.resize_for_text(self, 1180, 560)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(TEXT_DEBOUNCE_MS)
-        self._text_timer.timeout.connect(self.refresh)
+        self._text_timer.timeout.connect(self._refresh_for_text)
 
         self.model = JournalModel(region, self, now=now)
         self._build()
@@ -206,6 +217,8 @@ class JournalWindow(QWidget):
             button = QPushButton(label, self)
             button.setObjectName("filterButton")
             button.setCheckable(True)
+            # One of four: screen readers then say "radio button, 2 of 4", not "check box".
+            button.setAutoExclusive(True)
             button.setProperty(
                 "position", "first" if position == 0 else "last" if position == 3 else "middle"
             )
@@ -215,6 +228,8 @@ class JournalWindow(QWidget):
             _fit_checked_text(button)
         self.filter_buttons[CallFilter.ALL].setChecked(True)
         self.filter_group.buttonToggled.connect(self._on_filter_toggled)
+        for button in self.filter_buttons.values():
+            button.setAccessibleDescription(self.tr("Which calls to show; Left and Right switch"))
         filters.addSpacing(14)
 
         self.period_combo = QComboBox(self)
@@ -265,6 +280,11 @@ class JournalWindow(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(theme.px(30))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setAccessibleName(self.tr("Calls"))
+        # Tab leaves the table for the buttons; the arrow keys move inside it.
+        self.table.setTabKeyNavigation(False)
+        self.table.setAccessibleDescription(self.tr(
+            "Up and Down choose a call, Enter calls back, Ctrl+O opens the caller in the CRM; "
+            "typing filters by number or name"))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -397,6 +417,12 @@ class JournalWindow(QWidget):
         return [dataclasses.replace(row, called_back=found[row.call.call_id])
                 if row.call.call_id in found else row for row in rows]
 
+    def _refresh_for_text(self) -> None:
+        """The agent typed into the filter: re-query, and say how many calls are left (the
+        focus stays where the typing is)."""
+        self.refresh()
+        announce(self.table, self.tr("Calls: %n", "", self.model.rowCount()))
+
     def current_row(self) -> JournalRow | None:
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
@@ -477,6 +503,22 @@ class JournalWindow(QWidget):
             if key == Qt.Key.Key_O and modifiers == Qt.KeyboardModifier.ControlModifier:
                 self._open_current_in_crm()
                 return True
+            if watched is self.table and event.text() and event.text().isprintable() and not (
+                modifiers & (Qt.KeyboardModifier.ControlModifier
+                             | Qt.KeyboardModifier.AltModifier)):
+                # Search as you type from the first key: the journal opens on the table, and
+                # typing there goes on in the filter box.
+                self.text_filter.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.text_filter.insert(event.text())
+                return True
+            if watched is self.table and key == Qt.Key.Key_Backspace and self.text_filter.text():
+                self.text_filter.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.text_filter.backspace()
+                return True
+            if watched is self.text_filter and key == Qt.Key.Key_Escape and (
+                    self.text_filter.text()):
+                self.text_filter.clear()
+                return True
             if watched is self.text_filter and key in (
                 Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter
             ):
@@ -488,6 +530,19 @@ class JournalWindow(QWidget):
                     self.table.setFocus(Qt.FocusReason.TabFocusReason)
                 return True
         return super().eventFilter(watched, event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # A query typed just before closing is moot (and the store may be closing too).
+        self._text_timer.stop()
+        super().hideEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Keys no child used land here: Escape closes the window, as in a dialog.
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     # ---- state -----------------------------------------------------------------------------
 

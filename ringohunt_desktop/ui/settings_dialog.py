@@ -49,6 +49,7 @@ from ringohunt_desktop.hotkeys.keys import (
 )
 from ringohunt_desktop.services.hotkeys import action_name, describe_key_problem
 from ringohunt_desktop.ui import theme
+from ringohunt_desktop.ui.accessibility import announce
 from ringohunt_desktop.ui.widgets import local_zone_name, plain_label
 
 if TYPE_CHECKING:
@@ -1512,6 +1513,8 @@ class _SectionPage(QWizardPage):
         self.section = section
         self.setTitle(section.title())
         self.setSubTitle(subtitle)
+        self.setAccessibleName(section.title())
+        self.setAccessibleDescription(subtitle)
         self.layout_ = QVBoxLayout(self)
         self.layout_.addWidget(section)
         section.changed.connect(self.completeChanged)
@@ -1560,7 +1563,16 @@ class FirstRunWizard(_SetupWindow, QWizard):
         first_page.insertWidget(0, self.keychain_banner)
         first_page.insertWidget(1, self.keychain_retry_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Finish"))
+        self.setAccessibleDescription(self.tr(
+            "Six steps; Enter goes to the next one once the step is complete, Escape closes"))
+        # Screen readers follow the focus into the new page; the step is said with it.
+        self.currentIdChanged.connect(self._announce_step)
         self._wire()
+
+    def _announce_step(self, page_id: int) -> None:
+        page = self.page(page_id)
+        if isinstance(page, _SectionPage):
+            announce(page, f"{page.title()}. {page.subTitle()}")
 
     # -- what the controller calls (the rest in _SetupWindow)
 

@@ -176,6 +176,7 @@ class TrayController(QObject):
     open_settings_requested = Signal()
     save_diagnostics_requested = Signal()
     check_calls_requested = Signal()
+    focus_call_requested = Signal()  # the keyboard way to the newest call pop-up
     pause_toggled = Signal(bool)
     calm_toggled = Signal(bool)
     quit_requested = Signal()
@@ -320,7 +321,7 @@ class TrayController(QObject):
 
     def set_panel_stack(self, stack: PanelStack | None) -> None:
         """The call panels' stack: while it shows a panel, notices join it (see
-        :meth:`notify_call`)."""
+        :meth:`notify_call`) and the menu offers to go to the panel."""
         self._panel_stack = stack
 
     def notify_call(self, title: str, body: str) -> None:
@@ -402,6 +403,11 @@ class TrayController(QObject):
         status = self.menu.addAction(state_text(self._state))
         status.setEnabled(False)  # a heading, not a command
         self.menu.addSeparator()
+        if self._panel_stack is not None and self._panel_stack.has_panels():
+            # The pop-up never takes the focus; from the tray menu (reachable by keyboard on
+            # every desktop) the agent can give it the keyboard.
+            go_to_call = self.menu.addAction(self.tr("Go to the call pop-up"))
+            go_to_call.triggered.connect(self.focus_call_requested)
         contacts = self.menu.addAction(self.tr("Open contact book"))
         contacts.triggered.connect(self.open_contacts_requested)
         journal = self.menu.addAction(journal_text())
