@@ -145,15 +145,20 @@ def uk_qm(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def uk_translator(qapp: Any, uk_qm: Path) -> Iterator[None]:
-    """The Ukrainian UI for one test: our translator installed, removed afterwards."""
-    from PySide6.QtCore import QTranslator
+    """The Ukrainian UI for one test: our translator and Qt's own (standard buttons such as
+    Cancel), as the app installs them; removed afterwards."""
+    from PySide6.QtCore import QLibraryInfo, QTranslator
 
     translator = QTranslator()
     assert translator.load(str(uk_qm))
+    qt_translator = QTranslator()
+    qt_translator.load("qtbase_uk", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
     qapp.installTranslator(translator)
+    qapp.installTranslator(qt_translator)
     try:
         yield
     finally:
+        qapp.removeTranslator(qt_translator)
         qapp.removeTranslator(translator)
 
 
