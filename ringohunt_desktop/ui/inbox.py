@@ -43,6 +43,11 @@ __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
 _ModelIndex = QModelIndex | QPersistentModelIndex
 _WAITING_COLOUR: Final = QColor("#b42318")
 _MUTED_COLOUR: Final = QColor(TEXT_MUTED)
+_MAX_SHOWN_NUMBERS: Final = 20_000
+# The roles data() answers; a view asks each painted cell for a dozen.
+_ROLES: Final = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                           Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
+                           Qt.ItemDataRole.TextAlignmentRole})
 
 
 class InboxColumn(IntEnum):
@@ -86,18 +91,30 @@ class InboxModel(QAbstractTableModel):
         self._region = region
         self._rows: list[InboxRow] = []
         self._names: dict[str, str] = {}
+        self._find_names: Callable[[list[str]], Mapping[str, str]] | None = None
         self._numbers: list[str] = []
+        # Formatted numbers outlive a refresh: the same clients are painted again after each
+        # new call, and formatting one costs half a millisecond.
+        self._shown: dict[str, str] = {}
         self._now = datetime.now(UTC)
 
-    def set_rows(self, rows: Sequence[InboxRow], names: Mapping[str, str],
+    def set_rows(self, rows: Sequence[InboxRow],
+                 names: Mapping[str, str] | Callable[[list[str]], Mapping[str, str]],
                  now: datetime) -> None:
+        """``names``: contact names by client key, or what finds them for a few keys (looked
+        up for the rows painted only: the names of thousands cost the window a third of its
+        opening time)."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._names = dict(names)
+        if callable(names):
+            self._names = {}
+            self._find_names = names
+        else:
+            self._names = dict(names)
+            self._find_names = None
         # The store gives E.164 for every valid number: dialled as it is; shown in the local
         # form, formatted only for the rows that are painted (thousands would cost 100 ms).
         self._numbers = [row.number for row in self._rows]
-        self._shown: dict[int, str] = {}
         self._now = now
         self.endResetModel()
 
@@ -110,10 +127,19 @@ class InboxModel(QAbstractTableModel):
     def rows(self) -> list[InboxRow]:
         return list(self._rows)
 
+    def name_of(self, key: str) -> str:
+        if self._find_names is not None and key not in self._names:
+            self._names.update(dict.fromkeys([key], ""))
+            self._names.update(self._find_names([key]))
+        return self._names.get(key, "")
+
     def _shown_number(self, row: int) -> str:
-        text = self._shown.get(row)
+        number = self._numbers[row]
+        text = self._shown.get(number)
         if text is None:
-            text = self._shown[row] = display_number(self._numbers[row], self._region)
+            if len(self._shown) >= _MAX_SHOWN_NUMBERS:
+                self._shown.clear()
+            text = self._shown[number] = display_number(number, self._region)
         return text
 
     def rowCount(self, parent: _ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -137,6 +163,8 @@ class InboxModel(QAbstractTableModel):
         }[InboxColumn(section)]
 
     def data(self, index: _ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:
+            return None
         row = self.row_at(index.row())
         if row is None or not index.isValid():
             return None
@@ -144,7 +172,7 @@ class InboxModel(QAbstractTableModel):
         waiting = row.state is InboxState.WAITING
         if role == Qt.ItemDataRole.DisplayRole:
             if column is InboxColumn.CLIENT:
-                name = self._names.get(row.client_key, "")
+                name = self.name_of(row.client_key)
                 number = self._shown_number(index.row())
                 return f"{shown(name)} · {number}" if name else number
             if column is InboxColumn.MISSED:
@@ -238,8 +266,7 @@ class InboxWindow(QWidget):
 
     def refresh(self) -> None:
         rows = self._store.inbox()
-        names = self._store.contact_names(row.client_key for row in rows)
-        self.model.set_rows(rows, names, self._now())
+        self.model.set_rows(rows, self._store.contact_names, self._now())
         count = waiting_count(rows)
         self.summary_label.setText(
             self.tr("%n number(s) waiting for a call-back", "", count))
