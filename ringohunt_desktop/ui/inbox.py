@@ -2,8 +2,10 @@
 
 Rows come from :meth:`TeamCallStore.inbox` (derived from the project's calls); this window
 shows them, calls back in one click (the "Call back" cell), and marks a row handled by hand
-or undoes that. Claims ("I'll call back") need a place the whole team shares: the window says
-so plainly instead of faking one locally.
+or undoes that. Claims ("I'll call back") need a place the whole team shares: in subscription
+mode the call server's claims bucket (:class:`~ringohunt_desktop.services.claims.ClaimService`),
+shown as "Claimed by Olena · until 10:57"; in polling mode the window says so plainly instead
+of faking one locally.
 """
 
 from __future__ import annotations
@@ -33,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ringohunt_desktop.core.claims import Claim
 from ringohunt_desktop.core.inbox import InboxRow, InboxState, waiting_count
 from ringohunt_desktop.phone import DEFAULT_REGION, display_number
+from ringohunt_desktop.services.claims import ClaimService
 from ringohunt_desktop.store.team import TeamCallStore
 from ringohunt_desktop.ui.widgets import BUTTON_QSS, TEXT_MUTED, plain_label, shown
 
@@ -43,6 +47,7 @@ __all__ = ["InboxColumn", "InboxModel", "InboxWindow", "waited_text"]
 _ModelIndex = QModelIndex | QPersistentModelIndex
 _WAITING_COLOUR: Final = QColor("#b42318")
 _MUTED_COLOUR: Final = QColor(TEXT_MUTED)
+_CLAIMED_COLOUR: Final = QColor("#9a5b00")
 _MAX_SHOWN_NUMBERS: Final = 20_000
 # The roles data() answers; a view asks each painted cell for a dozen.
 _ROLES: Final = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
@@ -72,8 +77,26 @@ def waited_text(since: datetime, now: datetime) -> str:
     return QCoreApplication.translate("InboxModel", "{minutes} min").format(minutes=minutes)
 
 
-def state_text(row: InboxRow) -> str:
+def clock_text(moment: datetime) -> str:
+    """"10:57": a time today, in the computer's time zone."""
+    return moment.astimezone().strftime("%H:%M")
+
+
+def claim_text(claim: Claim) -> str:
+    until = clock_text(claim.expires_at)
+    if claim.mine:
+        return QCoreApplication.translate(
+            "InboxModel", "Claimed by you · until {time}").format(time=until)
+    who = shown(claim.name) if claim.name else QCoreApplication.translate(
+        "InboxModel", "a colleague")
+    return QCoreApplication.translate(
+        "InboxModel", "Claimed by {who} · until {time}").format(who=who, time=until)
+
+
+def state_text(row: InboxRow, claim: Claim | None = None) -> str:
     if row.state is InboxState.WAITING:
+        if claim is not None:
+            return claim_text(claim)
         return QCoreApplication.translate("InboxModel", "Waiting for a call-back")
     if row.state is InboxState.HANDLED:
         return QCoreApplication.translate("InboxModel", "Handled by hand")
@@ -92,6 +115,7 @@ class InboxModel(QAbstractTableModel):
         self._rows: list[InboxRow] = []
         self._names: dict[str, str] = {}
         self._find_names: Callable[[list[str]], Mapping[str, str]] | None = None
+        self._claim_of: Callable[[str], Claim | None] = lambda _key: None
         self._numbers: list[str] = []
         # Formatted numbers outlive a refresh: the same clients are painted again after each
         # new call, and formatting one costs half a millisecond.
@@ -117,6 +141,19 @@ class InboxModel(QAbstractTableModel):
         self._numbers = [row.number for row in self._rows]
         self._now = now
         self.endResetModel()
+
+    def set_claims(self, claim_of: Callable[[str], Claim | None] | None) -> None:
+        """Where the live claims are read (None: no claims); the state column is repainted."""
+        self._claim_of = claim_of or (lambda _key: None)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, InboxColumn.STATE),
+                                  self.index(len(self._rows) - 1, InboxColumn.STATE))
+
+    def claim_at(self, row: int) -> Claim | None:
+        found = self.row_at(row)
+        if found is None or found.state is not InboxState.WAITING:
+            return None
+        return self._claim_of(found.client_key)
 
     def row_at(self, row: int) -> InboxRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -180,12 +217,14 @@ class InboxModel(QAbstractTableModel):
             if column is InboxColumn.WAITED:
                 return waited_text(row.first_missed, self._now) if waiting else ""
             if column is InboxColumn.STATE:
-                return state_text(row)
+                return state_text(row, self._claim_of(row.client_key) if waiting else None)
             return QCoreApplication.translate("InboxModel", "Call back")
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is InboxColumn.CALL:
                 return QColor("#2563eb")
             if column is InboxColumn.STATE:
+                if waiting and self._claim_of(row.client_key) is not None:
+                    return _CLAIMED_COLOUR
                 return _WAITING_COLOUR if waiting else _MUTED_COLOUR
         if role == Qt.ItemDataRole.FontRole and waiting and column is InboxColumn.CLIENT:
             font = QFont()
@@ -212,12 +251,14 @@ class InboxWindow(QWidget):
     changed = Signal()
 
     def __init__(self, store: TeamCallStore, *, region: str = DEFAULT_REGION,
-                 claims_shared: bool = False,
+                 claims_shared: bool = False, claims: ClaimService | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._store = store
         self._now = now
+        self._claims_shared = claims_shared
+        self._claims: ClaimService | None = None
         self.setWindowTitle(self.tr("Missed calls to return — RingoHunt"))
         self.setStyleSheet(BUTTON_QSS)
         self.model = InboxModel(region, self)
@@ -247,22 +288,104 @@ class InboxWindow(QWidget):
         self.handled_button.clicked.connect(self.mark_current_handled)
         self.undo_button = QPushButton(self.tr("Undo “handled”"), self)
         self.undo_button.clicked.connect(self.undo_current)
+        self.claim_button = QPushButton(self.tr("I'll call back"), self)
+        self.claim_button.clicked.connect(self.claim_current)
+        self.release_button = QPushButton(self.tr("Release my claim"), self)
+        self.release_button.clicked.connect(self.release_current)
+        buttons.addWidget(self.claim_button)
+        buttons.addWidget(self.release_button)
         buttons.addWidget(self.handled_button)
         buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.claim_status = plain_label(object_name="claimStatus", parent=self)
+        self.claim_status.setWordWrap(True)
+        self.claim_status.hide()
+        layout.addWidget(self.claim_status)
         self.claims_label = plain_label(object_name="claimsLabel", parent=self)
         self.claims_label.setWordWrap(True)
         self.claims_label.setStyleSheet(f"color: {TEXT_MUTED};")
-        self.claims_label.setText(
-            self.tr("“I'll call back” claims are not available here yet: they need "
-                    "subscription mode, where the call server is the place the whole team "
-                    "shares.") if not claims_shared else
-            self.tr("“I'll call back” claims are not available in this version; the rows "
-                    "still resolve for everyone as soon as anyone calls the client."))
         layout.addWidget(self.claims_label)
         self.resize(980, 480)
+        self.set_claims(claims)
+
+    # -- claims -----------------------------------------------------------------------------
+
+    def set_claims(self, claims: ClaimService | None, *, shared: bool | None = None) -> None:
+        """The claims of the services of the moment (None while they are down); ``shared``:
+        whether this configuration has a shared place for them (subscription mode)."""
+        if shared is not None:
+            self._claims_shared = shared
+        if self._claims is not None:
+            for signal, slot in ((self._claims.changed, self._claims_changed),
+                                 (self._claims.refused, self._claim_refused),
+                                 (self._claims.unavailable, self._claim_unavailable)):
+                signal.disconnect(slot)
+        self._claims = claims
+        if claims is not None:
+            claims.changed.connect(self._claims_changed)
+            claims.refused.connect(self._claim_refused)
+            claims.unavailable.connect(self._claim_unavailable)
+        self.model.set_claims(claims.claim_for if claims is not None else None)
+        self._claims_changed()
+
+    @property
+    def claims_available(self) -> bool:
+        return self._claims is not None and self._claims.available
+
+    def _claims_changed(self) -> None:
+        self.model.set_claims(self._claims.claim_for if self._claims is not None else None)
+        if not self._claims_shared:
+            self.claims_label.setText(
+                self.tr("“I'll call back” claims are not available here yet: they need "
+                        "subscription mode, where the call server is the place the whole team "
+                        "shares."))
+        elif self.claims_available:
+            assert self._claims is not None
+            minutes = max(1, round(self._claims.board.ttl.total_seconds() / 60))
+            self.claims_label.setText(
+                self.tr("“I'll call back” shows the whole team that you are on it, for "
+                        "%n minute(s); calling the client back ends the claim.", "", minutes))
+        else:
+            self.claims_label.setText(
+                self.tr("“I'll call back” claims are unavailable right now: the call server "
+                        "does not answer. Nothing is lost, and a row still resolves for "
+                        "everyone as soon as anyone calls the client."))
         self._update_actions()
+
+    def claim_current(self) -> None:
+        row = self.current_row()
+        if row is None or row.state is not InboxState.WAITING or self._claims is None:
+            return
+        held = self._claims.claim_for(row.client_key)
+        if held is not None and not held.mine:
+            self._claim_refused(row.client_key, held)
+            return
+        self._say("")
+        self._claims.claim(row.client_key)
+
+    def release_current(self) -> None:
+        row = self.current_row()
+        if row is None or self._claims is None:
+            return
+        self._say("")
+        self._claims.release(row.client_key)
+
+    def _claim_refused(self, _client_key: str, claim: object) -> None:
+        if not isinstance(claim, Claim):
+            return
+        who = shown(claim.name) if claim.name else self.tr("A colleague")
+        self._say(self.tr("{who} already said they will call this client back (until {time}). "
+                          "Leave it to them, or call anyway from the “Call back” cell.").format(
+            who=who, time=clock_text(claim.expires_at)))
+
+    def _claim_unavailable(self, _client_key: str) -> None:
+        self._say(self.tr("The claim could not be saved: the call server does not answer right "
+                          "now. Try again in a moment."))
+
+    def _say(self, text: str) -> None:
+        self.claim_status.setText(text)
+        self.claim_status.setVisible(bool(text))
 
     def refresh(self) -> None:
         rows = self._store.inbox()
@@ -306,8 +429,26 @@ class InboxWindow(QWidget):
 
     def _update_actions(self) -> None:
         row = self.current_row()
-        self.handled_button.setEnabled(row is not None and row.state is InboxState.WAITING)
+        waiting = row is not None and row.state is InboxState.WAITING
+        self.handled_button.setEnabled(waiting)
         self.undo_button.setEnabled(row is not None and row.state is InboxState.HANDLED)
+        claim = self.model.claim_at(self.table.currentIndex().row()) if waiting else None
+        if not self._claims_shared:
+            self.claim_button.setText(self.tr("I'll call back"))
+            self.claim_button.setToolTip(self.tr("Claims need subscription mode"))
+            self.claim_button.setEnabled(False)
+        elif not self.claims_available:
+            self.claim_button.setText(self.tr("Claims unavailable right now"))
+            self.claim_button.setToolTip(self.tr("The call server does not answer"))
+            self.claim_button.setEnabled(False)
+        else:
+            self.claim_button.setText(self.tr("I'll call back"))
+            self.claim_button.setToolTip(
+                self.tr("Tell the whole team you will call this client back"))
+            self.claim_button.setEnabled(waiting and (claim is None or claim.mine))
+        self.release_button.setVisible(self._claims_shared)
+        self.release_button.setEnabled(self.claims_available and claim is not None
+                                       and claim.mine)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
