@@ -31,7 +31,7 @@ from ringohunt_desktop.relay.broker import ClaimsSpec
 from ringohunt_desktop.secret import Secret
 from tests.nats_fixtures import NatsNode, free_port
 from tests.relay_support import PROJECT, STREAM, running_relay
-from tests.test_relay_provision import (  # noqa: F401 (fixtures)
+from tests.test_relay_provision import (
     ANDRII,
     OLENA,
     Refusals,
@@ -40,6 +40,8 @@ from tests.test_relay_provision import (  # noqa: F401 (fixtures)
     provisioned,
     secured_server,
 )
+
+__all__ = ["provisioned", "secured_server"]
 
 CLIENT = "+380671234567"
 OTHER_PROJECT = "22222"
@@ -106,12 +108,15 @@ def test_a_claim_reaches_the_team_is_refused_to_others_and_ends(
 
                 started = time.perf_counter()
                 claim = await mine.claim(CLIENT)
-                assert claim.mine and claim.name == "Петренко Олена"
+                assert claim.mine
+                assert claim.name == "Петренко Олена"
                 await until(lambda: theirs.claim_for(CLIENT) is not None, "Andrii sees it")
                 print(f"claim visible to the other agent after "
                       f"{(time.perf_counter() - started) * 1000:.0f} ms")
                 seen = theirs.claim_for(CLIENT)
-                assert seen is not None and not seen.mine and seen.name == "Петренко Олена"
+                assert seen is not None
+                assert not seen.mine
+                assert seen.name == "Петренко Олена"
 
                 # Andrii cannot take it over, nor release it.
                 with pytest.raises(AlreadyClaimed) as refused:

@@ -102,8 +102,8 @@ class WebhookRelay:
         self.broker = broker or BrokerLink(
             settings.nats_servers, user=settings.nats_user, password=settings.nats_password,
             name=settings.name, stream=settings.stream, project=settings.project,
-            claims=settings.claims, agents=self.directory.agents, connect_timeout=settings.connect_timeout,
-            publish_timeout=settings.publish_timeout)
+            claims=settings.claims, agents=self.directory.agents,
+            connect_timeout=settings.connect_timeout, publish_timeout=settings.publish_timeout)
         self.app = web.Application(client_max_size=MAX_BODY_BYTES)
         for method in WEBHOOK_METHODS:
             self.app.router.add_route(method, settings.path, self.handle_webhook)
