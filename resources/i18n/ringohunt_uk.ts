@@ -1168,7 +1168,7 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+72"/>
         <source>{days} d {hours} h</source>
         <translation>{days} д {hours} год</translation>
     </message>
@@ -1183,7 +1183,7 @@
         <translation>{minutes} хв</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+23"/>
         <source>Waiting for a call-back</source>
         <translation>Чекає на дзвінок</translation>
     </message>
@@ -1193,12 +1193,23 @@
         <translation>Опрацьовано вручну</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>a colleague</source>
         <translation>колега</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <source>Claimed by you · until {time}</source>
+        <translation>Ви передзвоните · до {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Claimed by {who} · until {time}</source>
+        <translation>Передзвонить {who} · до {time}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Called back by {who}, answered</source>
         <translation>Передзвонив(-ла) {who}, відповіли</translation>
     </message>
@@ -1208,7 +1219,7 @@
         <translation>Передзвонив(-ла) {who}, без відповіді</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+88"/>
         <source>Client</source>
         <translation>Клієнт</translation>
     </message>
@@ -1228,12 +1239,12 @@
         <translation>Стан</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Call {number} now</source>
         <translation>Зателефонувати на {number} зараз</translation>
     </message>
@@ -1241,7 +1252,7 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Missed calls to return — RingoHunt</source>
         <translation>Кому передзвонити — RingoHunt</translation>
     </message>
@@ -1256,17 +1267,77 @@
         <translation>Скасувати «опрацьовано»</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <location line="+146"/>
+        <location line="+8"/>
+        <source>I&apos;ll call back</source>
+        <translation>Я передзвоню</translation>
+    </message>
+    <message>
+        <location line="-152"/>
+        <source>Release my claim</source>
+        <translation>Зняти мою позначку</translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>“I&apos;ll call back” claims are not available here yet: they need subscription mode, where the call server is the place the whole team shares.</source>
         <translation>Позначки «Я передзвоню» тут поки недоступні: для них потрібен режим підписки, де сервер дзвінків — спільне місце для всієї команди.</translation>
     </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>“I&apos;ll call back” shows the whole team that you are on it, for %n minute(s); calling the client back ends the claim.</source>
+        <translation>
+            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилину; дзвінок клієнтові знімає позначку.</numerusform>
+            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилини; дзвінок клієнтові знімає позначку.</numerusform>
+            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилин; дзвінок клієнтові знімає позначку.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>“I&apos;ll call back” claims are unavailable right now: the call server does not answer. Nothing is lost, and a row still resolves for everyone as soon as anyone calls the client.</source>
+        <translation>Позначки «Я передзвоню» зараз недоступні: сервер дзвінків не відповідає. Нічого не втрачено, і рядок однаково закриється для всіх, щойно хтось зателефонує клієнтові.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>A colleague</source>
+        <translation>Колега</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} already said they will call this client back (until {time}). Leave it to them, or call anyway from the “Call back” cell.</source>
+        <translation>Цим клієнтом уже займається {who}: передзвонить до {time}. Залиште його колезі або все ж зателефонуйте через клітинку «Передзвонити».</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The claim could not be saved: the call server does not answer right now. Try again in a moment.</source>
+        <translation>Позначку не збережено: сервер дзвінків зараз не відповідає. Спробуйте ще раз за мить.</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Claims need subscription mode</source>
+        <translation>Позначки працюють лише в режимі підписки</translation>
+    </message>
     <message>
         <location line="+3"/>
+        <source>Claims unavailable right now</source>
+        <translation>Позначки зараз недоступні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The call server does not answer</source>
+        <translation>Сервер дзвінків не відповідає</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tell the whole team you will call this client back</source>
+        <translation>Повідомити всю команду, що ви передзвоните цьому клієнтові</translation>
+    </message>
+    <message>
         <source>“I&apos;ll call back” claims are not available in this version; the rows still resolve for everyone as soon as anyone calls the client.</source>
-        <translation>Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
+        <translation type="vanished">Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="-52"/>
         <source>%n number(s) waiting for a call-back</source>
         <translation>
             <numerusform>%n номер чекає на дзвінок</numerusform>
@@ -1808,7 +1879,7 @@
 <context>
     <name>RingoHuntApp</name>
     <message>
-        <location filename="../../ringohunt_desktop/shell/app.py" line="+151"/>
+        <location filename="../../ringohunt_desktop/shell/app.py" line="+147"/>
         <source>Not set up yet: open Settings to enter your keys</source>
         <translation>Ще не налаштовано: відкрийте Налаштування та введіть ключі</translation>
     </message>
@@ -1819,7 +1890,7 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+198"/>
+        <location line="+209"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -1849,7 +1920,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>
