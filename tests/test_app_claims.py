@@ -177,3 +177,65 @@ def test_with_the_call_server_down_the_button_says_claims_are_unavailable(
         app.inbox.claim_current()  # nothing to do, nothing crashes
 
     app_factory.run(scenario())
+
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "ui"
+OTHER_CLIENTS = ("+380931112244", "+380931112255")
+
+
+@pytest.fixture(params=["en", "uk"])
+def language(request: pytest.FixtureRequest) -> str:
+    if request.param == "uk":
+        request.getfixturevalue("uk_translator")
+    return str(request.param)
+
+
+def test_screenshot_of_the_inbox_with_claimed_rows(
+        app_factory: AppRunner, sim: Simulator, broker: NatsNode, tmp_path: Path,
+        qloop: asyncio.AbstractEventLoop, language: str) -> None:
+    """artifacts/ui/inbox_claims_<language>.png: one row claimed by a colleague, one by the
+    agent, one waiting; the colleague's row selected (its refusal said under the buttons)."""
+    (tmp_path / "andrii").mkdir()
+    andrii_runner = AppRunner(sim, tmp_path / "andrii", qloop)
+
+    async def scenario() -> None:
+        async with relay_for(broker):
+            olena = await started(subscribing(app_factory, broker))
+            andrii_app = andrii_runner(call_source="subscription", broker_servers=broker.url,
+                                       broker_password="not-checked-here",
+                                       agent="andrii@demo-shop.ua")
+            app_factory.apps.append(andrii_app)
+            andrii = await started(andrii_app)
+            for app in (olena, andrii):
+                await until(lambda app=app: app.services is not None
+                            and app.services.claims is not None
+                            and app.services.claims.available, 20, "claims available")
+            for number in (CLIENT, *OTHER_CLIENTS):
+                await ring(sim, number, outcome="missed", ring_seconds=0.2)
+            await until(lambda: all(any(r.number == n for r in olena.team.inbox())
+                                    for n in (CLIENT, *OTHER_CLIENTS)), 20, "three rows")
+            await until(lambda: any(r.number == CLIENT for r in andrii.team.inbox()), 20,
+                        "the row on Andrii's desktop")
+            assert andrii.services is not None
+            assert andrii.services.claims is not None
+            await andrii.services.claims.board.claim(CLIENT)
+            olena.open_inbox()
+            window = olena.inbox
+            assert window is not None
+            window.refresh()
+            mine = next(i for i, r in enumerate(window.model.rows())
+                        if r.number == OTHER_CLIENTS[0])
+            window.table.selectRow(mine)
+            window.claim_current()
+            await until(lambda: window.model.claim_at(mine) is not None, 20, "her own claim")
+            theirs = next(i for i, r in enumerate(window.model.rows()) if r.number == CLIENT)
+            await until(lambda: window.model.claim_at(theirs) is not None, 20,
+                        "Andrii's claim on Olena's desktop")
+            window.table.selectRow(theirs)
+            window.claim_current()  # refused, with Andrii's name
+            window.resize(1000, 420)
+            await asyncio.sleep(0.1)  # let the layout settle
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            assert window.grab().save(str(ARTIFACTS / f"inbox_claims_{language}.png"))
+
+    app_factory.run(scenario())

@@ -1268,13 +1268,13 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+146"/>
+        <location line="+147"/>
         <location line="+8"/>
         <source>I&apos;ll call back</source>
         <translation>Я передзвоню</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-153"/>
         <source>Release my claim</source>
         <translation>Зняти мою позначку</translation>
     </message>
@@ -1283,17 +1283,13 @@
         <source>“I&apos;ll call back” claims are not available here yet: they need subscription mode, where the call server is the place the whole team shares.</source>
         <translation>Позначки «Я передзвоню» тут поки недоступні: для них потрібен режим підписки, де сервер дзвінків — спільне місце для всієї команди.</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+7"/>
-        <source>“I&apos;ll call back” shows the whole team that you are on it, for %n minute(s); calling the client back ends the claim.</source>
-        <translation>
-            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилину; дзвінок клієнтові знімає позначку.</numerusform>
-            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилини; дзвінок клієнтові знімає позначку.</numerusform>
-            <numerusform>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на %n хвилин; дзвінок клієнтові знімає позначку.</numerusform>
-        </translation>
+        <source>“I&apos;ll call back” shows the whole team that you are on it, for {minutes} min; calling the client back ends the claim.</source>
+        <translation>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на {minutes} хв; дзвінок клієнтові знімає позначку.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>“I&apos;ll call back” claims are unavailable right now: the call server does not answer. Nothing is lost, and a row still resolves for everyone as soon as anyone calls the client.</source>
         <translation>Позначки «Я передзвоню» зараз недоступні: сервер дзвінків не відповідає. Нічого не втрачено, і рядок однаково закриється для всіх, щойно хтось зателефонує клієнтові.</translation>
     </message>

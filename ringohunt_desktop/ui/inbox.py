@@ -345,7 +345,8 @@ class InboxWindow(QWidget):
             minutes = max(1, round(self._claims.board.ttl.total_seconds() / 60))
             self.claims_label.setText(
                 self.tr("“I'll call back” shows the whole team that you are on it, for "
-                        "%n minute(s); calling the client back ends the claim.", "", minutes))
+                        "{minutes} min; calling the client back ends the claim.").format(
+                    minutes=minutes))
         else:
             self.claims_label.setText(
                 self.tr("“I'll call back” claims are unavailable right now: the call server "
