@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import nats
 import nats.errors
 import pytest
@@ -30,7 +32,7 @@ from ringohunt_desktop.core.subscription import AgentLink, BrokerBinding
 from ringohunt_desktop.relay.broker import ClaimsSpec
 from ringohunt_desktop.secret import Secret
 from tests.nats_fixtures import NatsNode, free_port
-from tests.relay_support import PROJECT, STREAM, running_relay
+from tests.relay_support import PROJECT, SECRET, STREAM, running_relay, sim_staff
 from tests.test_relay_provision import (
     ANDRII,
     OLENA,
@@ -216,3 +218,60 @@ def test_an_agent_reaches_only_its_projects_bucket_and_no_consumer(
             await nc.close()
 
     asyncio.run(scenario())
+
+
+def test_provisioned_before_claims_the_calls_still_flow_and_claims_say_unavailable(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server whose users were provisioned by an older relay (no claims bucket rights, no
+    call-backs subject): the refusals are the claims' and the team view's, not the calls'."""
+    from ringohunt_desktop.relay import provision as provisioning
+
+    def before_claims(project: str, staff_id: int, stream: str) -> provisioning.Permissions:
+        durable = subjects.durable_name(project, staff_id)
+        return provisioning.Permissions(
+            publish=(f"$JS.API.CONSUMER.INFO.{stream}.{durable}",
+                     f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
+                     f"$JS.ACK.{stream}.{durable}.>"),
+            subscribe=(f"{subjects.agent_inbox_prefix(project, staff_id)}.>",
+                       subjects.unassigned_subject(project), subjects.missed_subject(project)))
+
+    monkeypatch.setattr(provisioning, "agent_permissions", before_claims)
+    out = tmp_path / "old"
+    provisioning.provision(PROJECT, sim_staff(), out, stream=STREAM, cost=4)
+    credentials = json.loads((out / "credentials.json").read_text())
+    olena, relay = agent_entry(credentials, OLENA), credentials["relay"]
+    # nats-server resolves an include relative to the including file's folder.
+    auth = os.path.relpath(out / "auth.conf", tmp_path / "nats")
+    node = NatsNode("n1", tmp_path / "nats", extra_config=f'include "{auth}"').start()
+
+    async def scenario() -> None:
+        async with running_relay([node.url], nats_user=relay["user"],
+                                 nats_password=relay["password"]) as server:
+            await until(lambda: server.relay.broker.stream_ready, "the relay's stream")
+            link = AgentLink(binding_for(olena, node), connect_timeout=2)
+            await link.open()
+            board = ClaimBoard(link, PROJECT, agent_id=OLENA, agent_name="Olena")
+            board.start()
+            try:
+                await until(lambda: link.optional_refusal != "", "the team view refused")
+                async with httpx.AsyncClient() as client:
+                    answer = await client.get(server.url, params={
+                        "event": "call_answered", "secret": SECRET, "call_id": "old-1",
+                        "caller": "380671234567", "employee_id": OLENA})
+                    assert answer.status_code == 200, answer.text
+                (message,) = await link.fetch(1, 5.0)  # not BrokerRefused
+                assert json.loads(message.data)["call_id"] == "old-1"
+                await message.ack()
+                assert await link.fetch(1, 0.5) == []  # nothing more; still not refused
+                await asyncio.sleep(0.5)
+                assert not board.available
+                with pytest.raises(ClaimsUnavailable):
+                    await board.claim(CLIENT)
+            finally:
+                await board.stop()
+                await link.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        node.stop()

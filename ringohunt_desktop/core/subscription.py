@@ -312,7 +312,8 @@ class AgentLink:
             self._untrusted_host = self._host_being_tried()
             self._certificate_refused.set()
         described = _describe(exc)
-        if any(f'"{name}' in described for name in self.binding.optional_prefixes):
+        said = described.lower()  # nats-py lower-cases the server's text
+        if any(f'"{name.lower()}' in said for name in self.binding.optional_prefixes):
             # The team view or the claims refused: said where they are shown, not as the
             # calls' failure (those still flow).
             self.optional_refusal = described
