@@ -68,6 +68,14 @@ def _inbox(report: Report, quick: bool) -> None:
     report.details["inbox"] = result
 
 
+def _claims(report: Report, quick: bool) -> None:
+    from benchmarks.bench_claims import bench_claims, record
+
+    result = bench_claims(quick)
+    record(report, result)
+    report.details["claims"] = result
+
+
 def _pop(report: Report, quick: bool) -> None:
     from benchmarks.bench_pop import bench_pop
 
@@ -108,6 +116,7 @@ SECTIONS: tuple[Section, ...] = (
     ("local store", ("store.", "journal."), _store),
     ("phone-number audit", ("hygiene.",), _hygiene),
     ("missed-call inbox", ("inbox.",), _inbox),
+    ("missed-call inbox claims", ("claims.",), _claims),
     ("cold start, idle, bundle", ("start.", "idle.", "bundle."), _processes),
     ("subscription mode at scale", ("scale.",), _scale),
 )
