@@ -62,7 +62,8 @@ def _inbox(report: Report, quick: bool) -> None:
     note = (f"{missed:,} missed calls among {missed + others:,} project calls, "
             f"{result['rows']:,} rows{scale}")
     report.set("inbox.open_ms", result["open_ms"],
-               f"{note}; median of {OPENS} opens, slowest {result['open_max_ms']} ms")
+               f"{note}; median of {OPENS} opens, slowest {result['open_max_ms']} ms, "
+               f"CPU {result['open_cpu_ms']} ms")
     report.set("inbox.refresh_p95_ms", result["refresh_p95_ms"],
                f"{note}; median {result['refresh_median_ms']} ms")
     report.details["inbox"] = result
