@@ -66,18 +66,21 @@ class InboxRow(NamedTuple):
         return _EPOCH + timedelta(microseconds=self.resolved_us) if self.resolved_us else None
 
 
-def build_inbox(calls: Iterable[tuple[str, int, int]],
+def build_inbox(calls: Iterable[tuple[str, int, int, str | None, str | None]],
                 handled: Mapping[str, int]) -> list[InboxRow]:
-    """Rows from ``(client_key, started_us, code)`` triples sorted by key, then time (codes:
-    :data:`MISSED`, :data:`TRIED`, :data:`REACHED`); ``handled`` maps a number's key to the
-    time up to which its missed calls were marked handled. A row's ``number`` is its key and
-    ``by`` is empty: the store fills in both for the rows that need them."""
+    """Rows from ``(client_key, started_us, code, employee, number)`` tuples sorted by key,
+    then time (codes: :data:`MISSED`, :data:`TRIED`, :data:`REACHED`; ``employee``: who made
+    a call-back, None for missed calls; ``number``: the number as stored, None when the key
+    is itself the E.164 number to show and dial). ``handled`` maps a number's key to the time
+    up to which its missed calls were marked handled."""
     waiting: list[InboxRow] = []
     resolved: list[InboxRow] = []
     key = ""  # keys are never empty: "" starts, and (below) ends, the walk
+    shown = ""  # the number of the key's latest call (its key when that is E.164)
     pending: list[int] = []  # start times of missed calls not yet resolved
-    # The last resolved episode: (missed count, first, last missed, resolved at, answered).
-    last: tuple[int, int, int, int, bool] | None = None
+    # The last resolved episode: (missed count, first, last missed, resolved at, answered,
+    # by whom, the number).
+    last: tuple[int, int, int, int, bool, str, str] | None = None
     handled_until = handled.get
     new_row = InboxRow
     is_waiting, is_handled, is_called_back = (InboxState.WAITING, InboxState.HANDLED,
@@ -85,25 +88,27 @@ def build_inbox(calls: Iterable[tuple[str, int, int]],
 
     # This loop runs for every project call in the window: plain tuples, no objects, and
     # the key's row is closed inline (a call per number cost a third of the time).
-    for call_key, started_us, code in (*calls, ("", 0, 0)):
+    for call_key, started_us, code, employee, number in (*calls, ("", 0, 0, None, None)):
         if call_key != key:
             if pending:
                 mark = handled_until(key, 0)
                 if mark >= pending[-1]:
-                    resolved.append(new_row(key, key, len(pending), pending[0], pending[-1],
-                                            is_handled, "", False, mark))
+                    resolved.append(new_row(key, shown, len(pending), pending[0],
+                                            pending[-1], is_handled, "", False, mark))
                 else:
-                    waiting.append(new_row(key, key, len(pending), pending[0], pending[-1],
+                    waiting.append(new_row(key, shown, len(pending), pending[0], pending[-1],
                                            is_waiting))
             elif last is not None:
-                count, first, latest, resolved_us, answered = last
-                resolved.append(new_row(key, key, count, first, latest, is_called_back, "",
+                count, first, latest, resolved_us, answered, by, dialled = last
+                resolved.append(new_row(key, dialled, count, first, latest, is_called_back, by,
                                         answered, resolved_us))
             key, pending, last = call_key, [], None
         if code == MISSED:
             pending.append(started_us)
+            shown = number or call_key
         elif pending:  # a later call reaches, or tries to reach, the client
-            last = (len(pending), pending[0], pending[-1], started_us, code == REACHED)
+            last = (len(pending), pending[0], pending[-1], started_us, code == REACHED,
+                    employee or "", number or call_key)
             pending = []
     # Tuples sort by their fields: first_missed_us is the fourth, resolved_us the ninth.
     waiting.sort(key=lambda r: (r[3], r[0]))
