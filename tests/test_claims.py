@@ -275,3 +275,40 @@ def test_provisioned_before_claims_the_calls_still_flow_and_claims_say_unavailab
         asyncio.run(scenario())
     finally:
         node.stop()
+
+
+@pytest.mark.usefixtures("expect_log_warnings")  # the relay says it lost the broker
+def test_after_the_call_server_restarts_the_board_reads_the_bucket_again(
+        tmp_path: Path) -> None:
+    node = NatsNode("n1", tmp_path / "nats").start()
+
+    async def scenario() -> None:
+        async with running_relay([node.url]) as server:
+            await until(lambda: server.relay.broker.stream_ready, "the relay's stream")
+            link = AgentLink(BrokerBinding.for_agent(
+                [node.url], user="", password=Secret("not-checked"), project=PROJECT,
+                staff_id=OLENA, stream=STREAM), connect_timeout=1, reconnect_attempts=30)
+            await link.open()
+            board = ClaimBoard(link, PROJECT, agent_id=OLENA, agent_name="Olena")
+            board.start()
+            try:
+                await until(lambda: board.available, "the board")
+                await board.claim(CLIENT)
+                node.stop()
+                await until(lambda: not board.available, "the board to say unavailable")
+                with pytest.raises(ClaimsUnavailable):
+                    await board.claim("+380501112233")
+                node.start()
+                await until(lambda: board.available, "the board back", within=60)
+                held = board.claim_for(CLIENT)
+                assert held is not None
+                assert held.mine  # kept by the server across its restart
+                assert (await board.claim("+380501112233")).mine
+            finally:
+                await board.stop()
+                await link.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        node.stop()

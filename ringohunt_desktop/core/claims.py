@@ -156,21 +156,25 @@ class ClaimBoard:
         follow the changes; a failure is said (:attr:`available`) and tried again later."""
         bound_generation = -1
         subscription: Any = None
+        bound_client: Any = None
         next_resync = 0.0
         loop = asyncio.get_running_loop()
         while True:
             client = self._link.client
             if client is None or not self._link.up.is_set():
                 self._set_available(False, "not connected to the call server")
-                subscription = None
-                bound_generation = -1
+                bound_generation = -1  # read the whole bucket again once back
                 await _wait_any(self._link.up, timeout=1.0)
                 continue
             try:
                 if bound_generation != self._link.generation:
                     # A new connection, or back after a drop: changes may have been missed.
-                    subscription = await client.subscribe(self._prefix + ">",
-                                                          cb=self._on_key_message)
+                    # nats-py renews its subscriptions after a reconnection by itself; a new
+                    # connection needs its own.
+                    if subscription is None or bound_client is not client:
+                        subscription = await client.subscribe(self._prefix + ">",
+                                                              cb=self._on_key_message)
+                        bound_client = client
                     js = client.jetstream(timeout=5.0)
                     self._kv = await js.key_value(self._bucket)
                     bound_generation = self._link.generation
@@ -185,7 +189,7 @@ class ClaimBoard:
                         changed |= await self._reread(key)
                     if changed:
                         self.on_change()
-                if "$KV" in self._link.optional_refusal:
+                if "$kv." in self._link.optional_refusal.lower():
                     raise ClaimsUnavailable(self._link.optional_refusal)
                 self._set_available(True, "")
             except (ClaimsUnavailable, nats.js.errors.BucketNotFoundError,
