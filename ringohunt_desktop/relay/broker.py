@@ -98,10 +98,14 @@ class ClaimsSpec:
     ttl: float = CLAIM_TTL
     replicas: int = 1
     max_value_size: int = 1024  # a claim is a short JSON object
+    # Agents write the bucket: whatever one of them writes, the server's disk stays bounded
+    # (a claim takes ~200 bytes; this is tens of thousands of live claims).
+    max_bytes: int = 16 * 1024 * 1024
 
     def config(self, project: str) -> KeyValueConfig:
         return KeyValueConfig(bucket=subjects.claims_bucket(project), history=1, ttl=self.ttl,
-                              replicas=self.replicas, max_value_size=self.max_value_size)
+                              replicas=self.replicas, max_value_size=self.max_value_size,
+                              max_bytes=self.max_bytes)
 
 
 async def ensure_claims_bucket(js: JetStreamContext, project: str, spec: ClaimsSpec) -> None:
