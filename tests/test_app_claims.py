@@ -134,6 +134,16 @@ def test_two_desktops_share_a_claim_and_one_call_back_resolves_both(
             assert OLENA in theirs.claim_status.text()
             assert theirs.claim_status.isVisibleTo(theirs)
 
+            # Olena changes her mind, then claims again: Andrii's inbox follows both.
+            select_client(mine)
+            mine.release_button.click()
+            await until(lambda: state_shown(theirs) == "Waiting for a call-back", 20,
+                        "the release on Andrii's desktop")
+            assert state_shown(mine) == "Waiting for a call-back"
+            mine.claim_button.click()
+            await until(lambda: state_shown(theirs).startswith(f"Claimed by {OLENA}"), 20,
+                        "the claim again")
+
             # Olena calls back from her inbox (one click): both rows resolve, the claim ends.
             position = select_client(mine)
             mine.table.clicked.emit(mine.model.index(position, InboxColumn.CALL))

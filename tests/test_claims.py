@@ -312,3 +312,21 @@ def test_after_the_call_server_restarts_the_board_reads_the_bucket_again(
         asyncio.run(scenario())
     finally:
         node.stop()
+
+
+def test_the_relay_copies_every_call_back_to_the_team_and_nothing_else() -> None:
+    from ringohunt_desktop.core.webhooks import parse_webhook_event
+    from ringohunt_desktop.relay.routing import route
+    from tests.relay_support import sim_directory
+
+    def recipients(**fields: str) -> list[str]:
+        event = parse_webhook_event({"call_id": "c1", "caller": "380671234567", **fields})
+        return [d.recipient for d in route(event, {}, sim_directory(), project=PROJECT)]
+
+    out = {"event": "call_end", "call_type": "out", "employee_id": str(OLENA),
+           "disposition": "NO ANSWER", "billsec": "0"}
+    assert recipients(**out) == [f"agent.{OLENA}", "callbacks"]
+    assert recipients(**{**out, "call_type": "callback"})[-1] == "callbacks"
+    assert "callbacks" not in recipients(**{**out, "event": "call_answered"})
+    missed_in = {**out, "call_type": "in", "employee_id": ""}
+    assert recipients(**missed_in) == ["unassigned", "missed"]
