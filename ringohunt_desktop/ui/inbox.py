@@ -281,7 +281,7 @@ class InboxWindow(QWidget):
             header.resizeSection(column, width)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.clicked.connect(self._on_clicked)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._row_changed())
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.handled_button = QPushButton(self.tr("Mark handled"), self)
@@ -427,6 +427,10 @@ class InboxWindow(QWidget):
             number = self.model.number_at(index.row())
             if number:
                 self.call_requested.emit(number)
+
+    def _row_changed(self) -> None:
+        self._say("")  # what was said about the claim of another row
+        self._update_actions()
 
     def _update_actions(self) -> None:
         row = self.current_row()
