@@ -89,6 +89,13 @@ FIGURES: Final[tuple[FigureSpec, ...]] = (
     FigureSpec("subscription.ring_to_panel_p95_ms",
                "subscription: /_sim/ring → webhook → relay → broker → panel painted p95", "ms",
                _le(150.0)),
+    # The team inbox's claims (issue 14), through benchmarks/bench_claims.py.
+    FigureSpec("claims.visible_p50_ms", "inbox claim: one agent claims → another sees it p50",
+               "ms"),
+    FigureSpec("claims.visible_p95_ms", "inbox claim: one agent claims → another sees it p95",
+               "ms", _le(2000)),
+    FigureSpec("claims.release_visible_p95_ms",
+               "inbox claim released → another sees it p95", "ms", _le(2000)),
     # Local store (issue 4), through benchmarks/bench_store.py.
     FigureSpec("store.search_p95_ms", "contact search p95", "ms", _le(5)),
     FigureSpec("store.like_p95_ms", "LIKE '%…%' scan p95 (baseline)", "ms"),

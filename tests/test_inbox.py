@@ -9,10 +9,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from ringohunt_desktop.core.inbox import InboxState, waiting_count
+from ringohunt_desktop.core.inbox import (
+    MISSED,
+    REACHED,
+    TRIED,
+    InboxState,
+    build_inbox,
+    episodes,
+    waiting_count,
+)
 from ringohunt_desktop.domain import CallRecord, Direction
 from ringohunt_desktop.simulator import Simulator
 from ringohunt_desktop.store.db import Database
@@ -237,3 +247,31 @@ def test_the_tray_menu_shows_the_day(app_factory: AppRunner, sim: Simulator,
         assert summary == app.day_summary_text()
 
     app_factory.run(scenario())
+
+
+@given(st.lists(st.tuples(st.sampled_from(["+380671", "+380672", "+380673"]),
+                          st.integers(1, 40), st.sampled_from([MISSED, TRIED, REACHED])),
+                max_size=40),
+       st.dictionaries(st.sampled_from(["+380671", "+380672", "+380673"]),
+                       st.integers(0, 45)))
+def test_the_inbox_and_the_journal_apply_one_rule(calls: list[tuple[str, int, int]],
+                                                 handled: dict[str, int]) -> None:
+    # build_inbox applies episodes' rule inline (for speed); the journal uses episodes:
+    # on any history, a number's row is its latest episode, with the same verdict.
+    ordered = sorted(set(calls))
+    rows = {row.client_key: row for row in build_inbox(
+        [(key, started, code, None, None) for key, started, code in ordered], handled)}
+    latest: dict[str, tuple[list[int], int, bool]] = {}
+    for key, missed, resolved_us, answered in episodes(ordered):
+        latest[key] = (missed, resolved_us, answered)
+    assert set(rows) == set(latest)
+    for key, (missed, resolved_us, answered) in latest.items():
+        row = rows[key]
+        assert (row.missed_count, row.first_missed_us, row.last_missed_us) == (
+            len(missed), missed[0], missed[-1])
+        if resolved_us:
+            assert (row.state, row.resolved_us, row.answered) == (
+                InboxState.CALLED_BACK, resolved_us, answered)
+        else:
+            assert row.state is (InboxState.HANDLED if handled.get(key, 0) >= missed[-1]
+                                 else InboxState.WAITING)

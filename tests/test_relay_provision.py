@@ -111,7 +111,9 @@ def test_files_hashes_and_modes(tmp_path: Path, provisioned: dict[str, Any]) -> 
         "stream": STREAM, "durable": f"rh_{PROJECT}_{OLENA}",
         "subject": f"ringohunt.calls.{PROJECT}.agent.{OLENA}",
         "team_subjects": [f"ringohunt.calls.{PROJECT}.unassigned",
-                          f"ringohunt.calls.{PROJECT}.missed"]}
+                          f"ringohunt.calls.{PROJECT}.missed",
+                          f"ringohunt.calls.{PROJECT}.callbacks"],
+        "claims_bucket": f"RINGOHUNT_CLAIMS_{PROJECT}"}
     directory = json.loads((out / "directory.json").read_text())
     assert [a["staff_id"] for a in directory["agents"]] == [s.staff_id for s in sim_staff()]
 
@@ -177,7 +179,8 @@ def test_agents_read_only_their_own_calls_and_only_the_relay_publishes(
             assert json.loads(message.data)["call_id"] == "ua-o"
             await message.ack()
             # The team subjects are readable.
-            await nc.subscribe(olena["team_subjects"][0])
+            for team_subject in olena["team_subjects"]:
+                await nc.subscribe(team_subject)
             await nc.flush(timeout=5)
             assert refusals.errors == []
 

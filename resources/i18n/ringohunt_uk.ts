@@ -1332,7 +1332,7 @@
 <context>
     <name>InboxModel</name>
     <message>
-        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+62"/>
+        <location filename="../../ringohunt_desktop/ui/inbox.py" line="+71"/>
         <source>{days} d {hours} h</source>
         <translation>{days} д {hours} год</translation>
     </message>
@@ -1347,7 +1347,7 @@
         <translation>{minutes} хв</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+23"/>
         <source>Waiting for a call-back</source>
         <translation>Чекає на дзвінок</translation>
     </message>
@@ -1357,12 +1357,23 @@
         <translation>Опрацьовано вручну</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-12"/>
+        <location line="+13"/>
         <source>a colleague</source>
         <translation>колега</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-15"/>
+        <source>Claimed by you · until {time}</source>
+        <translation>Ви передзвоните · до {time}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Claimed by {who} · until {time}</source>
+        <translation>Передзвонить {who} · до {time}</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>Called back by {who}, answered</source>
         <translation>Передзвонив(-ла) {who}, відповіли</translation>
     </message>
@@ -1372,7 +1383,7 @@
         <translation>Передзвонив(-ла) {who}, без відповіді</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+88"/>
         <source>Client</source>
         <translation>Клієнт</translation>
     </message>
@@ -1392,12 +1403,12 @@
         <translation>Стан</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Call back</source>
         <translation>Передзвонити</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Call {number} now</source>
         <translation>Зателефонувати на {number} зараз</translation>
     </message>
@@ -1405,7 +1416,7 @@
 <context>
     <name>InboxWindow</name>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Missed calls to return — RingoHunt</source>
         <translation>Кому передзвонити — RingoHunt</translation>
     </message>
@@ -1430,14 +1441,70 @@
         <translation>Скасувати «опрацьовано»</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+2"/>
+        <location line="+168"/>
+        <location line="+8"/>
+        <source>I&apos;ll call back</source>
+        <translation>Я передзвоню</translation>
+    </message>
+    <message>
+        <location line="-174"/>
+        <source>Release my claim</source>
+        <translation>Зняти мою позначку</translation>
+    </message>
+    <message>
+        <location line="+53"/>
         <source>“I&apos;ll call back” claims are not available here yet: they need subscription mode, where the call server is the place the whole team shares.</source>
         <translation>Позначки «Я передзвоню» тут поки недоступні: для них потрібен режим підписки, де сервер дзвінків — спільне місце для всієї команди.</translation>
     </message>
     <message>
+        <location line="+7"/>
+        <source>“I&apos;ll call back” shows the whole team that you are on it, for {minutes} min; calling the client back ends the claim.</source>
+        <translation>«Я передзвоню» показує всій команді, що клієнтом займаєтеся ви, на {minutes} хв; дзвінок клієнтові знімає позначку.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>“I&apos;ll call back” claims are unavailable right now: the call server does not answer. Nothing is lost, and a row still resolves for everyone as soon as anyone calls the client.</source>
+        <translation>Позначки «Я передзвоню» зараз недоступні: сервер дзвінків не відповідає. Нічого не втрачено, і рядок однаково закриється для всіх, щойно хтось зателефонує клієнтові.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>A colleague</source>
+        <translation>Колега</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{who} already said they will call this client back (until {time}). Leave it to them, or call anyway from the “Call back” cell.</source>
+        <translation>Цим клієнтом уже займається {who}: передзвонить до {time}. Залиште його колезі або все ж зателефонуйте через клітинку «Передзвонити».</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The claim could not be saved: the call server does not answer right now. Try again in a moment.</source>
+        <translation>Позначку не збережено: сервер дзвінків зараз не відповідає. Спробуйте ще раз за мить.</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Claims need subscription mode</source>
+        <translation>Позначки працюють лише в режимі підписки</translation>
+    </message>
+    <message>
         <location line="+3"/>
+        <source>Claims unavailable right now</source>
+        <translation>Позначки зараз недоступні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The call server does not answer</source>
+        <translation>Сервер дзвінків не відповідає</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tell the whole team you will call this client back</source>
+        <translation>Повідомити всю команду, що ви передзвоните цьому клієнтові</translation>
+    </message>
+    <message>
         <source>“I&apos;ll call back” claims are not available in this version; the rows still resolve for everyone as soon as anyone calls the client.</source>
-        <translation>Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
+        <translation type="vanished">Позначки «Я передзвоню» в цій версії недоступні; рядки однаково закриваються для всіх, щойно хтось зателефонує клієнтові.</translation>
     </message>
     <message numerus="yes">
         <source>%n number(s) waiting for a call-back</source>
@@ -1472,12 +1539,12 @@
     </message>
     <message>
         <location line="+122"/>
-        <location line="+747"/>
+        <location line="+745"/>
         <source>Keep this pop-up open</source>
         <translation>Не закривати це вікно</translation>
     </message>
     <message>
-        <location line="-743"/>
+        <location line="-741"/>
         <source>Close</source>
         <translation>Закрити</translation>
     </message>
@@ -1688,7 +1755,7 @@
         <translation>Пропущений дзвінок</translation>
     </message>
     <message>
-        <location line="+241"/>
+        <location line="+239"/>
         <source>Saving the note…</source>
         <translation>Зберігаю нотатку…</translation>
     </message>
@@ -1698,7 +1765,7 @@
         <translation>Дозволити вікну закритися самому</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+70"/>
         <location line="+3"/>
         <source>{seconds} s</source>
         <translation>{seconds} с</translation>
@@ -2092,12 +2159,12 @@
         <translation>Підключення…</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+133"/>
         <source>Keyboard shortcuts</source>
         <translation>Сполучення клавіш</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+82"/>
         <source>Not updating: calls stopped coming through (sign-in refused). This call may be over.</source>
         <translation>Не оновлюється: дзвінки більше не надходять (вхід відхилено). Цей дзвінок, можливо, вже завершився.</translation>
     </message>
@@ -2167,7 +2234,7 @@
         <translation>Спершу задзвонить ваш телефон; після з’єднання наберіть внутрішній номер {extension}.</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+103"/>
         <source>Cannot open in CRM</source>
         <translation>Не вдається відкрити в CRM</translation>
     </message>

@@ -30,7 +30,7 @@ import logging
 import random
 import ssl
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,6 +75,7 @@ CONNECT_TIMEOUT = 5.0
 RECONNECT_WAIT = (1.0, 10.0)  # each reconnection attempt waits a random time in this range
 FALLBACK_RETRY = (30.0, 90.0)  # polling meanwhile, the link is retried after this long
 MAX_REMEMBERED_STARTS = 2000
+MAX_TEAM_BACKLOG = 1000  # team messages kept between two fetches (a burst, not a backlog)
 # The relay wraps a ≤ 64 KB webhook in a few keys of its own; anything much bigger is not ours.
 MAX_MESSAGE_BYTES = 2 * MAX_EVENT_BYTES
 
@@ -125,6 +126,8 @@ class BrokerBinding:
     inbox_prefix: str
     stream: str
     durable: str
+    team_subjects: tuple[str, ...] = ()  # read live (core NATS) for the team inbox
+    optional_prefixes: tuple[str, ...] = ()  # refusals here are not the calls' refusal
 
     @classmethod
     def for_agent(cls, servers: Sequence[str], *, user: str, password: Secret, project: str,
@@ -134,7 +137,12 @@ class BrokerBinding:
                    user=user.strip() or subjects.agent_user(project, staff_id),
                    password=password, inbox_prefix=subjects.agent_inbox_prefix(project, staff_id),
                    stream=stream.strip() or subjects.DEFAULT_STREAM,
-                   durable=subjects.durable_name(project, staff_id))
+                   durable=subjects.durable_name(project, staff_id),
+                   team_subjects=subjects.team_subjects(project),
+                   optional_prefixes=(*subjects.team_subjects(project),
+                                      subjects.claims_subject_prefix(project),
+                                      f"$JS.API.STREAM.INFO.{subjects.claims_stream(project)}",
+                                      f"$JS.API.STREAM.MSG.GET.{subjects.claims_stream(project)}"))
 
 
 
@@ -160,6 +168,16 @@ class AgentLink:
         self.up = asyncio.Event()
         self.down = asyncio.Event()
         self.closed = asyncio.Event()  # nats-py gave up reconnecting
+        # Each open or reconnection: what is read live (claims) is read again whole then.
+        self.generation = 0
+        self.team_messages: deque[Msg] = deque(maxlen=MAX_TEAM_BACKLOG)
+        self.team_arrived = asyncio.Event()
+        self.optional_refusal = ""  # a team subject or the claims bucket refused (old set-up)
+
+    @property
+    def client(self) -> NatsClient | None:
+        """The open connection, for what shares it (the inbox's claims): one per desktop."""
+        return self._client if self.usable else None
 
     @property
     def usable(self) -> bool:
@@ -220,11 +238,28 @@ class AgentLink:
         except (OSError, TimeoutError, nats.errors.Error) as exc:
             await _close_quietly(client)
             raise self._failure(exc) from None
+        # Other agents' missed calls and call-backs, live while connected (the periodic
+        # reconciliation covers the time away). A server that refuses them (provisioned
+        # before they existed) says so through the error callback; the calls still flow.
+        with contextlib.suppress(nats.errors.Error, OSError, TimeoutError):
+            for subject in self.binding.team_subjects:
+                await client.subscribe(subject, cb=self._on_team_message)
         self._client = client
+        self.generation += 1
         self.down.clear()
         self.closed.clear()
         self.up.set()
         return info
+
+    async def _on_team_message(self, message: Msg) -> None:
+        self.team_messages.append(message)
+        self.team_arrived.set()
+
+    def take_team_messages(self) -> list[Msg]:
+        taken = list(self.team_messages)
+        self.team_messages.clear()
+        self.team_arrived.clear()
+        return taken
 
     async def fetch(self, batch: int, wait: float) -> list[Msg]:
         """Up to ``batch`` messages in stream order, as soon as the first one is there; []
@@ -276,7 +311,15 @@ class AgentLink:
         if isinstance(exc, ssl.SSLCertVerificationError):
             self._untrusted_host = self._host_being_tried()
             self._certificate_refused.set()
-        self._last_error = _describe(exc)
+        described = _describe(exc)
+        said = described.lower()  # nats-py lower-cases the server's text
+        if any(f'"{name.lower()}' in said for name in self.binding.optional_prefixes):
+            # The team view or the claims refused: said where they are shown, not as the
+            # calls' failure (those still flow).
+            self.optional_refusal = described
+            log.info("call server: %s", described)
+            return
+        self._last_error = described
         if _says_refused(self._last_error):
             # Kept: the server then resets the connection, and that is the last error seen.
             self._login_refused = True
@@ -291,6 +334,7 @@ class AgentLink:
         self.closed.set()
 
     async def _on_reconnected(self) -> None:
+        self.generation += 1
         self.down.clear()
         self.up.set()
 
@@ -422,6 +466,11 @@ class SubscriptionSource:
             if self._reconcile_due() and self._reconciler is not None:
                 yield CallSnapshot(await self._reconciler.rows(), caught_up=True)
                 continue
+            team = self._link.take_team_messages()
+            if team:
+                # Nothing to acknowledge: read live, not from the agent's consumer.
+                yield self._snapshot_of(team, acknowledge=False)
+                continue
             try:
                 messages = await self._fetch()
             except BrokerUnavailable:
@@ -456,6 +505,10 @@ class SubscriptionSource:
     async def close(self) -> None:
         await self._link.close()
 
+    @property
+    def link(self) -> AgentLink:
+        return self._link
+
     # -- steps ------------------------------------------------------------------------------
 
     def _reconcile_due(self) -> bool:
@@ -473,7 +526,8 @@ class SubscriptionSource:
     async def _fetch(self) -> list[Msg]:
         self._wake.clear()
         fetching = asyncio.ensure_future(self._link.fetch(self._batch, self._fetch_wait))
-        interrupted = asyncio.ensure_future(_first_of(self._wake.wait(), self._link.down.wait()))
+        interrupted = asyncio.ensure_future(_first_of(self._wake.wait(), self._link.down.wait(),
+                                                      self._link.team_arrived.wait()))
         try:
             await asyncio.wait({fetching, interrupted}, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -485,7 +539,8 @@ class SubscriptionSource:
             return []
         return fetching.result()
 
-    def _snapshot_of(self, messages: Sequence[Msg]) -> CallSnapshot:
+    def _snapshot_of(self, messages: Sequence[Msg], *, acknowledge: bool = True
+                     ) -> CallSnapshot:
         """One row per call, its newest state: a batch that holds a call's ring and its end
         is a catch-up (the desktop was away), and must not pop a panel for a call long over."""
         rows: dict[str, CallRecord] = {}
@@ -505,7 +560,8 @@ class SubscriptionSource:
             rows[row.call_id] = merge_call(rows.get(row.call_id), row)
             if event.received_at is not None:
                 reported[row.call_id] = event.received_at
-        return CallSnapshot(list(rows.values()), settle=self._acker(messages),
+        return CallSnapshot(list(rows.values()),
+                            settle=self._acker(messages) if acknowledge else None,
                             reported_at=reported, summaries=summaries)
 
     def _event_of(self, message: Msg) -> WebhookEvent | None:

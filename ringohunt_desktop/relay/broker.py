@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import random
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,7 @@ from nats.js.api import (
     ConsumerConfig,
     DeliverPolicy,
     DiscardPolicy,
+    KeyValueConfig,
     PubAck,
     RetentionPolicy,
     StorageType,
@@ -84,6 +86,41 @@ async def ensure_stream(js: JetStreamContext, spec: StreamSpec) -> None:
     await js.update_stream(spec.config())
 
 
+CLAIM_TTL = 15 * 60.0  # seconds an "I'll call back" claim holds if nobody calls
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsSpec:
+    """The team inbox's claims bucket: one key per client number, the last value only, and
+    a bucket-wide time to live (a claim nobody acts on frees the row by itself; desktops
+    read the TTL from the bucket to say until when)."""
+
+    ttl: float = CLAIM_TTL
+    replicas: int = 1
+    max_value_size: int = 1024  # a claim is a short JSON object
+    # Agents write the bucket: whatever one of them writes, the server's disk stays bounded
+    # (a claim takes ~200 bytes; this is tens of thousands of live claims).
+    max_bytes: int = 16 * 1024 * 1024
+
+    def config(self, project: str) -> KeyValueConfig:
+        return KeyValueConfig(bucket=subjects.claims_bucket(project), history=1, ttl=self.ttl,
+                              replicas=self.replicas, max_value_size=self.max_value_size,
+                              max_bytes=self.max_bytes)
+
+
+async def ensure_claims_bucket(js: JetStreamContext, project: str, spec: ClaimsSpec) -> None:
+    """Create the project's claims bucket, or bring its TTL in line (idempotent)."""
+    stream = subjects.claims_stream(project)
+    try:
+        info = await js.stream_info(stream)
+    except nats.js.errors.NotFoundError:
+        await js.create_key_value(spec.config(project))
+        log.info("created claims bucket %s (TTL %.0f s)", stream, spec.ttl)
+        return
+    if info.config.max_age != spec.ttl:
+        await js.update_stream(dataclasses.replace(info.config, max_age=spec.ttl))
+
+
 CONSUMERS_AT_ONCE = 16
 
 
@@ -127,6 +164,7 @@ class BrokerLink:
     name: str = "ringohunt-relay"
     stream: StreamSpec = field(default_factory=StreamSpec)
     project: str = ""
+    claims: ClaimsSpec = field(default_factory=ClaimsSpec)
     agents: tuple[AgentEntry, ...] = ()
     connect_timeout: float = 2.0
     publish_timeout: float = 5.0
@@ -179,6 +217,10 @@ class BrokerLink:
                 if self.project:
                     await ensure_agent_consumers(self._js, self.stream.name, self.project,
                                                  self.agents)
+                    # As replicated as the call stream: a cluster node's loss keeps the claims.
+                    await ensure_claims_bucket(
+                        self._js, self.project,
+                        dataclasses.replace(self.claims, replicas=self.stream.replicas))
                 self.stream_ready = True
             except (TimeoutError, nats.errors.Error, OSError) as exc:
                 self.last_error = _describe(exc)
@@ -257,5 +299,5 @@ def describe_ack(ack: PubAck) -> dict[str, Any]:
     return {"stream": ack.stream, "seq": ack.seq, "duplicate": bool(ack.duplicate)}
 
 
-__all__ = ["BrokerLink", "BrokerUnavailable", "ConsumerSpec", "StreamSpec",
-           "ensure_agent_consumers", "ensure_stream"]
+__all__ = ["CLAIM_TTL", "BrokerLink", "BrokerUnavailable", "ClaimsSpec", "ConsumerSpec",
+           "StreamSpec", "ensure_agent_consumers", "ensure_claims_bucket", "ensure_stream"]

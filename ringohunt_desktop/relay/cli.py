@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _stream_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stream", default=subjects.DEFAULT_STREAM)
     parser.add_argument("--replicas", type=int, default=1, help="1, or 3 on a 3-node cluster")
+    parser.add_argument("--claim-minutes", type=float, default=15.0,
+                        help="how long an inbox \"I'll call back\" claim holds if nobody calls")
     parser.add_argument("--duplicate-window", type=float, default=7200.0, metavar="SECONDS",
                         help="how late a retry is still dropped as a duplicate")
     parser.add_argument("--max-age", type=float, default=7 * 86400.0, metavar="SECONDS")
@@ -150,7 +152,7 @@ def configure_logging(verbose: bool, secrets: Sequence[str], stream: TextIO = sy
 
 
 def run_serve(args: argparse.Namespace, env: dict[str, str]) -> int:
-    from ringohunt_desktop.relay.broker import StreamSpec
+    from ringohunt_desktop.relay.broker import ClaimsSpec, StreamSpec
     from ringohunt_desktop.relay.server import RelaySettings, serve
 
     secrets = _read_secrets(args, env)
@@ -164,6 +166,7 @@ def run_serve(args: argparse.Namespace, env: dict[str, str]) -> int:
             nats_user=user, nats_password=password, host=host, port=port, path=args.path,
             stream=StreamSpec(name=args.stream, replicas=args.replicas,
                               duplicate_window=args.duplicate_window, max_age=args.max_age),
+            claims=ClaimsSpec(ttl=max(1.0, args.claim_minutes) * 60.0),
             directory_path=args.directory, publish_timeout=args.publish_timeout)
     except ValueError as exc:
         raise BadInput(str(exc)) from exc

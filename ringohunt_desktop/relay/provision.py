@@ -11,11 +11,13 @@
       ``$JS.API.CONSUMER.MSG.NEXT`` for ``<stream>.rh_<project>_<staff id>``) and the acks
       of its messages (``$JS.ACK.<stream>.rh_<project>_<staff id>.>``); may *subscribe* only
       to its own reply inbox ``_INBOX_<project>_<staff id>.>`` and to the project's read-only
-      team subjects (``…unassigned``, ``…missed``). It cannot read another agent's subject,
-      create a consumer (which could filter on anybody's subject) or publish call events.
+      team subjects (``…unassigned``, ``…missed``, ``…callbacks``). It cannot read another
+      agent's subject, create a consumer on the call stream (which could filter on anybody's
+      subject) or publish call events. For the team inbox's claims it may read and write the
+      project's claims bucket (:func:`claims_permissions`) and no other stream.
     - ``relay_<project>``: the only user that may publish call events
-      (``ringohunt.calls.<project>.>``); it may also create the stream and the agents'
-      consumers, and subscribe to ``_INBOX.>`` for the acks.
+      (``ringohunt.calls.<project>.>``); it may also create the stream, the agents'
+      consumers and the claims bucket, and subscribe to ``_INBOX.>`` for the acks.
     - ``admin_<project>``: every right, for IT's own tools.
 
 ``credentials.json`` (0600; give each agent only their own entry)
@@ -69,14 +71,32 @@ class BrokerUser:
     staff_id: int = 0
 
 
+def claims_permissions(project: str) -> Permissions:
+    """The project's claims bucket and nothing else: its keys (put, delete; read live as
+    they are written), its stream's info (which keys exist) and a key's last message.
+
+    No consumer, not even on the bucket's own stream: whoever may create one chooses where
+    the server delivers its messages, and a push consumer delivering into
+    ``ringohunt.calls.…`` had the server itself write an agent's text into the call stream
+    and onto the team subjects (tried on nats-server 2.9). The desktop watches the keys'
+    subjects instead and reads each changed key back from the stream."""
+    stream = subjects.claims_stream(project)
+    keys = f"{subjects.claims_subject_prefix(project)}.>"
+    return Permissions(
+        publish=(keys, f"$JS.API.STREAM.INFO.{stream}", f"$JS.API.STREAM.MSG.GET.{stream}"),
+        subscribe=(keys,))
+
+
 def agent_permissions(project: str, staff_id: int, stream: str) -> Permissions:
     durable = subjects.durable_name(project, staff_id)
+    claims = claims_permissions(project)
     return Permissions(
         publish=(f"$JS.API.CONSUMER.INFO.{stream}.{durable}",
                  f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
-                 f"$JS.ACK.{stream}.{durable}.>"),
+                 f"$JS.ACK.{stream}.{durable}.>", *claims.publish),
         subscribe=(f"{subjects.agent_inbox_prefix(project, staff_id)}.>",
-                   subjects.unassigned_subject(project), subjects.missed_subject(project)))
+                   subjects.unassigned_subject(project), *subjects.team_subjects(project),
+                   *claims.subscribe))
 
 
 def relay_permissions(project: str, stream: str) -> Permissions:
@@ -86,7 +106,9 @@ def relay_permissions(project: str, stream: str) -> Permissions:
                  f"$JS.API.STREAM.INFO.{stream}", f"$JS.API.STREAM.CREATE.{stream}",
                  f"$JS.API.STREAM.UPDATE.{stream}",
                  f"$JS.API.CONSUMER.INFO.{stream}.>", f"$JS.API.CONSUMER.CREATE.{stream}.>",
-                 f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.>"),
+                 f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.>",
+                 *(f"$JS.API.STREAM.{verb}.{subjects.claims_stream(project)}"
+                   for verb in ("INFO", "CREATE", "UPDATE"))),
         subscribe=("_INBOX.>",))
 
 
@@ -177,7 +199,8 @@ def credentials_document(users: Sequence[BrokerUser], directory: StaffDirectory,
             "durable": subjects.durable_name(project, user.staff_id),
             "subject": subjects.agent_subject(project, user.staff_id),
             "team_subjects": [subjects.unassigned_subject(project),
-                              subjects.missed_subject(project)],
+                              *subjects.team_subjects(project)],
+            "claims_bucket": subjects.claims_bucket(project),
         })
     return {"project": project, "stream": stream, "servers": list(servers), **others,
             "agents": agents}
@@ -240,5 +263,6 @@ def provision(project: str, members: Sequence[StaffMember], out_dir: Path, *,
 
 __all__ = ["AUTH_FILE", "CREDENTIALS_FILE", "DIRECTORY_FILE", "BrokerUser", "Permissions",
            "ProvisionResult", "agent_permissions", "bcrypt_hash", "broker_users",
-           "credentials_document", "provision", "relay_permissions", "render_auth_config",
+           "claims_permissions", "credentials_document", "provision", "relay_permissions",
+           "render_auth_config",
            "write_private"]

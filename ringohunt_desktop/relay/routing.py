@@ -6,7 +6,8 @@ agents it names start ringing. The step goes to every agent it rings, found thro
 directory by e-mail, SIP login, staff ID, extension or department (each may list several,
 comma-separated). ``call_answered`` and ``call_end`` carry state to the agent they name;
 ``call_start`` ("before the call") usually names nobody and goes to the project's unassigned
-subject; a missed incoming call's ``call_end`` is copied to the missed subject for the team.
+subject; a missed incoming call's ``call_end`` is copied to the missed subject for the team,
+and the ``call_end`` of an outgoing or callback call to the call-backs subject.
 
 Message ids: ``<call id>:<event>[:<step>]:<recipient>``. JetStream drops a second message
 with the same id within the stream's duplicate window, so Ringostat's retries and the copy a
@@ -20,7 +21,8 @@ carried (:func:`~ringohunt_desktop.core.webhooks.canonical_fields`: ``event``, `
 ``employee_ext``, ``department``, ``step``, ``ai_summary``, … all strings, empty ones left
 out), so ``parse_webhook_event(json.loads(data))`` reads it as it would read the webhook,
 plus ``v`` (format version, 1), ``project``, ``routed_to`` (``agent.<staff id>``,
-``unassigned`` or ``missed``) and ``received_at`` (ISO 8601, UTC, when the relay got it).
+``unassigned``, ``missed`` or ``callbacks``) and ``received_at`` (ISO 8601, UTC, when the
+relay got it).
 On an agent's subject the agent's own ``employee_email`` / ``employee_id`` are filled in when
 the webhook named the agent another way, and a forwarding step names only that agent.
 """
@@ -55,7 +57,7 @@ class Delivery:
     subject: str
     msg_id: str
     payload: bytes
-    recipient: str  # "agent.<staff id>", "unassigned" or "missed"
+    recipient: str  # "agent.<staff id>", "unassigned", "missed" or "callbacks"
 
 
 def _names(text: str) -> list[str]:
@@ -83,6 +85,13 @@ def is_missed(event: WebhookEvent) -> bool:
             and event.billsec == 0
             and event.disposition not in ANSWERED_DISPOSITIONS
             and event.disposition not in IN_PROGRESS_DISPOSITIONS)
+
+
+def is_call_back(event: WebhookEvent) -> bool:
+    """The end of a call an agent made to a client: the team inbox resolves the client's row
+    on every desktop by it, answered or not."""
+    return (event.event == "call_end"
+            and event.direction in (Direction.OUTGOING, Direction.CALLBACK))
 
 
 def call_key(call_id: str) -> str:
@@ -153,8 +162,13 @@ def route(event: WebhookEvent, fields: Mapping[str, str], directory: StaffDirect
         deliveries.append(Delivery(
             subjects.missed_subject(project), message_id(event, "missed"),
             _encode(fields, project=project, recipient="missed", received_at=when), "missed"))
+    if is_call_back(event):
+        deliveries.append(Delivery(
+            subjects.callbacks_subject(project), message_id(event, "callbacks"),
+            _encode(fields, project=project, recipient="callbacks", received_at=when),
+            "callbacks"))
     return deliveries
 
 
-__all__ = ["PAYLOAD_VERSION", "Delivery", "agents_named", "call_key", "is_missed",
+__all__ = ["PAYLOAD_VERSION", "Delivery", "agents_named", "call_key", "is_call_back", "is_missed",
            "message_id", "route"]

@@ -37,7 +37,12 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from ringohunt_desktop.core.webhooks import InvalidEvent, canonical_fields, parse_webhook_event
 from ringohunt_desktop.relay import routing
-from ringohunt_desktop.relay.broker import BrokerLink, BrokerUnavailable, StreamSpec
+from ringohunt_desktop.relay.broker import (
+    BrokerLink,
+    BrokerUnavailable,
+    ClaimsSpec,
+    StreamSpec,
+)
 from ringohunt_desktop.relay.directory import StaffDirectory
 from ringohunt_desktop.relay.intake import (
     MAX_BODY_BYTES,
@@ -70,6 +75,7 @@ class RelaySettings:
     port: int = 8080
     path: str = "/ringostat"
     stream: StreamSpec = field(default_factory=StreamSpec)
+    claims: ClaimsSpec = field(default_factory=ClaimsSpec)
     directory: StaffDirectory | None = None
     directory_path: Path | None = None
     publish_timeout: float = 5.0
@@ -96,8 +102,8 @@ class WebhookRelay:
         self.broker = broker or BrokerLink(
             settings.nats_servers, user=settings.nats_user, password=settings.nats_password,
             name=settings.name, stream=settings.stream, project=settings.project,
-            agents=self.directory.agents, connect_timeout=settings.connect_timeout,
-            publish_timeout=settings.publish_timeout)
+            claims=settings.claims, agents=self.directory.agents,
+            connect_timeout=settings.connect_timeout, publish_timeout=settings.publish_timeout)
         self.app = web.Application(client_max_size=MAX_BODY_BYTES)
         for method in WEBHOOK_METHODS:
             self.app.router.add_route(method, settings.path, self.handle_webhook)

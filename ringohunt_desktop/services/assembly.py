@@ -12,13 +12,16 @@ from PySide6.QtCore import QObject
 
 from ringohunt_desktop.config import Config
 from ringohunt_desktop.core.calltracking import CallTracker, is_mine
+from ringohunt_desktop.core.claims import ClaimBoard
 from ringohunt_desktop.core.lookup import CallerLookup, FieldMap, PickMemory
 from ringohunt_desktop.core.session import Agent, Session
 from ringohunt_desktop.core.source import CallSource
 from ringohunt_desktop.core.sources import call_source, close_source
+from ringohunt_desktop.core.subscription import SubscriptionSource
 from ringohunt_desktop.core.sync import ContactSync
 from ringohunt_desktop.domain import CallRecord, StaffMember
 from ringohunt_desktop.paths import AppPaths
+from ringohunt_desktop.services.claims import ClaimService
 from ringohunt_desktop.services.crm import CrmService
 from ringohunt_desktop.services.dialer import Dialer
 from ringohunt_desktop.services.sync_service import SyncService
@@ -43,6 +46,7 @@ class Services:
     watcher: CallWatcher
     sync: SyncService
     source: CallSource
+    claims: ClaimService | None = None  # subscription mode: the inbox's shared claims
 
     @property
     def staff_names(self) -> dict[str, str]:
@@ -52,9 +56,13 @@ class Services:
     def start(self) -> None:
         self.watcher.start()
         self.sync.start()
+        if self.claims is not None:
+            self.claims.start()
 
     async def stop(self) -> None:
         await self.sync.stop()
+        if self.claims is not None:
+            await self.claims.stop()
         await self.watcher.stop()
         await close_source(self.source)
         await self.crm.wait_idle()
@@ -97,8 +105,15 @@ async def build_services(config: Config, paths: AppPaths, database: Database,
         return team.record(rows, lambda call: is_mine(call, identity,
                                                       include_unassigned_missed=True))
 
+    claims = None
+    if isinstance(source, SubscriptionSource):
+        # On the subscription's own connection: one connection per desktop.
+        claims = ClaimService(
+            ClaimBoard(source.link, config.ringostat_project_id.strip(),
+                       agent_id=agent.member.staff_id, agent_name=agent.member.name),
+            region=config.default_region, parent=parent)
     return Services(
-        session=session, agent=agent, staff=list(staff), lookup=lookup,
+        claims=claims, session=session, agent=agent, staff=list(staff), lookup=lookup,
         crm=CrmService(lookup, parent),
         dialer=Dialer(session.ringostat, agent.identity.dial_extension,
                       region=config.default_region, parent=parent),

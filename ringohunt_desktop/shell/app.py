@@ -285,6 +285,8 @@ class RingoHuntApp(QObject):
 
     async def _stop_services(self, services: Services) -> None:
         await self._stop_after_call_work()
+        if self.inbox is not None:
+            self.inbox.set_claims(None)
         await services.stop()
 
     async def _stop_after_call_work(self) -> None:
@@ -373,6 +375,11 @@ class RingoHuntApp(QObject):
         dialer.call_placed.connect(self.tray.show_call_placed)
         dialer.call_failed.connect(self.tray.show_call_failed)
         dialer.call_placed.connect(self._remind_extension)
+        if services.claims is not None:
+            # The call-back is made: the agent's claim of that client has done its job.
+            dialer.call_placed.connect(services.claims.release_number)
+        if self.inbox is not None:
+            self.inbox.set_claims(services.claims, shared=self.config.subscribes)
         services.sync.progress.connect(self._on_sync_progress)
         services.sync.synced.connect(self._on_synced)
         # The diagnostics keep the precise English reason; the agent sees it in words.
@@ -544,7 +551,8 @@ class RingoHuntApp(QObject):
         """The team's missed calls: one row per number, call back in one click."""
         if self.inbox is None:
             inbox = InboxWindow(self.team, region=self.config.default_region,
-                                claims_shared=self.config.subscribes)
+                                claims_shared=self.config.subscribes,
+                                claims=self.services.claims if self.services else None)
             inbox.call_requested.connect(self.dial)
             inbox.changed.connect(self._update_missed_badge)
             self.inbox = inbox
