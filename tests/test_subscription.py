@@ -459,3 +459,54 @@ def test_an_event_is_handed_on_while_the_fetch_is_still_waiting(
                 await source.close()
 
     asyncio.run(scenario())
+
+
+def team_missed_call(call_id: str) -> bytes:
+    """Another agent's missed call as the relay copies it to the team's missed subject."""
+    body = {"event": "call_end", "call_id": call_id, "caller": "380501112233",
+            "dst": "0443334455", "call_type": "in", "disposition": "NO ANSWER",
+            "employee_email": ""}
+    (missed,) = [delivery for delivery in route(parse_webhook_event(body),
+                                                canonical_fields(body), sim_directory(),
+                                                project=PROJECT)
+                 if delivery.subject == subjects.missed_subject(PROJECT)]
+    return missed.payload
+
+
+def test_the_teams_live_messages_never_cost_the_agent_a_call(
+        nats_server: NatsNode, store: CallStore) -> None:
+    """Other agents' missed calls arrive live while the agent's fetch waits. Each one wakes
+    the source; a fetch cancelled for it would drop what it had already pulled, and the
+    agent's own call would pop only after ack_wait (30 s). The fetch goes on instead."""
+    calls = [f"busy-{n}" for n in range(40)]
+
+    async def scenario() -> None:
+        async with jetstream([nats_server.url]) as js:
+            await prepare(js)
+            source = SubscriptionSource(AgentLink(binding([nats_server.url]), connect_timeout=2),
+                                        IDENTITY, fetch_wait=3600.0, batch=100)
+            try:
+                desktop = Desktop(store)
+
+                async def until_every_call_of_the_agent() -> None:
+                    async for snapshot in source.snapshots():
+                        desktop.take(snapshot)
+                        if snapshot.settle is not None:
+                            await snapshot.settle()
+                        if set(calls) <= {call_id for call_id, _phase in desktop.phases}:
+                            return
+
+                running = asyncio.ensure_future(until_every_call_of_the_agent())
+                await asyncio.sleep(0.3)
+                for number, call_id in enumerate(calls):
+                    await publish(js, "call_forwarding", call_id, step="1")
+                    # The team's traffic around each of the agent's calls: another agent's
+                    # missed calls, as the relay copies them to the team subject.
+                    for other in range(3):
+                        await js._nc.publish(subjects.missed_subject(PROJECT),
+                                             team_missed_call(f"team-{number}-{other}"))
+                await asyncio.wait_for(running, 10)  # a lost fetch: 30 s (ack_wait)
+            finally:
+                await source.close()
+
+    asyncio.run(scenario())

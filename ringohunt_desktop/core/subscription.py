@@ -430,12 +430,14 @@ class SubscriptionSource:
         self._reconcile_asked = False
         self._outage_said = False
         self._wake = asyncio.Event()
+        self._fetching: asyncio.Future[list[Msg]] | None = None  # goes on across wake-ups
         self._starts: OrderedDict[str, datetime] = OrderedDict()
         self.delivered = 0  # events handed on (for the benchmark and diagnostics)
 
     async def snapshots(self) -> AsyncIterator[CallSnapshot]:
         while True:
             if not self._link.usable:
+                await self._drop_fetch()  # it belonged to the connection that ended
                 await self._link.close()
                 try:
                     await self._link.open()
@@ -503,6 +505,7 @@ class SubscriptionSource:
             self._fallback.wake()
 
     async def close(self) -> None:
+        await self._drop_fetch()
         await self._link.close()
 
     @property
@@ -524,20 +527,41 @@ class SubscriptionSource:
         return True
 
     async def _fetch(self) -> list[Msg]:
+        """What the consumer has for the agent; [] when woken first (asked to check now, the
+        link went down, the team's live messages came).
+
+        A fetch woken early goes on and is taken up by the next call: cancelling it would
+        drop what it had already pulled, and those calls would pop only after ack_wait. The
+        team's traffic wakes the source many times a minute in a big project."""
         self._wake.clear()
-        fetching = asyncio.ensure_future(self._link.fetch(self._batch, self._fetch_wait))
+        if self._fetching is None:
+            self._fetching = asyncio.ensure_future(
+                self._link.fetch(self._batch, self._fetch_wait))
+        fetching = self._fetching
         interrupted = asyncio.ensure_future(_first_of(self._wake.wait(), self._link.down.wait(),
                                                       self._link.team_arrived.wait()))
+        either: set[asyncio.Future[Any]] = {fetching, interrupted}
         try:
-            await asyncio.wait({fetching, interrupted}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         finally:
             await cancel_and_wait(interrupted)
-            if not fetching.done():
-                # Messages a cancelled fetch had already pulled come again after ack_wait.
-                await cancel_and_wait(fetching)
+        if not fetching.done():
+            if self._link.up.is_set():
+                return []
+            # The link went down: what this fetch pulled comes again after ack_wait anyway.
+            await self._drop_fetch()
+            return []
+        self._fetching = None
         if fetching.cancelled():
             return []
         return fetching.result()
+
+    async def _drop_fetch(self) -> None:
+        fetching, self._fetching = self._fetching, None
+        if fetching is not None:
+            await cancel_and_wait(fetching)
+            if not fetching.cancelled() and fetching.exception() is not None:
+                log.debug("a dropped fetch ended with %r", fetching.exception())
 
     def _snapshot_of(self, messages: Sequence[Msg], *, acknowledge: bool = True
                      ) -> CallSnapshot:
