@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import socket
+import struct
+import time
 
 import httpx
 import pytest
@@ -40,3 +43,17 @@ def test_good_fault_values_are_taken(sim: Simulator) -> None:
     assert nethunt["error_rate"] == 0.25
     assert nethunt["rate_limit_next"] == 2
     assert isinstance(nethunt["retry_after"], float)
+
+
+def test_a_client_that_resets_mid_request_prints_no_traceback(
+        sim: Simulator, capfd: pytest.CaptureFixture[str]) -> None:
+    # The app quitting mid-request is routine: the demo's output must not show a traceback.
+    host, port = httpx.URL(sim.url).host, httpx.URL(sim.url).port
+    for _ in range(5):
+        with socket.create_connection((host, port or 80), timeout=5) as client:
+            client.sendall(b"GET /_sim/faults HTTP/1.1\r\nHost: x")  # never finished
+            # Close with a reset (linger 0), as a killed process's socket does.
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    assert httpx.get(sim.url + "/_sim/faults", timeout=5).status_code == 200
+    time.sleep(0.2)  # the handler threads see the resets
+    assert "Traceback" not in capfd.readouterr().err

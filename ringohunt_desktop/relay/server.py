@@ -257,8 +257,15 @@ class RelayServer:
     async def stop(self) -> None:
         """Stop listening, let requests in flight finish, then drain the broker link."""
         if self._runner is not None:
+            server = self._runner.server
             await self._runner.cleanup()
             self._runner = None
+            # A webhook accepted in the instant the listener closed gets its connection after
+            # aiohttp's shutdown listed the open ones; it would stay open until the process
+            # ends. One turn of the loop lets it arrive, then what is left is closed.
+            await asyncio.sleep(0)
+            for late in list(server.connections) if server is not None else ():
+                late.force_close()
         await self.relay.broker.close()
         log.info("relay stopped")
 

@@ -16,6 +16,7 @@ import math
 import random
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -325,6 +326,14 @@ class _Server(ThreadingHTTPServer):
         self.state = state
         self.router = router
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away mid-request (the app quitting, a timeout) is routine, not a
+        # fault: socketserver would print a traceback into the demo's output.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            log.debug("sim: %s went away mid-request", client_address)
+            return
+        super().handle_error(request, client_address)
 
 
 def control_routes() -> list[Route]:
