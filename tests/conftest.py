@@ -192,3 +192,19 @@ def signal_future(signal: Any, predicate: Callable[..., bool] | None = None
 
     signal.connect(on_emit)
     return future
+
+
+@pytest.fixture
+def typing_window(qtbot: Any) -> Any:
+    """A window the agent is typing in: active, its text box focused (a pop-up must leave
+    the keyboard there)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    editor = QLineEdit()
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.activateWindow()
+    qtbot.waitActive(editor)
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    return editor

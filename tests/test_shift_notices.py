@@ -68,17 +68,11 @@ def test_a_notice_joins_the_stack_while_a_panel_shows(popups: CallPopups) -> Non
     assert QGuiApplication.focusWindow() is not notice.windowHandle()
 
 
-def test_a_notice_leaves_the_keyboard_where_the_agent_types(qtbot: QtBot,
-                                                           popups: CallPopups) -> None:
+def test_a_notice_leaves_the_keyboard_where_the_agent_types(
+        qtbot: QtBot, popups: CallPopups, typing_window: QLineEdit) -> None:
     # Like the panel, the notice never takes the keyboard from the window the agent types in
     # (a platform that activates it anyway is covered by tests/test_keyboard_only.py).
-    editor = QLineEdit()
-    qtbot.addWidget(editor)
-    editor.show()
-    editor.activateWindow()
-    qtbot.waitActive(editor)
-    editor.setFocus()
-    qtbot.waitUntil(editor.hasFocus)
+    editor = typing_window
     popups.show_call_event(ringing("c1"))
     popups._tray.notify_call("Call placed", "Your phone rings first")
     assert len(popups.panels.notices()) == 1

@@ -249,14 +249,9 @@ def test_height_follows_the_content(panel: InsiderPanel) -> None:
             assert label.height() >= label.heightForWidth(label.width())
 
 
-def test_showing_the_panel_does_not_steal_focus(qtbot: QtBot) -> None:
-    editor = QLineEdit()
-    qtbot.addWidget(editor)
-    editor.show()
-    editor.activateWindow()
-    qtbot.waitActive(editor)
-    editor.setFocus()
-    qtbot.waitUntil(editor.hasFocus)
+def test_showing_the_panel_does_not_steal_focus(qtbot: QtBot, typing_window: QLineEdit
+                                                ) -> None:
+    editor = typing_window
 
     widget = InsiderPanel(make_call(), CALLER)
     qtbot.addWidget(widget)

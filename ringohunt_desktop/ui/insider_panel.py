@@ -64,6 +64,7 @@ from ringohunt_desktop.ui.widgets import (
     round_window_corners,
     set_window_edge,
     shown,
+    wrapped_height,
 )
 
 log = logging.getLogger(__name__)
@@ -846,18 +847,12 @@ class InsiderPanel(QWidget):
             # Every state change ends here, so a lookup answering meanwhile stays folded.
             for widget in self._folded_widgets():
                 widget.setVisible(False)
-        layout = self.layout()
-        if layout is None or not self.isVisible():
+        if not self.isVisible():
             # Hidden children do not report height-for-width yet; showEvent sizes the panel.
             return
-        # Cached height-for-width values predate style sheet fonts and text changes.
-        self.ensurePolished()
-        layout.invalidate()
-        layout.activate()
         width = panel_width()
-        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
-                  else layout.sizeHint().height())
-        if height != self.height() or width != self.width():
+        height = wrapped_height(self, width)
+        if height is not None and (height != self.height() or width != self.width()):
             self.resize(width, height)
             self.content_resized.emit()
 
@@ -1224,16 +1219,10 @@ class StackNotice(QWidget):
 
     def fit(self) -> None:
         """As tall as the wrapped text at the panel's width."""
-        layout = self.layout()
-        if layout is None:
-            return
-        self.ensurePolished()
-        layout.invalidate()
-        layout.activate()
         width = panel_width()
-        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
-                  else layout.sizeHint().height())
-        self.resize(width, height)
+        height = wrapped_height(self, width)
+        if height is not None:
+            self.resize(width, height)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

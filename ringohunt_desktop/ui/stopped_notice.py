@@ -13,7 +13,7 @@ from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from ringohunt_desktop.ui import theme
-from ringohunt_desktop.ui.widgets import plain_label
+from ringohunt_desktop.ui.widgets import plain_label, wrapped_height
 
 NOTICE_WIDTH = 460
 _MARGIN = 12
@@ -83,18 +83,13 @@ class PopupsStoppedNotice(QWidget):
         self.move(self._top_centre())
 
     def fit_to_text(self) -> None:
-        """As tall as the wrapped texts need at the fixed width: adjustSize() ignores
-        height-for-width, and a longer Ukrainian sentence then painted over the title."""
-        layout = self.layout()
-        if layout is None:
-            return
-        self.ensurePolished()
-        layout.invalidate()
-        layout.activate()
+        """As tall as the wrapped texts need at the fixed width (a longer Ukrainian sentence
+        painted over the title)."""
         width = theme.px(NOTICE_WIDTH)
-        height = (layout.heightForWidth(width) if layout.hasHeightForWidth()
-                  else layout.sizeHint().height())
-        self.resize(width, max(height, layout.minimumSize().height()))
+        height = wrapped_height(self, width)
+        layout = self.layout()
+        if height is not None and layout is not None:
+            self.resize(width, max(height, layout.minimumSize().height()))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

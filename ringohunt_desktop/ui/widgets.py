@@ -221,3 +221,17 @@ def set_window_edge(window: QWidget, edge: str) -> None:
     palette = window.palette()
     palette.setColor(QPalette.ColorRole.Window, QColor(edge))
     window.setPalette(palette)
+
+
+def wrapped_height(window: QWidget, width: int) -> int | None:
+    """How tall ``window`` must be at ``width`` for its wrapped texts (None without a layout).
+    adjustSize() ignores height-for-width, and cached values predate style-sheet fonts and
+    text changes: a longer Ukrainian sentence then painted over the line below it."""
+    layout = window.layout()
+    if layout is None:
+        return None
+    window.ensurePolished()
+    layout.invalidate()
+    layout.activate()
+    return (layout.heightForWidth(width) if layout.hasHeightForWidth()
+            else layout.sizeHint().height())
