@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -197,8 +197,19 @@ class System:
         self.settle()
 
 
+def _delete_windows_left_by_earlier_tests() -> None:
+    """A change of the system's look reaches every widget alive (Qt's own palette and font
+    propagation): windows earlier tests left behind made each switch here take seconds to
+    minutes in a full run. They belong to finished tests; the theme's sentinel stays."""
+    for window in QApplication.topLevelWidgets():
+        if window.objectName() != theme.SENTINEL_NAME:
+            window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def system(qapp: QApplication) -> Iterator[System]:
+    _delete_windows_left_by_earlier_tests()
     simulated = System(qapp)
     simulated.set_look(FUSION_LIGHT, Qt.ColorScheme.Light)
     try:
@@ -298,10 +309,17 @@ def test_toned_labels_and_models_follow_the_look(qtbot: QtBot, system: System) -
     label = QLabel("Keys work")
     qtbot.addWidget(label)
     theme.set_tone(label, "ok")
+    label.show()
+    hidden = QLabel("Saved")  # a label of a closed window: recoloured when it shows again
+    qtbot.addWidget(hidden)
+    theme.set_tone(hidden, "ok")
     assert theme.LIGHT.success in label.styleSheet()
     model = InboxModel()
     system.set_look(ADWAITA_DARK, Qt.ColorScheme.Dark)
     assert theme.DARK.success in label.styleSheet()
+    assert theme.LIGHT.success in hidden.styleSheet()  # not restyled for nothing
+    hidden.show()
+    assert theme.DARK.success in hidden.styleSheet()
     assert theme.colours().link == theme.DARK.link
     del model
 

@@ -369,16 +369,49 @@ def tone_qss(tone: str, c: Colours) -> str:
 
 
 _TONE_PROPERTY: Final = "ringohuntTone"
+_TONE_LOOK_PROPERTY: Final = "ringohuntToneLook"  # the look it was last coloured for
+_look_number = 0  # counts the system's looks seen; a toned widget is stale when behind
+
+
+class _ToneRefresher(QObject):
+    """Recolours a toned widget that was hidden during a change of look when it shows."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            _retone_if_stale(watched)
+        return False
+
+
+_refresher: _ToneRefresher | None = None
+
+
+def _apply_tone(widget: QWidget, tone: str) -> None:
+    widget.setStyleSheet(tone_qss(tone, colours()))
+    widget.setProperty(_TONE_LOOK_PROPERTY, _look_number)
+
+
+def _retone_if_stale(widget: QWidget) -> None:
+    tone = widget.property(_TONE_PROPERTY)
+    if isinstance(tone, str) and tone and widget.property(_TONE_LOOK_PROPERTY) != _look_number:
+        _apply_tone(widget, tone)
 
 
 def set_tone(widget: QWidget, tone: str) -> None:
     """Colour a label by meaning (``"error"``, ``"ok"``, ``"hint"`` …); it follows the
-    system's look from then on."""
+    system's look from then on (a hidden one when it next shows)."""
+    global _refresher
+    if widget.property(_TONE_PROPERTY) is None:
+        if _refresher is None or not shiboken6.isValid(_refresher):
+            _refresher = _ToneRefresher()
+        widget.installEventFilter(_refresher)
     widget.setProperty(_TONE_PROPERTY, tone)
-    widget.setStyleSheet(tone_qss(tone, colours()))
+    _apply_tone(widget, tone)
 
 
 # -- following changes --------------------------------------------------------------------
+
+SENTINEL_NAME: Final = "ringohuntThemeSentinel"
+
 
 class _Sentinel(QWidget):
     """Never shown: widgets are told about application palette/font changes, plain QObjects
@@ -386,6 +419,7 @@ class _Sentinel(QWidget):
 
     def __init__(self, on_change: Callable[[], None]) -> None:
         super().__init__()
+        self.setObjectName(SENTINEL_NAME)
         self._on_change = on_change
 
     def event(self, event: QEvent) -> bool:
@@ -427,10 +461,12 @@ class ThemeWatcher(QObject):
         if now == self._last:
             return
         self._last = now
+        global _look_number
+        _look_number += 1
+        # Only what shows is recoloured now; a hidden widget when it shows (_ToneRefresher).
         for widget in QApplication.allWidgets():
-            tone = widget.property(_TONE_PROPERTY)
-            if isinstance(tone, str) and tone:
-                widget.setStyleSheet(tone_qss(tone, now[0]))
+            if widget.isVisible():
+                _retone_if_stale(widget)
         self.changed.emit()
 
     def check_now(self) -> None:
@@ -453,11 +489,51 @@ def watcher() -> ThemeWatcher | None:
     return _watcher
 
 
+_restylers: set[_Restyle] = set()
+
+
+class _Restyle(QObject):
+    """Re-applies a window's look when the system's changes: at once while the window shows,
+    else when it is next shown (a closed journal or contact book is not restyled for
+    nothing: rebuilding a window's style sheets is the costly part of a switch)."""
+
+    def __init__(self, window: QWidget, apply: Callable[[], None], source: ThemeWatcher
+                 ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._apply = apply
+        self._stale = False
+        # PySide lets go of a Python object only its C++ parent holds: keep it while the
+        # window lives.
+        _restylers.add(self)
+        window.destroyed.connect(lambda *_: _restylers.discard(self))
+        window.installEventFilter(self)
+        source.changed.connect(self._changed)
+
+    def _changed(self) -> None:
+        if self._window.isVisible():
+            self._apply()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._stale and event.type() == QEvent.Type.Show:
+            self._stale = False
+            self._apply()
+        return False
+
+
 def follow(apply: Callable[[], None]) -> None:
     """Call ``apply`` now and whenever the system's look changes. ``apply`` should be a
-    bound method of a QObject: the connection then ends with the object."""
+    bound method of a QObject: the connection then ends with the object. A widget's is
+    deferred while it is hidden, until it shows again."""
     apply()
     current = watcher()
-    if current is not None:
+    if current is None:
+        return
+    owner = getattr(apply, "__self__", None)
+    if isinstance(owner, QWidget):
+        _Restyle(owner, apply, current)
+    else:
         current.changed.connect(apply)
 
