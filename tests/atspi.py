@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.realdisplay import require_real_display
+from tests.realdisplay import require_real_display, stop_processes
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
@@ -89,12 +89,7 @@ def accessibility_bus(env: dict[str, str]) -> Iterator[dict[str, str]]:
             time.sleep(0.1)
         yield bus_env
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
         if daemon.stdout is not None:
             daemon.stdout.close()
 

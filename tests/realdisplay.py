@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -48,6 +49,16 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number")
 
 
+def stop_processes(processes: Sequence[subprocess.Popen[Any]]) -> None:
+    """Stop helper processes, the last started first; kill what does not end in 5 s."""
+    for process in reversed(processes):
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @contextmanager
 def x_display(*, tray: bool = True, size: str = "1280x800x24") -> Iterator[dict[str, str]]:
     """Start Xvfb (and a tray host); yield the environment that points programs at it."""
@@ -71,12 +82,7 @@ def x_display(*, tray: bool = True, size: str = "1280x800x24") -> Iterator[dict[
             time.sleep(0.5)
         yield env
     finally:
-        for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes)
 
 
 def screenshot(env: dict[str, str], name: str) -> Path:
